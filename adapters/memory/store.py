@@ -1,0 +1,210 @@
+"""In-memory store with real transactions: fast fakes for tests and the memory contract run.
+
+Transactions are serialised by a lock and work on a copy of the state that replaces
+the shared state only on commit, so a failed use case leaves no trace.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+from dataclasses import dataclass, field, replace
+from types import TracebackType
+from typing import Self
+from uuid import UUID
+
+from application.queries import Page, TaskQuery
+from domain.account import Account
+from domain.conversation import Conversation, Message
+from domain.task import Task
+from domain.values import TaskStatus
+
+
+@dataclass
+class MemoryState:
+    tasks: dict[str, dict[int, Task]] = field(default_factory=dict)
+    task_counters: dict[str, int] = field(default_factory=dict)
+    conversations: dict[UUID, Conversation] = field(default_factory=dict)
+    messages: dict[UUID, list[Message]] = field(default_factory=dict)
+    accounts: dict[str, Account] = field(default_factory=dict)
+
+
+class MemoryStore:
+    """The shared state all units of work commit to."""
+
+    def __init__(self) -> None:
+        self.state = MemoryState()
+        self.lock = asyncio.Lock()
+        self.commits = 0
+
+    def unit_of_work(self) -> MemoryUnitOfWork:
+        return MemoryUnitOfWork(self)
+
+
+def _priority_rank(task: Task) -> int:
+    return task.priority.rank
+
+
+_SORT_KEYS = {
+    "id": lambda t: t.id,
+    "due_date": lambda t: (t.due_date is None, t.due_date or 0, t.id),
+    "priority": lambda t: (_priority_rank(t), t.id),
+    "created_at": lambda t: (t.created_at, t.id),
+    "updated_at": lambda t: (t.updated_at, t.id),
+    "title": lambda t: (t.title.lower(), t.id),
+}
+
+
+def matches(task: Task, query: TaskQuery) -> bool:
+    if query.status is TaskStatus.PENDING and task.completed:
+        return False
+    if query.status is TaskStatus.COMPLETED and not task.completed:
+        return False
+    if query.priority is not None and task.priority is not query.priority:
+        return False
+    if query.ids is not None and task.id not in query.ids:
+        return False
+    due = task.due_date
+    if query.has_due_date is not None and (due is not None) != query.has_due_date:
+        return False
+    if query.due_before is not None and (due is None or due >= query.due_before):
+        return False
+    if query.due_after is not None and (due is None or due <= query.due_after):
+        return False
+    if query.due_on is not None and due != query.due_on:
+        return False
+    if query.q:
+        title = task.title.lower()
+        return all(word in title for word in query.q.lower().split())
+    return True
+
+
+class MemoryTaskRepository:
+    def __init__(self, state: MemoryState) -> None:
+        self._state = state
+
+    async def next_id(self, user_id: str) -> int:
+        number = self._state.task_counters.get(user_id, 0) + 1
+        self._state.task_counters[user_id] = number
+        return number
+
+    async def add(self, task: Task) -> None:
+        self._state.tasks.setdefault(task.user_id, {})[task.id] = copy.copy(task)
+
+    async def get(self, user_id: str, task_id: int) -> Task | None:
+        task = self._state.tasks.get(user_id, {}).get(task_id)
+        return copy.copy(task) if task else None
+
+    async def find(self, user_id: str, query: TaskQuery) -> Page[Task]:
+        found = [t for t in self._state.tasks.get(user_id, {}).values() if matches(t, query)]
+        key = query.sort.lstrip("-")
+        found.sort(key=_SORT_KEYS[key], reverse=query.sort.startswith("-"))
+        window = found[query.offset : query.offset + query.limit]
+        return Page([copy.copy(t) for t in window], len(found), query.limit, query.offset)
+
+    async def save(self, task: Task) -> None:
+        tasks = self._state.tasks.get(task.user_id, {})
+        if task.id in tasks:
+            tasks[task.id] = copy.copy(task)
+
+    async def delete(self, user_id: str, task_id: int) -> bool:
+        return self._state.tasks.get(user_id, {}).pop(task_id, None) is not None
+
+
+class MemoryConversationRepository:
+    def __init__(self, state: MemoryState) -> None:
+        self._state = state
+
+    def _owned(self, user_id: str, conversation_id: UUID) -> Conversation | None:
+        conversation = self._state.conversations.get(conversation_id)
+        return conversation if conversation and conversation.user_id == user_id else None
+
+    async def add(self, conversation: Conversation) -> None:
+        self._state.conversations[conversation.id] = replace(conversation)
+        self._state.messages[conversation.id] = []
+
+    async def get(self, user_id: str, conversation_id: UUID) -> Conversation | None:
+        found = self._owned(user_id, conversation_id)
+        return replace(found) if found else None
+
+    async def find(self, user_id: str, limit: int, offset: int) -> Page[Conversation]:
+        mine = [c for c in self._state.conversations.values() if c.user_id == user_id]
+        mine.sort(key=lambda c: (c.updated_at, c.created_at), reverse=True)
+        return Page([replace(c) for c in mine[offset : offset + limit]], len(mine), limit, offset)
+
+    async def save(self, conversation: Conversation) -> None:
+        if self._owned(conversation.user_id, conversation.id):
+            self._state.conversations[conversation.id] = replace(conversation)
+
+    async def delete(self, user_id: str, conversation_id: UUID) -> bool:
+        if not self._owned(user_id, conversation_id):
+            return False
+        del self._state.conversations[conversation_id]
+        del self._state.messages[conversation_id]
+        return True
+
+    async def add_message(self, message: Message) -> None:
+        if not self._owned(message.user_id, message.conversation_id):
+            raise LookupError(f"conversation {message.conversation_id} does not belong to the user")
+        self._state.messages[message.conversation_id].append(message)
+
+    async def messages(self, user_id: str, conversation_id: UUID, limit: int, offset: int) -> Page[Message]:
+        if not self._owned(user_id, conversation_id):
+            return Page([], 0, limit, offset)
+        stored = self._state.messages[conversation_id]
+        return Page(stored[offset : offset + limit], len(stored), limit, offset)
+
+    async def recent_messages(self, user_id: str, conversation_id: UUID, limit: int) -> list[Message]:
+        if not self._owned(user_id, conversation_id):
+            return []
+        return self._state.messages[conversation_id][-limit:]
+
+
+class MemoryAccountRepository:
+    def __init__(self, state: MemoryState) -> None:
+        self._state = state
+
+    async def add(self, account: Account) -> None:
+        self._state.accounts[account.email] = account
+
+    async def by_email(self, email: str) -> Account | None:
+        return self._state.accounts.get(email)
+
+
+class MemoryUnitOfWork:
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+        self._committed = False
+
+    async def __aenter__(self) -> Self:
+        await self._store.lock.acquire()
+        self._working = copy.deepcopy(self._store.state)
+        self.tasks = MemoryTaskRepository(self._working)
+        self.conversations = MemoryConversationRepository(self._working)
+        self.accounts = MemoryAccountRepository(self._working)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        # Uncommitted work is simply dropped with the working copy.
+        self._store.lock.release()
+
+    async def commit(self) -> None:
+        self._store.state = self._working
+        self._store.commits += 1
+        # Later writes in this block start from a fresh copy, as after a real commit.
+        self._working = copy.deepcopy(self._working)
+        self._rebind()
+
+    async def rollback(self) -> None:
+        self._working = copy.deepcopy(self._store.state)
+        self._rebind()
+
+    def _rebind(self) -> None:
+        self.tasks = MemoryTaskRepository(self._working)
+        self.conversations = MemoryConversationRepository(self._working)
+        self.accounts = MemoryAccountRepository(self._working)

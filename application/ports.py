@@ -1,0 +1,169 @@
+"""Ports: what the application needs from the outside world, as Protocols.
+
+Every repository method takes the owning ``user_id`` and never returns another
+user's rows. Repositories never commit; the unit of work owns the transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Protocol, Self
+from uuid import UUID
+
+from application.queries import Page, TaskQuery
+from domain.account import Account
+from domain.conversation import Conversation, Message, ToolCall
+from domain.task import Task
+
+if TYPE_CHECKING:
+    from application.tools import BoundTools
+
+
+class TaskRepository(Protocol):
+    async def next_id(self, user_id: str) -> int:
+        """Allocate the user's next task number (1, 2, ...), safe under concurrency."""
+
+    async def add(self, task: Task) -> None: ...
+
+    async def get(self, user_id: str, task_id: int) -> Task | None: ...
+
+    async def find(self, user_id: str, query: TaskQuery) -> Page[Task]: ...
+
+    async def save(self, task: Task) -> None:
+        """Persist changes made to a task obtained from this repository."""
+
+    async def delete(self, user_id: str, task_id: int) -> bool: ...
+
+
+class ConversationRepository(Protocol):
+    async def add(self, conversation: Conversation) -> None: ...
+
+    async def get(self, user_id: str, conversation_id: UUID) -> Conversation | None: ...
+
+    async def find(self, user_id: str, limit: int, offset: int) -> Page[Conversation]:
+        """Newest activity first."""
+
+    async def save(self, conversation: Conversation) -> None: ...
+
+    async def delete(self, user_id: str, conversation_id: UUID) -> bool:
+        """Delete the conversation and, with it, its messages."""
+
+    async def add_message(self, message: Message) -> None: ...
+
+    async def messages(
+        self, user_id: str, conversation_id: UUID, limit: int, offset: int
+    ) -> Page[Message]:
+        """Oldest first."""
+
+    async def recent_messages(
+        self, user_id: str, conversation_id: UUID, limit: int
+    ) -> list[Message]:
+        """The last ``limit`` messages, returned oldest first."""
+
+
+class AccountRepository(Protocol):
+    async def add(self, account: Account) -> None: ...
+
+    async def by_email(self, email: str) -> Account | None: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction. Leaving the block without ``commit()`` rolls back."""
+
+    tasks: TaskRepository
+    conversations: ConversationRepository
+    accounts: AccountRepository
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    async def commit(self) -> None: ...
+
+    async def rollback(self) -> None: ...
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """Aware UTC now."""
+
+
+class IdGenerator(Protocol):
+    def new_id(self) -> UUID: ...
+
+
+@dataclass(frozen=True, slots=True)
+class TokenUsage:
+    input_tokens: int = 0
+    output_tokens: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class TurnRequest:
+    """Everything a model needs for one agent turn; ``history`` ends with the new user message."""
+
+    system_prompt: str
+    history: Sequence[Message]
+    tools: BoundTools
+    now: datetime
+    timezone: str = "UTC"
+
+
+@dataclass(frozen=True, slots=True)
+class TurnResult:
+    reply: str
+    tool_calls: list[ToolCall] = field(default_factory=list)
+    usage: TokenUsage = field(default_factory=TokenUsage)
+
+
+@dataclass(frozen=True, slots=True)
+class TextDelta:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ToolEvent:
+    call: ToolCall
+
+
+@dataclass(frozen=True, slots=True)
+class TurnDone:
+    result: TurnResult
+
+
+TurnEvent = TextDelta | ToolEvent | TurnDone
+
+
+class LanguageModel(Protocol):
+    """Runs one agent turn with tools bound to one user."""
+
+    async def run_turn(self, request: TurnRequest) -> TurnResult:
+        """Raise ``LanguageModelUnavailable`` once retries are exhausted."""
+
+    def stream_turn(self, request: TurnRequest) -> AsyncIterator[TurnEvent]:
+        """Yield deltas and tool events, ending with exactly one ``TurnDone``."""
+
+
+class PasswordHasher(Protocol):
+    def hash(self, password: str) -> str: ...
+
+    def verify(self, password_hash: str, password: str) -> bool: ...
+
+
+class TokenIssuer(Protocol):
+    def issue(self, user_id: str) -> tuple[str, datetime]:
+        """A signed token for ``user_id`` and when it expires."""
+
+
+JsonDict = dict[str, Any]

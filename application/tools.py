@@ -1,0 +1,301 @@
+"""The tool catalogue: five task tools with msgspec-defined arguments and results.
+
+One JSON schema per tool serves both the MCP server and the agent. A catalogue is
+only ever *bound* to the authenticated user on the server side: ``user_id`` is not
+an argument, and unknown arguments (such as a smuggled ``user_id``) are rejected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
+
+import msgspec
+from msgspec import UNSET, Meta, Struct, UnsetType
+
+from application.errors import DatabaseUnavailable
+from application.ports import Clock
+from application.queries import TaskQuery
+from application.use_cases.tasks import NewTask, TaskChanges, TaskUseCases
+from domain.conversation import ToolCall
+from domain.errors import DomainError
+from domain.task import Task
+from domain.values import Priority, TaskStatus
+
+PriorityName = Literal["high", "medium", "low"]
+StatusName = Literal["all", "pending", "completed"]
+SortName = Literal["id", "-id", "due_date", "-due_date", "priority", "-priority", "created_at", "-created_at"]
+TaskId = Annotated[
+    int, Meta(ge=1, le=2**31 - 1, description="The task number, as shown to the user (task 3).")
+]
+Title = Annotated[str, Meta(min_length=1, max_length=255, description="Short imperative title.")]
+Description = Annotated[str, Meta(max_length=4000, description="Optional longer notes.")]
+
+
+class _Args(Struct, forbid_unknown_fields=True, kw_only=True, omit_defaults=True):
+    pass
+
+
+class AddTaskArgs(_Args):
+    title: Title
+    description: Description | None = None
+    priority: PriorityName | None = None
+    due_date: Annotated[date | None, Meta(description="Due date, YYYY-MM-DD.")] = None
+
+
+class ListTasksArgs(_Args):
+    status: StatusName = "all"
+    priority: PriorityName | None = None
+    due_before: Annotated[date | None, Meta(description="Only tasks due strictly before this date.")] = None
+    due_after: Annotated[date | None, Meta(description="Only tasks due strictly after this date.")] = None
+    due_on: Annotated[date | None, Meta(description="Only tasks due on this date.")] = None
+    overdue: Annotated[bool, Meta(description="Only pending tasks whose due date has passed.")] = False
+    q: Annotated[str, Meta(max_length=255, description="Words the title must contain.")] | None = None
+    sort: SortName = "id"
+    limit: Annotated[int, Meta(ge=1, le=100)] = 50
+    offset: Annotated[int, Meta(ge=0)] = 0
+
+
+class TaskIdArgs(_Args):
+    task_id: TaskId
+
+
+class UpdateTaskArgs(_Args):
+    task_id: TaskId
+    title: Title | UnsetType = UNSET
+    description: Description | UnsetType | None = UNSET
+    priority: PriorityName | UnsetType = UNSET
+    due_date: Annotated[date | UnsetType | None, Meta(description="New due date; null removes it.")] = UNSET
+    completed: bool | UnsetType = UNSET
+
+
+class TaskView(Struct, kw_only=True):
+    id: int
+    title: str
+    description: str | None
+    completed: bool
+    priority: PriorityName
+    due_date: date | None
+
+
+class TaskOutcome(Struct, kw_only=True):
+    task_id: int
+    status: Literal["created", "completed", "deleted", "updated"]
+    title: str
+
+
+class TaskList(Struct, kw_only=True):
+    tasks: list[TaskView]
+    total: int
+
+
+def task_view(task: Task) -> TaskView:
+    return TaskView(
+        id=task.id,
+        title=task.title,
+        description=task.description,
+        completed=task.completed,
+        priority=task.priority.value,
+        due_date=task.due_date,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ToolContext:
+    """Who the tools act for, fixed by the server before the model runs."""
+
+    user_id: str
+    today: date
+
+
+Handler = Callable[[TaskUseCases, ToolContext, Any], Awaitable[Struct]]
+
+
+@dataclass(frozen=True, slots=True)
+class ToolSpec:
+    name: str
+    description: str
+    arguments: type[Struct]
+    result: type[Struct]
+    read_only: bool
+    destructive: bool
+    idempotent: bool
+    handler: Handler
+
+    @property
+    def input_schema(self) -> dict[str, Any]:
+        return _schema(self.arguments)
+
+    @property
+    def output_schema(self) -> dict[str, Any]:
+        return _schema(self.result)
+
+
+def _schema(struct: type[Struct]) -> dict[str, Any]:
+    """An inline object schema (no top-level $ref), as MCP and function calling expect."""
+    (ref,), components = msgspec.json.schema_components([struct], ref_template="#/$defs/{name}")
+    name = ref["$ref"].rsplit("/", 1)[1]
+    schema: dict[str, Any] = dict(components.pop(name))
+    schema.pop("title", None)
+    if components:
+        schema["$defs"] = components
+    return schema
+
+
+async def _add(tasks: TaskUseCases, ctx: ToolContext, args: AddTaskArgs) -> TaskOutcome:
+    task = await tasks.add(ctx.user_id, NewTask(args.title, args.description, args.priority, args.due_date))
+    return TaskOutcome(task_id=task.id, status="created", title=task.title)
+
+
+async def _list(tasks: TaskUseCases, ctx: ToolContext, args: ListTasksArgs) -> TaskList:
+    status = TaskStatus(args.status)
+    due_before = args.due_before
+    if args.overdue:
+        status = TaskStatus.PENDING
+        due_before = min(due_before or ctx.today, ctx.today)
+    page = await tasks.find(
+        ctx.user_id,
+        TaskQuery(
+            status=status,
+            priority=Priority(args.priority) if args.priority else None,
+            due_before=due_before,
+            due_after=args.due_after,
+            due_on=args.due_on,
+            q=args.q,
+            sort=args.sort,
+            limit=args.limit,
+            offset=args.offset,
+        ),
+    )
+    return TaskList(tasks=[task_view(t) for t in page.items], total=page.total)
+
+
+async def _complete(tasks: TaskUseCases, ctx: ToolContext, args: TaskIdArgs) -> TaskOutcome:
+    task = await tasks.complete(ctx.user_id, args.task_id)
+    return TaskOutcome(task_id=task.id, status="completed", title=task.title)
+
+
+async def _delete(tasks: TaskUseCases, ctx: ToolContext, args: TaskIdArgs) -> TaskOutcome:
+    task = await tasks.delete(ctx.user_id, args.task_id)
+    return TaskOutcome(task_id=task.id, status="deleted", title=task.title)
+
+
+async def _update(tasks: TaskUseCases, ctx: ToolContext, args: UpdateTaskArgs) -> TaskOutcome:
+    changes = TaskChanges(
+        title=args.title,
+        description=args.description,
+        priority=args.priority,
+        due_date=args.due_date,
+        completed=args.completed,
+    )
+    task = await tasks.update(ctx.user_id, args.task_id, changes)
+    return TaskOutcome(task_id=task.id, status="updated", title=task.title)
+
+
+TOOLS: tuple[ToolSpec, ...] = (
+    ToolSpec(
+        "add_task",
+        "Create a task for the user. Put dates in due_date (YYYY-MM-DD), not in the title; "
+        "priority is high, medium or low.",
+        AddTaskArgs, TaskOutcome, read_only=False, destructive=False, idempotent=False, handler=_add,
+    ),
+    ToolSpec(
+        "list_tasks",
+        "List the user's tasks, optionally filtered by status, priority, due dates, overdue or "
+        "title words. Returns the tasks (with their numbers) and the total that match.",
+        ListTasksArgs, TaskList, read_only=True, destructive=False, idempotent=True, handler=_list,
+    ),
+    ToolSpec(
+        "complete_task",
+        "Mark one of the user's tasks as done, by its number.",
+        TaskIdArgs, TaskOutcome, read_only=False, destructive=False, idempotent=True, handler=_complete,
+    ),
+    ToolSpec(
+        "delete_task",
+        "Delete one of the user's tasks for good, by its number.",
+        TaskIdArgs, TaskOutcome, read_only=False, destructive=True, idempotent=True, handler=_delete,
+    ),
+    ToolSpec(
+        "update_task",
+        "Change a task: title, description, priority, due_date (null removes it) or completed "
+        "(false reopens it). Only the fields given change.",
+        UpdateTaskArgs, TaskOutcome, read_only=False, destructive=False, idempotent=True, handler=_update,
+    ),
+)
+
+
+class ToolCatalogue:
+    """The tools, ready to be bound to one authenticated user."""
+
+    def __init__(self, tasks: TaskUseCases, clock: Clock, specs: tuple[ToolSpec, ...] = TOOLS) -> None:
+        self._tasks = tasks
+        self._clock = clock
+        self.specs: Mapping[str, ToolSpec] = {spec.name: spec for spec in specs}
+
+    def bind(self, user_id: str, timezone: str = "UTC") -> BoundTools:
+        today = self._clock.now().astimezone(ZoneInfo(timezone)).date()
+        return BoundTools(self, ToolContext(user_id=user_id, today=today))
+
+    async def _run(self, ctx: ToolContext, name: str, raw: Mapping[str, Any] | str | bytes) -> ToolCall:
+        spec = self.specs.get(name)
+        if spec is None:
+            return ToolCall(name, _as_dict(raw), {"error": f"Unknown tool {name!r}"})
+        try:
+            if isinstance(raw, (str, bytes)):
+                args = msgspec.json.decode(raw or b"{}", type=spec.arguments)
+            else:
+                args = msgspec.convert(raw, spec.arguments, strict=False)
+        except msgspec.ValidationError as exc:
+            return ToolCall(name, _as_dict(raw), {"error": f"Invalid arguments: {exc}"})
+        except msgspec.DecodeError:
+            return ToolCall(name, {}, {"error": "Arguments are not valid JSON"})
+        arguments = msgspec.to_builtins(args)
+        try:
+            result = await spec.handler(self._tasks, ctx, args)
+        except DomainError as exc:
+            return ToolCall(name, arguments, {"error": str(exc)})
+        except DatabaseUnavailable:
+            return ToolCall(name, arguments, {"error": "The task store is unavailable; try again shortly"})
+        return ToolCall(name, arguments, msgspec.to_builtins(result))
+
+
+def _as_dict(raw: Mapping[str, Any] | str | bytes) -> dict[str, Any]:
+    if isinstance(raw, Mapping):
+        return dict(raw)
+    try:
+        value = msgspec.json.decode(raw or b"{}")
+    except msgspec.DecodeError:
+        return {"raw": raw if isinstance(raw, str) else raw.decode(errors="replace")}
+    return value if isinstance(value, dict) else {"raw": value}
+
+
+@dataclass(frozen=True, slots=True)
+class BoundTools:
+    """The catalogue bound to one user: the only handle a model ever gets."""
+
+    catalogue: ToolCatalogue
+    context: ToolContext
+
+    @property
+    def user_id(self) -> str:
+        return self.context.user_id
+
+    @property
+    def today(self) -> date:
+        return self.context.today
+
+    @property
+    def specs(self) -> Mapping[str, ToolSpec]:
+        return self.catalogue.specs
+
+    async def call(self, name: str, arguments: Mapping[str, Any] | str | bytes) -> ToolCall:
+        """Run one tool in its own unit of work; errors come back in ``result["error"]``."""
+        return await self.catalogue._run(self.context, name, arguments)
+
+
+def is_error(call: ToolCall) -> bool:
+    return "error" in call.result
+

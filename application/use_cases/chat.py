@@ -1,0 +1,188 @@
+"""The chat turn, in three steps with no transaction held across the model call.
+
+1. Store the user's message (creating the conversation if needed); commit.
+2. Run the model on the history window with tools bound to this user; each tool call
+   runs in its own unit of work.
+3. Store the reply with its tool calls and token usage; commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from uuid import UUID
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from application.errors import LanguageModelUnavailable
+from application.history import HistoryWindow
+from application.ports import (
+    Clock,
+    IdGenerator,
+    LanguageModel,
+    TextDelta,
+    ToolEvent,
+    TurnDone,
+    TurnRequest,
+    TurnResult,
+    UnitOfWorkFactory,
+)
+from application.prompts import system_prompt
+from application.queries import Page, check_paging
+from application.tools import ToolCatalogue
+from domain.conversation import Conversation, Message, ToolCall
+from domain.errors import InvalidValue, NotFound
+from domain.values import check_user_id, clean_message
+
+
+@dataclass(frozen=True, slots=True)
+class ChatReply:
+    conversation_id: UUID
+    response: str
+    tool_calls: list[ToolCall]
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationStarted:
+    """First event of a stream: which conversation the turn belongs to."""
+
+    conversation_id: UUID
+
+
+ChatEvent = ConversationStarted | TextDelta | ToolEvent | ChatReply
+
+
+def check_timezone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidValue("timezone", f"unknown time zone {name!r}") from None
+
+
+class ChatUseCases:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        ids: IdGenerator,
+        model: LanguageModel,
+        tools: ToolCatalogue,
+        history: HistoryWindow,
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._ids = ids
+        self._model = model
+        self._tools = tools
+        self._history = history
+
+    async def send(
+        self,
+        user_id: str,
+        message: str,
+        conversation_id: UUID | None = None,
+        timezone: str = "UTC",
+    ) -> ChatReply:
+        request, conversation = await self._begin(user_id, message, conversation_id, timezone)
+        result = await self._model.run_turn(request)
+        return await self._finish(conversation, result)
+
+    async def stream(
+        self,
+        user_id: str,
+        message: str,
+        conversation_id: UUID | None = None,
+        timezone: str = "UTC",
+    ) -> AsyncIterator[ChatEvent]:
+        request, conversation = await self._begin(user_id, message, conversation_id, timezone)
+        yield ConversationStarted(conversation.id)
+        result: TurnResult | None = None
+        async for event in self._model.stream_turn(request):
+            if isinstance(event, TurnDone):
+                result = event.result
+            else:
+                yield event
+        if result is None:
+            raise LanguageModelUnavailable("the model ended the turn without a result")
+        yield await self._finish(conversation, result)
+
+    async def _begin(
+        self, user_id: str, message: str, conversation_id: UUID | None, timezone: str
+    ) -> tuple[TurnRequest, Conversation]:
+        check_user_id(user_id)
+        text = clean_message(message)
+        zone = check_timezone(timezone)
+        now = self._clock.now()
+        async with self._uow() as uow:
+            if conversation_id is None:
+                conversation = Conversation.start(
+                    id=self._ids.new_id(), user_id=user_id, first_message=text, now=now
+                )
+                await uow.conversations.add(conversation)
+            else:
+                found = await uow.conversations.get(user_id, conversation_id)
+                if found is None:
+                    raise NotFound("conversation", conversation_id)
+                conversation = found
+                conversation.touch(now)
+                await uow.conversations.save(conversation)
+            await uow.conversations.add_message(
+                Message.from_user(
+                    id=self._ids.new_id(),
+                    conversation_id=conversation.id,
+                    user_id=user_id,
+                    content=text,
+                    now=now,
+                )
+            )
+            recent = await uow.conversations.recent_messages(
+                user_id, conversation.id, self._history.max_messages
+            )
+            await uow.commit()
+        local_today = now.astimezone(zone).date()
+        request = TurnRequest(
+            system_prompt=system_prompt(local_today.isoformat(), local_today.strftime("%A")),
+            history=self._history.trim(recent),
+            tools=self._tools.bind(user_id, timezone),
+            now=now,
+            timezone=timezone,
+        )
+        return request, conversation
+
+    async def _finish(self, conversation: Conversation, result: TurnResult) -> ChatReply:
+        now = self._clock.now()
+        reply = Message.from_assistant(
+            id=self._ids.new_id(),
+            conversation_id=conversation.id,
+            user_id=conversation.user_id,
+            content=result.reply,
+            now=now,
+            tool_calls=tuple(result.tool_calls),
+            token_count=(result.usage.output_tokens or None),
+        )
+        async with self._uow() as uow:
+            await uow.conversations.add_message(reply)
+            conversation.touch(now)
+            await uow.conversations.save(conversation)
+            await uow.commit()
+        return ChatReply(conversation.id, result.reply, list(result.tool_calls))
+
+    async def conversations(self, user_id: str, limit: int = 20, offset: int = 0) -> Page[Conversation]:
+        check_paging(limit, offset)
+        async with self._uow() as uow:
+            return await uow.conversations.find(user_id, limit, offset)
+
+    async def conversation(
+        self, user_id: str, conversation_id: UUID, limit: int = 50, offset: int = 0
+    ) -> tuple[Conversation, Page[Message]]:
+        check_paging(limit, offset)
+        async with self._uow() as uow:
+            conversation = await uow.conversations.get(user_id, conversation_id)
+            if conversation is None:
+                raise NotFound("conversation", conversation_id)
+            return conversation, await uow.conversations.messages(user_id, conversation_id, limit, offset)
+
+    async def delete_conversation(self, user_id: str, conversation_id: UUID) -> None:
+        async with self._uow() as uow:
+            if not await uow.conversations.delete(user_id, conversation_id):
+                raise NotFound("conversation", conversation_id)
+            await uow.commit()

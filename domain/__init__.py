@@ -1,0 +1,1 @@
+"""The pure core of todo-chat: entities, value objects, invariants. Standard library only."""

@@ -1,0 +1,148 @@
+"""A stateful property: users interleaving every operation never see, change or count
+each other's tasks or conversations, and task numbers stay unique and increasing.
+
+Store-agnostic: ``build_machine`` takes a factory for a fresh unit-of-work factory, so
+the same machine runs on memory, SQLite and Postgres.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+
+from application.history import HistoryWindow
+from application.ports import TokenUsage, TurnRequest, TurnResult, UnitOfWorkFactory
+from application.queries import TaskQuery
+from application.tools import ToolCatalogue
+from application.use_cases.chat import ChatUseCases
+from application.use_cases.tasks import NewTask, TaskChanges, TaskUseCases
+from domain.errors import NotFound
+from tests.doubles import FakeClock, SequentialIds
+
+USERS = ("alice", "bob", "carol")
+users = st.sampled_from(USERS)
+titles = st.text(alphabet="abcdefgh xyz", min_size=1, max_size=12).filter(lambda s: s.strip())
+numbers = st.integers(min_value=1, max_value=8)
+
+
+@dataclass
+class ListingModel:
+    """A model that lists the bound user's tasks: what it sees is checked against the truth."""
+
+    seen: list[tuple[str, Any]]
+
+    async def run_turn(self, request: TurnRequest) -> TurnResult:
+        call = await request.tools.call("list_tasks", {"status": "all", "limit": 100})
+        self.seen.append((request.tools.user_id, call.result))
+        return TurnResult(f"{call.result['total']} tasks", [call], TokenUsage())
+
+    def stream_turn(self, request: TurnRequest) -> Any:  # pragma: no cover - not used
+        raise NotImplementedError
+
+
+def build_machine(
+    make_store: Callable[[], Awaitable[tuple[UnitOfWorkFactory, Callable[[], Awaitable[None]]]]],
+) -> type[RuleBasedStateMachine]:
+    class IsolationMachine(RuleBasedStateMachine):
+        def __init__(self) -> None:
+            super().__init__()
+            self.loop = asyncio.new_event_loop()
+            uow, self._close = self.run(make_store())
+            clock = FakeClock()
+            self.tasks = TaskUseCases(uow, clock)
+            self.seen: list[tuple[str, Any]] = []
+            self.chat = ChatUseCases(
+                uow, clock, SequentialIds(), ListingModel(self.seen), ToolCatalogue(self.tasks, clock),
+                HistoryWindow(),
+            )
+            self.expected: dict[str, dict[int, tuple[str, bool]]] = {u: {} for u in USERS}
+            self.highest: dict[str, int] = dict.fromkeys(USERS, 0)
+            self.conversations: dict[str, list[uuid.UUID]] = {u: [] for u in USERS}
+
+        def run(self, coro: Awaitable[Any]) -> Any:
+            return self.loop.run_until_complete(coro)
+
+        def teardown(self) -> None:
+            self.run(self._close())
+            self.loop.close()
+
+        @rule(user=users, title=titles)
+        def add(self, user: str, title: str) -> None:
+            task = self.run(self.tasks.add(user, NewTask(title)))
+            assert task.id > self.highest[user], "task numbers must increase per user"
+            self.highest[user] = task.id
+            self.expected[user][task.id] = (task.title, False)
+
+        def _attempt(self, user: str, number: int, action: Callable[[], Awaitable[Any]]) -> bool:
+            try:
+                self.run(action())
+            except NotFound:
+                assert number not in self.expected[user]
+                return False
+            assert number in self.expected[user]
+            return True
+
+        @rule(user=users, number=numbers)
+        def complete(self, user: str, number: int) -> None:
+            if self._attempt(user, number, lambda: self.tasks.complete(user, number)):
+                self.expected[user][number] = (self.expected[user][number][0], True)
+
+        @rule(user=users, number=numbers)
+        def reopen(self, user: str, number: int) -> None:
+            if self._attempt(user, number, lambda: self.tasks.toggle(user, number)):
+                title, done = self.expected[user][number]
+                self.expected[user][number] = (title, not done)
+
+        @rule(user=users, number=numbers, title=titles)
+        def rename(self, user: str, number: int, title: str) -> None:
+            if self._attempt(user, number, lambda: self.tasks.update(user, number, TaskChanges(title=title))):
+                self.expected[user][number] = (" ".join(title.split()), self.expected[user][number][1])
+
+        @rule(user=users, number=numbers)
+        def delete(self, user: str, number: int) -> None:
+            if self._attempt(user, number, lambda: self.tasks.delete(user, number)):
+                del self.expected[user][number]
+
+        @rule(user=users)
+        def bulk_complete(self, user: str) -> None:
+            self.run(self.tasks.bulk(user, "complete", query=TaskQuery()))
+            self.expected[user] = {n: (t, True) for n, (t, _) in self.expected[user].items()}
+
+        @rule(user=users, data=st.data())
+        def chat(self, user: str, data: st.DataObject) -> None:
+            mine = self.conversations[user]
+            target = data.draw(st.sampled_from([None, *mine, *self.conversations[_other(user)]]))
+            try:
+                reply = self.run(self.chat.send(user, "what do I have?", target))
+            except NotFound:
+                assert target not in mine
+                return
+            assert target is None or target in mine
+            if target is None:
+                mine.append(reply.conversation_id)
+            seen_user, result = self.seen[-1]
+            assert seen_user == user
+            assert result["total"] == len(self.expected[user])
+            assert {t["id"] for t in result["tasks"]} == set(self.expected[user])
+
+        @invariant()
+        def each_user_sees_exactly_their_own(self) -> None:
+            for user in USERS:
+                page = self.run(self.tasks.find(user, TaskQuery(limit=100)))
+                assert page.total == len(self.expected[user])
+                assert {t.id: (t.title, t.completed) for t in page.items} == self.expected[user]
+                conversations = self.run(self.chat.conversations(user, limit=100))
+                assert {c.id for c in conversations.items} == set(self.conversations[user])
+                assert conversations.total == len(self.conversations[user])
+
+    return IsolationMachine
+
+
+def _other(user: str) -> str:
+    return USERS[(USERS.index(user) + 1) % len(USERS)]
