@@ -1,0 +1,45 @@
+"""Bearer auth for MCP over HTTP: the REST API's JWT check behind the SDK's TokenVerifier."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable
+from typing import Protocol
+
+from mcp.server.auth.middleware.auth_context import get_access_token
+from mcp.server.auth.provider import AccessToken
+
+from application.errors import Unauthorized
+
+
+class BearerVerifier(Protocol):
+    """What the HTTP API uses to check a token: the user id, or ``Unauthorized``."""
+
+    def verify(self, token: str) -> str | Awaitable[str]: ...
+
+
+class JwtTokenVerifier:
+    """The SDK's ``TokenVerifier`` protocol over our JWT verifier.
+
+    The SDK's bearer middleware turns ``None`` into a 401 with ``WWW-Authenticate``.
+    The verifier already enforces ``exp``, signature and algorithm; the user is ``sub``.
+    """
+
+    def __init__(self, verifier: BearerVerifier) -> None:
+        self._verifier = verifier
+
+    async def verify_token(self, token: str) -> AccessToken | None:
+        try:
+            outcome = self._verifier.verify(token)
+            user_id = await outcome if inspect.isawaitable(outcome) else outcome
+        except Unauthorized:
+            return None
+        return AccessToken(token=token, client_id=user_id, subject=user_id, scopes=[])
+
+
+def user_of_access_token() -> str:
+    """The user of the current MCP HTTP request, from the token the middleware verified."""
+    token = get_access_token()
+    if token is None or not token.subject:
+        raise Unauthorized("no verified bearer token in this request")
+    return token.subject
