@@ -122,6 +122,11 @@ class McpHttp:
         await guard(scope, receive, send)
 
     async def _transport(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope.get("method") != "POST":
+            # Stateless: no session to delete and no server-initiated messages, so no GET
+            # stream either (the spec's 405 answer; left to the SDK, a GET would hang open).
+            await PlainTextResponse("Method Not Allowed", 405, {"Allow": "POST"})(scope, receive, send)
+            return
         if self._manager is None:
             await PlainTextResponse("MCP is not running", status_code=503)(scope, receive, send)
             return

@@ -167,3 +167,20 @@ async def test_stateless_json_responses(served: Served) -> None:
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/json")
     assert "mcp-session-id" not in response.headers
+
+
+async def test_only_post_is_served_and_foreign_origins_are_refused(served: Served) -> None:
+    headers = {**ACCEPT, "Authorization": "Bearer " + served.token("alice")}
+    async with httpx.AsyncClient(timeout=5) as http:
+        stream = await http.get(served.mcp_url, headers=headers)
+        assert stream.status_code == 405
+        assert stream.headers["allow"] == "POST"
+        assert (await http.delete(served.mcp_url, headers=headers)).status_code == 405
+        foreign = await http.post(
+            served.mcp_url, json=INITIALIZE, headers={**headers, "Origin": "http://evil.example"}
+        )
+        assert foreign.status_code == 403
+        inspector = await http.post(
+            served.mcp_url, json=INITIALIZE, headers={**headers, "Origin": "http://localhost:6274"}
+        )
+        assert inspector.status_code == 200
