@@ -13,6 +13,7 @@ const state = {
   session: null,
   client: null,
   conversationId: null,
+  shown: null, // the conversation whose messages the log displays
   busy: false,
   turn: null, // AbortController of the running turn
 };
@@ -98,7 +99,7 @@ function enterApp(session, { keepConversation = true } = {}) {
     state.conversationId = null;
   }
   const remembered = store.loadConversation();
-  if (remembered && remembered !== state.conversationId) openConversation(remembered, { quiet: true });
+  if (remembered && remembered !== state.shown) openConversation(remembered, { quiet: true });
   else if (!remembered) newChat({ focus: false });
   tasks.refresh();
   conversations.refresh();
@@ -123,6 +124,7 @@ function logOut() {
   state.session = null;
   state.client = null;
   state.conversationId = null;
+  state.shown = null;
   $("draft").value = "";
   chat.clear();
   tasks.reset();
@@ -240,6 +242,7 @@ $("logout").addEventListener("click", logOut);
 
 function setConversation(id) {
   state.conversationId = id;
+  state.shown = id;
   store.saveConversation(id);
   conversations.select(id);
 }
@@ -257,6 +260,7 @@ async function openConversation(id, { quiet = false } = {}) {
   abortTurn();
   hideChatError();
   setConversation(id);
+  state.shown = null;
   let detail;
   try {
     detail = await client().conversation(id);
@@ -272,6 +276,7 @@ async function openConversation(id, { quiet = false } = {}) {
   if (state.conversationId !== id) return; // another was chosen meanwhile
   const messages = detail.messages === undefined ? [] : items(detail.messages);
   chat.load(messages);
+  state.shown = id;
   $("chat-title").textContent = detail.title || "Conversation";
   if (!quiet) $("draft").focus();
 }
@@ -448,7 +453,7 @@ function turnFailed(error, stored, text, userBubble, reply) {
   }
   if (stored) {
     userBubble.classList.add("stored-no-reply");
-    reply.fail("No reply.");
+    reply.fail(error instanceof ApiError && error.code === "STREAM_CUT" ? "(cut off)" : "No reply.");
   } else {
     // Not stored: the text is still in the box (we only clear it once stored).
     userBubble.remove();
