@@ -63,8 +63,11 @@ def new_page(chromium: Any, server: Any) -> Iterator[Any]:
 
     def open_page(**options: Any) -> Any:
         context = chromium.new_context(
-            base_url=server.url, viewport=options.pop("viewport", DESKTOP),
-            timezone_id=options.pop("timezone_id", TIMEZONE), locale="en-GB", **options,
+            base_url=server.url,
+            viewport=options.pop("viewport", DESKTOP),
+            timezone_id=options.pop("timezone_id", TIMEZONE),
+            locale="en-GB",
+            **options,
         )
         context.set_default_timeout(10_000)
         contexts.append(context)
@@ -73,9 +76,11 @@ def new_page(chromium: Any, server: Any) -> Iterator[Any]:
         page.on("pageerror", lambda error: page.problems.append(f"page error: {error}"))
         page.on(
             "console",
-            lambda message: page.problems.append(message.text)
-            if "Content Security Policy" in message.text or "Refused to" in message.text
-            else None,
+            lambda message: (
+                page.problems.append(message.text)
+                if "Content Security Policy" in message.text or "Refused to" in message.text
+                else None
+            ),
         )
         return page
 

@@ -60,7 +60,10 @@ def served(workdir: Path) -> Iterator[Served]:
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [*todo_chat_command(), "serve", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT,
+            cwd=workdir,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -86,4 +89,5 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], log_path: Path) -
         except httpx.HTTPError:
             pass
         time.sleep(0.1)
-    raise RuntimeError(f"todo-chat serve did not answer /health in {START_TIMEOUT_S} s:\n{log_path.read_text()}")
+    log = log_path.read_text()
+    raise RuntimeError(f"todo-chat serve did not answer /health in {START_TIMEOUT_S} s:\n{log}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 import uuid
@@ -200,10 +201,9 @@ def test_an_unavailable_assistant_says_the_message_was_saved(new_page: Any) -> N
     page = new_page()
     page.goto("/")
     sign_up(page, unique_email())
-    body = (
-        'event: conversation\r\ndata: {"conversation_id": "%s"}\r\n\r\n'
-        'event: error\r\ndata: {"error": {"code": "LLM_UNAVAILABLE", "message": "model down"}}\r\n\r\n'
-    ) % uuid.uuid4()
+    started = json.dumps({"conversation_id": str(uuid.uuid4())})
+    failed = json.dumps({"error": {"code": "LLM_UNAVAILABLE", "message": "model down"}})
+    body = f"event: conversation\r\ndata: {started}\r\n\r\nevent: error\r\ndata: {failed}\r\n\r\n"
     page.route(
         "**/chat/stream",
         lambda route: route.fulfill(status=200, headers={"Content-Type": "text/event-stream"}, body=body),
@@ -228,7 +228,8 @@ def test_the_keyboard_drives_the_chat_and_content_is_never_markup(new_page: Any)
     expect(box).to_have_value("add <img src=x onerror=alert(1)> please\nthanks")
     box.press("Enter")
     expect(page.locator(".message.assistant.pending")).to_have_count(0)
-    expect(page.locator(".message.user .message-text")).to_have_text(["add <img src=x onerror=alert(1)> please\nthanks"])
+    sent = page.locator(".message.user .message-text")
+    expect(sent).to_have_text(["add <img src=x onerror=alert(1)> please\nthanks"])
     assert page.locator("#messages img, #task-list img, #conversation-list img").count() == 0
 
     # Tab moves to Send with a visible focus ring.
@@ -247,8 +248,10 @@ def test_on_a_phone_the_panels_stack_without_sideways_scrolling(new_page: Any) -
     say(page, "remind me to call mom tomorrow")
     chat = page.locator("section.chat").bounding_box()
     tasks = page.locator("aside.tasks").bounding_box()
-    assert chat is not None and tasks is not None
+    assert chat is not None
+    assert tasks is not None
     assert tasks["y"] >= chat["y"] + chat["height"]
-    assert chat["width"] <= 390 and tasks["width"] <= 390
+    assert chat["width"] <= 390
+    assert tasks["width"] <= 390
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     expect(task(page, "call mom")).to_be_visible()
