@@ -255,3 +255,35 @@ def test_on_a_phone_the_panels_stack_without_sideways_scrolling(new_page: Any) -
     assert tasks["width"] <= 390
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     expect(task(page, "call mom")).to_be_visible()
+
+
+def test_a_pasted_token_signs_in_and_conversations_reopen_and_delete(new_page: Any, server: Any) -> None:
+    user = f"pat-{uuid.uuid4().hex[:8]}"
+    token = jwt.encode({"sub": user, "iat": int(time.time()), "exp": int(time.time()) + 600}, server.secret)
+    page = new_page()
+    page.goto("/")
+    page.get_by_role("tab", name="Paste a token").click()
+    page.get_by_label("Bearer token (JWT)").fill(token)
+    page.get_by_role("button", name="Use this token").click()
+    expect(page.locator("#who")).to_have_text(user)
+
+    say(page, "add buy stamps")
+    page.get_by_role("button", name="New chat").click()
+    expect(page.locator(".message")).to_have_count(0)
+    expect(draft(page)).to_be_focused()
+    say(page, "add feed the cat")
+    titles = page.locator(".conversation-title")
+    expect(titles).to_have_text(["add feed the cat", "add buy stamps"])  # newest first
+
+    page.get_by_role("button", name=re.compile("^add buy stamps")).click()
+    expect(page.locator(".message.user .message-text")).to_have_text(["add buy stamps"])
+    expect(page.get_by_role("button", name=re.compile("^add buy stamps"))).to_have_attribute(
+        "aria-current", "true"
+    )
+
+    page.get_by_role("button", name="Delete conversation: add buy stamps").click()
+    page.get_by_role("button", name="Click again to delete conversation: add buy stamps").click()
+    expect(titles).to_have_text(["add feed the cat"])
+    expect(page.locator(".message")).to_have_count(0)  # the open conversation was the deleted one
+    expect(task(page, "buy stamps")).to_be_visible()  # deleting a conversation keeps its tasks
+    assert page.problems == []
