@@ -46,9 +46,13 @@ function explain(error, doing) {
 
 const banner = $("banner");
 function showBanner(text) {
-  banner.textContent = text;
+  $("banner-text").textContent = text;
   show(banner, Boolean(text));
 }
+$("banner-close").addEventListener("click", () => {
+  showBanner("");
+  $("draft").focus();
+});
 
 function reportError(error, doing) {
   const text = explain(error, doing);
@@ -257,6 +261,7 @@ function newChat({ focus = true } = {}) {
 }
 
 async function openConversation(id, { quiet = false } = {}) {
+  if (!state.client) return;
   abortTurn();
   hideChatError();
   setConversation(id);

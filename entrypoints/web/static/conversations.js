@@ -37,10 +37,12 @@ export class ConversationList {
   }
 
   async refresh() {
+    const client = this.client();
+    if (!client) return; // signed out meanwhile
     const generation = ++this.generation;
     let page;
     try {
-      page = await this.client().conversations();
+      page = await client.conversations();
     } catch (error) {
       if (generation === this.generation) this.hooks.onError(error, "load your conversations");
       return;

@@ -33,10 +33,12 @@ export class TaskPanel {
   }
 
   async refresh() {
+    const client = this.client();
+    if (!client) return; // signed out meanwhile
     const generation = ++this.generation;
     let page;
     try {
-      page = await this.client().tasks(this.filter.value);
+      page = await client.tasks(this.filter.value);
     } catch (error) {
       if (generation === this.generation) this.onError(error, "load your tasks");
       return;
