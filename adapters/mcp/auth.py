@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Awaitable
 from typing import Protocol
 
 from mcp.server.auth.middleware.auth_context import get_access_token
@@ -13,9 +11,11 @@ from application.errors import Unauthorized
 
 
 class BearerVerifier(Protocol):
-    """What the HTTP API uses to check a token: the user id, or ``Unauthorized``."""
+    """What the HTTP API checks tokens with (``adapters.security.jwt.JwtVerifier``)."""
 
-    def verify(self, token: str) -> str | Awaitable[str]: ...
+    async def verify_async(self, token: str) -> str:
+        """The token's user id, or ``Unauthorized``; never blocks the loop (JWKS fetches)."""
+        ...
 
 
 class JwtTokenVerifier:
@@ -30,8 +30,7 @@ class JwtTokenVerifier:
 
     async def verify_token(self, token: str) -> AccessToken | None:
         try:
-            outcome = self._verifier.verify(token)
-            user_id = await outcome if inspect.isawaitable(outcome) else outcome
+            user_id = await self._verifier.verify_async(token)
         except Unauthorized:
             return None
         return AccessToken(token=token, client_id=user_id, subject=user_id, scopes=[])

@@ -37,6 +37,9 @@ class Hs256Verifier:
             raise Unauthorized(str(exc)) from exc
         return str(claims["sub"])
 
+    async def verify_async(self, token: str) -> str:
+        return self.verify(token)
+
 
 def mint(user_id: str, *, ttl: float = 3600, secret: str = SECRET) -> str:
     return jwt.encode({"sub": user_id, "exp": int(time.time() + ttl)}, secret, algorithm="HS256")

@@ -1,0 +1,50 @@
+"""``todo-chat mcp --user USER``: the MCP tools over stdio for one local user.
+
+A desktop client (Claude Desktop, the MCP Inspector) starts this process and speaks
+JSON-RPC on its stdin/stdout. The settings and the container are built exactly as for
+the CLI's other commands, on the configured ``DATABASE_URL``; pending migrations are
+applied first, as ``serve`` does.
+
+stdout is the protocol wire: everything is built *inside* the SDK's ``stdio_server``,
+which points fd 1 at stderr while it serves, so start-up output (migrations, warnings)
+cannot corrupt the stream; logs go to stderr.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import anyio
+from mcp.server.stdio import stdio_server
+
+from adapters.mcp import build_mcp_server
+from domain.errors import DomainError
+from domain.values import check_user_id
+
+logger = logging.getLogger("todo_chat.mcp")
+
+
+def run(user: str) -> None:
+    """Serve the five task tools for ``user`` until the client closes stdin."""
+    try:
+        check_user_id(user)
+    except DomainError as exc:
+        raise SystemExit(f"todo-chat mcp: --user {exc}") from None
+    logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    anyio.run(_serve, user)
+
+
+async def _serve(user: str) -> None:
+    from entrypoints import container as composition
+
+    async with stdio_server() as (read_stream, write_stream):
+        container = composition.build_container()
+        await composition.prepare(container)
+        try:
+            server = build_mcp_server(container.tool_catalogue(), lambda: user)
+            database = composition.describe_database(container)
+            logger.info("serving MCP over stdio for user %r on %s", user, database)
+            await server.run(read_stream, write_stream, server.create_initialization_options())
+        finally:
+            await composition.shutdown(container)
