@@ -1,0 +1,151 @@
+"""JWT issue and verification (PyJWT).
+
+``JwtVerifier`` accepts exactly two kinds of token:
+
+- HS256 signed with the shared secret (``BETTER_AUTH_SECRET``): our own tokens and those of
+  a Better Auth frontend configured with the same secret;
+- when a JWKS URL is configured, RS256 / ES256 / EdDSA tokens signed by a key of that set
+  (an identity provider, Better Auth's JWT plugin).
+
+The algorithm is pinned per key kind, so an RS256 token is never checked against the HMAC
+secret (algorithm confusion) and ``alg: none`` or any other algorithm is refused outright.
+``exp`` and ``sub`` are required; ``nbf``/``iat`` are checked when present.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import jwt
+from jwt import PyJWKClient
+
+from application.errors import Unauthorized
+from domain.errors import InvalidValue
+from domain.values import check_user_id
+
+HS_ALGORITHM = "HS256"
+ASYMMETRIC_ALGORITHMS = frozenset({"RS256", "ES256", "EdDSA"})
+DEFAULT_LIFETIME = timedelta(days=7)
+MAX_TOKEN_LENGTH = 8192
+LEEWAY_SECONDS = 30
+
+
+class JwtVerifier:
+    """Checks a bearer token and returns its subject (the user id)."""
+
+    def __init__(
+        self,
+        secret: str,
+        *,
+        jwks_url: str | None = None,
+        audience: str | None = None,
+        issuer: str | None = None,
+        jwks_client: PyJWKClient | None = None,
+    ) -> None:
+        self._secret = secret
+        self._audience = audience
+        self._issuer = issuer
+        self._jwks = jwks_client or (
+            PyJWKClient(jwks_url, cache_keys=True, lifespan=300, timeout=5) if jwks_url else None
+        )
+
+    @property
+    def uses_jwks(self) -> bool:
+        return self._jwks is not None
+
+    def verify(self, token: str) -> str:
+        """The token's ``sub``, or ``Unauthorized`` saying what is wrong with it.
+
+        With a JWKS URL the first token of a new key fetches the key set (blocking I/O);
+        async callers should use ``verify_async``.
+        """
+        header = self._header(token)
+        algorithm = header.get("alg")
+        if algorithm == HS_ALGORITHM:
+            key: Any = self._secret
+        elif algorithm in ASYMMETRIC_ALGORITHMS and self._jwks is not None:
+            key = self._signing_key(token, algorithm)
+        else:
+            raise Unauthorized(f"token algorithm {algorithm!r} is not accepted")
+        try:
+            claims = jwt.decode(
+                token,
+                key,
+                algorithms=[algorithm],
+                audience=self._audience,
+                issuer=self._issuer,
+                leeway=LEEWAY_SECONDS,
+                options={
+                    "require": ["exp", "sub"],
+                    # Without a configured audience the claim is not ours to judge
+                    # (Better Auth sets it to its own base URL).
+                    "verify_aud": self._audience is not None,
+                },
+            )
+        except jwt.ExpiredSignatureError:
+            raise Unauthorized("token has expired") from None
+        except jwt.MissingRequiredClaimError as exc:
+            raise Unauthorized(f"token has no {exc.claim!r} claim") from None
+        except jwt.InvalidSignatureError:
+            raise Unauthorized("token signature is invalid") from None
+        except jwt.PyJWTError as exc:
+            raise Unauthorized(f"token is invalid: {exc}") from None
+        return _subject(claims)
+
+    async def verify_async(self, token: str) -> str:
+        """``verify`` without blocking the event loop on a JWKS fetch."""
+        if self._jwks is not None and self._header(token).get("alg") in ASYMMETRIC_ALGORITHMS:
+            return await asyncio.to_thread(self.verify, token)
+        return self.verify(token)
+
+    @staticmethod
+    def _header(token: str) -> dict[str, Any]:
+        if not token or len(token) > MAX_TOKEN_LENGTH:
+            raise Unauthorized("token is missing or too long")
+        try:
+            return dict(jwt.get_unverified_header(token))
+        except jwt.PyJWTError:
+            raise Unauthorized("token is not a well-formed JWT") from None
+
+    def _signing_key(self, token: str, algorithm: str) -> Any:
+        assert self._jwks is not None
+        try:
+            signing_key = self._jwks.get_signing_key_from_jwt(token)
+        except jwt.PyJWKClientConnectionError:
+            raise Unauthorized("the identity provider's keys could not be fetched") from None
+        except jwt.PyJWTError:
+            raise Unauthorized("token was not signed by a known key") from None
+        if signing_key.key_type == "oct" or signing_key.algorithm_name != algorithm:
+            # A symmetric key published in a JWKS, or a key of another algorithm: never use it.
+            raise Unauthorized("token algorithm does not match its key")
+        return signing_key.key
+
+
+def _subject(claims: dict[str, Any]) -> str:
+    subject = claims.get("sub")
+    if not isinstance(subject, str):
+        raise Unauthorized("token subject must be a string")
+    try:
+        return check_user_id(subject)
+    except InvalidValue:
+        raise Unauthorized("token subject is not a valid user id") from None
+
+
+class JwtIssuer:
+    """Signs HS256 tokens for built-in accounts and ``todo-chat token`` (``TokenIssuer`` port)."""
+
+    def __init__(self, secret: str, lifetime: timedelta = DEFAULT_LIFETIME, clock: Any = None) -> None:
+        if lifetime <= timedelta(0):
+            raise ValueError("token lifetime must be positive")
+        self._secret = secret
+        self._lifetime = lifetime
+        self._clock = clock
+
+    def issue(self, user_id: str, lifetime: timedelta | None = None) -> tuple[str, datetime]:
+        now = self._clock.now() if self._clock is not None else datetime.now(UTC)
+        now = now.replace(microsecond=0)
+        expires_at = now + (lifetime or self._lifetime)
+        claims = {"sub": user_id, "iat": int(now.timestamp()), "exp": int(expires_at.timestamp())}
+        return jwt.encode(claims, self._secret, algorithm=HS_ALGORITHM), expires_at

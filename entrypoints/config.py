@@ -1,0 +1,332 @@
+"""Settings from the environment and a ``.env`` file, parsed and checked up front.
+
+The environment wins over ``.env``. Every problem raises ``ConfigError`` with one line
+that names the variable, so start-up fails before anything is served.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from dotenv import dotenv_values
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./todo-chat.db"
+SECRET_MIN_BYTES = 32
+SECRET_FILE_SUFFIX = ".secret"  # noqa: S105 (a file name)
+DEFAULT_MCP_ALLOWED_HOSTS = ("127.0.0.1:*", "localhost:*", "[::1]:*")
+
+_DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+aiosqlite": "sqlite+aiosqlite",
+    "postgres": "postgresql+asyncpg",
+    "postgresql": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+}
+_UNITS = {
+    "s": 1, "sec": 1, "second": 1,
+    "m": 60, "min": 60, "minute": 60,
+    "h": 3600, "hour": 3600,
+    "d": 86400, "day": 86400,
+}
+_DURATION = re.compile(r"\s*(\d+)\s*([a-z]*?)s?\s*")
+_RATE = re.compile(r"\s*(\d+)\s*/\s*(\d*)\s*([a-z]+?)s?\s*")
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong; the message is one line naming the variable."""
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimit:
+    """At most ``count`` events per ``period`` seconds."""
+
+    count: int
+    period: float
+
+    def __str__(self) -> str:
+        return f"{self.count}/{self.period:g}s"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    secret: str = field(default="", repr=False)
+    secret_source: str = "environment"  # noqa: S105 (where it came from)
+    jwks_url: str | None = None
+    jwt_audience: str | None = None
+    jwt_issuer: str | None = None
+    token_lifetime: timedelta = timedelta(days=7)
+    llm_provider: str = "offline"
+    openai_api_key: str | None = field(default=None, repr=False)
+    openai_base_url: str | None = None
+    llm_model: str = "gpt-4o-mini"
+    llm_api: str = "responses"
+    cors_origins: tuple[str, ...] = ("http://localhost:3000",)
+    history_messages: int = 20
+    history_tokens: int = 8000
+    db_pool_size: int = 5
+    db_max_overflow: int = 10
+    db_pool_timeout: float = 30.0
+    db_pool_recycle: int = 1800
+    login_rate_limit: RateLimit | None = RateLimit(10, 60)
+    chat_rate_limit: RateLimit | None = RateLimit(60, 60)
+    max_body_bytes: int = 64 * 1024
+    mcp_allowed_hosts: tuple[str, ...] = DEFAULT_MCP_ALLOWED_HOSTS
+    log_level: str = "INFO"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def database_display(self) -> str:
+        """The database URL with any password masked, for banners and logs."""
+        return mask_url(self.database_url)
+
+
+def mask_url(url: str) -> str:
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return "<unparseable URL>"
+    if parsed.password is None:
+        return url
+    return parsed.render_as_string(hide_password=True)
+
+
+def load_settings(environ: Mapping[str, str] | None = None, cwd: Path | None = None) -> Settings:
+    """Read ``cwd/.env`` (if any) under ``environ`` (default ``os.environ``) and check everything."""
+    workdir = Path.cwd() if cwd is None else cwd
+    values: dict[str, str] = {}
+    env_file = workdir / ".env"
+    if env_file.is_file():
+        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    values.update(os.environ if environ is None else environ)
+    return _Reader(values).settings(workdir)
+
+
+class _Reader:
+    def __init__(self, values: Mapping[str, str]) -> None:
+        self._values = values
+
+    def raw(self, name: str) -> str | None:
+        value = self._values.get(name)
+        if value is None or not value.strip():
+            return None
+        return value.strip()
+
+    def text(self, name: str, default: str) -> str:
+        return self.raw(name) or default
+
+    def choice(self, name: str, options: tuple[str, ...], default: str) -> str:
+        value = (self.raw(name) or default).lower()
+        if value not in options:
+            raise ConfigError(f"{name} must be one of {', '.join(options)} (got {value!r})")
+        return value
+
+    def integer(self, name: str, default: int, minimum: int = 0, maximum: int | None = None) -> int:
+        value = self.raw(name)
+        if value is None:
+            return default
+        try:
+            number = int(value)
+        except ValueError:
+            raise ConfigError(f"{name} must be a whole number (got {value!r})") from None
+        if number < minimum or (maximum is not None and number > maximum):
+            bound = f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
+            raise ConfigError(f"{name} must be {bound} (got {number})")
+        return number
+
+    def url(self, name: str) -> str | None:
+        value = self.raw(name)
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
+            raise ConfigError(f"{name} must be an http(s) URL (got {value!r})")
+        return value
+
+    def items(self, name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+        value = self.raw(name)
+        if value is None:
+            return default
+        found = tuple(item.strip() for item in value.split(",") if item.strip())
+        if not found:
+            raise ConfigError(f"{name} must list at least one comma-separated value")
+        return found
+
+    def rate(self, name: str, default: RateLimit) -> RateLimit | None:
+        value = self.raw(name)
+        if value is None:
+            return default
+        if value.lower() in {"0", "off", "none", "unlimited"}:
+            return None
+        try:
+            return parse_rate(value)
+        except ValueError as exc:
+            raise ConfigError(f"{name} {exc} (got {value!r})") from None
+
+    def settings(self, workdir: Path) -> Settings:
+        database_url = database_url_from(self.raw("DATABASE_URL") or DEFAULT_DATABASE_URL)
+        secret, source = self.secret(database_url, workdir)
+        provider = self.choice("LLM_PROVIDER", ("offline", "openai"), "offline")
+        base_url = self.url("OPENAI_BASE_URL")
+        api_key = self.raw("OPENAI_API_KEY")
+        if provider == "openai" and api_key is None and base_url is None:
+            raise ConfigError(
+                "OPENAI_API_KEY is required when LLM_PROVIDER=openai "
+                "(or set OPENAI_BASE_URL for a local OpenAI-compatible server)"
+            )
+        lifetime_text = self.raw("JWT_EXPIRES_IN")
+        try:
+            lifetime = parse_duration(lifetime_text) if lifetime_text else timedelta(days=7)
+        except ValueError as exc:
+            raise ConfigError(f"JWT_EXPIRES_IN {exc} (got {lifetime_text!r})") from None
+        origins = self.items("CORS_ORIGINS", ("http://localhost:3000",))
+        for origin in origins:
+            parts = urlsplit(origin)
+            if origin != "*" and (parts.scheme not in {"http", "https"} or not parts.netloc or parts.path):
+                raise ConfigError(f"CORS_ORIGINS entries must look like https://host[:port] (got {origin!r})")
+        log_level = self.choice("LOG_LEVEL", ("debug", "info", "warning", "error"), "info").upper()
+        return Settings(
+            database_url=database_url,
+            secret=secret,
+            secret_source=source,
+            jwks_url=self.url("JWT_JWKS_URL"),
+            jwt_audience=self.raw("JWT_AUDIENCE"),
+            jwt_issuer=self.raw("JWT_ISSUER"),
+            token_lifetime=lifetime,
+            llm_provider=provider,
+            openai_api_key=api_key,
+            openai_base_url=base_url,
+            llm_model=self.text("LLM_MODEL", "gpt-4o-mini"),
+            llm_api=self.choice("LLM_API", ("chat", "responses"), "chat" if base_url else "responses"),
+            cors_origins=origins,
+            history_messages=self.integer("HISTORY_MESSAGES", 20, minimum=1, maximum=1000),
+            history_tokens=self.integer("HISTORY_TOKENS", 8000, minimum=1),
+            db_pool_size=self.integer("DB_POOL_SIZE", 5, minimum=1, maximum=1000),
+            db_max_overflow=self.integer("DB_MAX_OVERFLOW", 10, minimum=0, maximum=1000),
+            db_pool_timeout=float(self.integer("DB_POOL_TIMEOUT", 30, minimum=1, maximum=3600)),
+            db_pool_recycle=self.integer("DB_POOL_RECYCLE", 1800, minimum=0),
+            login_rate_limit=self.rate("LOGIN_RATE_LIMIT", RateLimit(10, 60)),
+            chat_rate_limit=self.rate("CHAT_RATE_LIMIT", RateLimit(60, 60)),
+            max_body_bytes=self.integer("MAX_BODY_BYTES", 64 * 1024, minimum=1024, maximum=64 * 1024 * 1024),
+            mcp_allowed_hosts=self.items("MCP_ALLOWED_HOSTS", DEFAULT_MCP_ALLOWED_HOSTS),
+            log_level=log_level,
+        )
+
+    def secret(self, database_url: str, workdir: Path) -> tuple[str, str]:
+        value = self._values.get("BETTER_AUTH_SECRET", "").strip()
+        if value:
+            if len(value.encode()) < SECRET_MIN_BYTES:
+                raise ConfigError(
+                    f"BETTER_AUTH_SECRET must be at least {SECRET_MIN_BYTES} bytes "
+                    "(try: python3 -c 'import secrets; print(secrets.token_urlsafe(48))')"
+                )
+            return value, "environment"
+        path = sqlite_path(database_url, workdir)
+        if not database_url.startswith("sqlite"):
+            raise ConfigError("BETTER_AUTH_SECRET is required with a PostgreSQL DATABASE_URL")
+        if path is None:
+            # An in-memory database forgets its users on exit; so may its secret.
+            return secrets.token_urlsafe(48), "generated for this process"
+        secret_file = path.with_name(path.name + SECRET_FILE_SUFFIX)
+        return kept_secret(secret_file), f"kept in {secret_file}"
+
+
+def database_url_from(value: str) -> str:
+    """Accept the common spellings and answer with the async driver this app uses."""
+    try:
+        parsed = make_url(value)
+    except ArgumentError:
+        raise ConfigError(
+            "DATABASE_URL is not a database URL (e.g. sqlite+aiosqlite:///./todo-chat.db)"
+        ) from None
+    driver = _DRIVERS.get(parsed.drivername)
+    if driver is None:
+        raise ConfigError(
+            f"DATABASE_URL driver {parsed.drivername!r} is not supported "
+            "(use sqlite+aiosqlite:// or postgresql+asyncpg://)"
+        )
+    scheme, rest = value.split(":", 1)
+    return driver + ":" + rest if scheme != driver else value
+
+
+def sqlite_path(database_url: str, workdir: Path) -> Path | None:
+    """The file of a SQLite URL (relative paths resolved in ``workdir``); None when in memory."""
+    if not database_url.startswith("sqlite"):
+        return None
+    database = make_url(database_url).database
+    if not database or database == ":memory:" or "mode=memory" in database_url:
+        return None
+    database = database.removeprefix("file:")
+    path = Path(database)
+    return path if path.is_absolute() else workdir / path
+
+
+def kept_secret(path: Path) -> str:
+    """The secret stored at ``path``, created (mode 0600) on first use.
+
+    Several workers may start at once: creation is exclusive, and a reader that finds
+    the file still empty waits briefly for the writer.
+    """
+    if not path.parent.is_dir():
+        raise ConfigError(f"DATABASE_URL points into {path.parent}, which does not exist")
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise ConfigError(
+            f"BETTER_AUTH_SECRET is unset and {path} cannot be created: {exc.strerror}"
+        ) from None
+    else:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48) + "\n")
+    for _ in range(50):
+        try:
+            value = path.read_text().strip()
+        except OSError as exc:
+            raise ConfigError(
+                f"BETTER_AUTH_SECRET is unset and {path} cannot be read: {exc.strerror}"
+            ) from None
+        if value:
+            break
+        time.sleep(0.02)
+    if len(value.encode()) < SECRET_MIN_BYTES:
+        raise ConfigError(f"BETTER_AUTH_SECRET is unset and {path} holds fewer than {SECRET_MIN_BYTES} bytes")
+    return value
+
+
+def parse_duration(text: str) -> timedelta:
+    """``3600``, ``90s``, ``30m``, ``12h``, ``7d`` (a bare number is seconds)."""
+    match = _DURATION.fullmatch(text.lower())
+    unit = match.group(2) if match else None
+    if match is None or (unit and unit not in _UNITS):
+        raise ValueError("must be a duration such as 3600, 30m, 12h or 7d")
+    seconds = int(match.group(1)) * _UNITS.get(unit or "s", 1)
+    if seconds <= 0:
+        raise ValueError("must be longer than zero")
+    return timedelta(seconds=seconds)
+
+
+def parse_rate(text: str) -> RateLimit:
+    """``10/minute``, ``60/min``, ``5/30s``, ``1000/hour``."""
+    match = _RATE.fullmatch(text.lower())
+    if match is None or match.group(3) not in _UNITS:
+        raise ValueError("must look like 10/minute, 5/30s or 1000/hour")
+    count = int(match.group(1))
+    period = int(match.group(2) or 1) * _UNITS[match.group(3)]
+    if count < 1 or period < 1:
+        raise ValueError("must allow at least one request per period")
+    return RateLimit(count, float(period))

@@ -1,0 +1,188 @@
+"""The composition root: the only module that knows every concrete class.
+
+``build_container(settings)`` wires the application from the settings. Tests replace
+parts with ``container.<provider>.override(...)`` (a memory store, a scripted model)
+before the first use; nothing is monkeypatched.
+
+Heavy or optional adapters (the SQL stack, the OpenAI Agents SDK) are imported inside
+their factories, so a missing API key or SDK only matters when that adapter is chosen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from dataclasses import fields
+from typing import Any
+
+from dependency_injector import containers, providers
+
+from adapters.security.jwt import JwtIssuer, JwtVerifier
+from adapters.security.passwords import Argon2Hasher
+from adapters.system import SystemClock, UuidGenerator
+from application.history import HistoryWindow
+from application.tools import ToolCatalogue
+from application.use_cases.accounts import AccountUseCases
+from application.use_cases.chat import ChatUseCases
+from application.use_cases.tasks import TaskUseCases
+from entrypoints.config import Settings, load_settings, mask_url
+from entrypoints.http.rate_limit import RateLimiter
+
+
+def _sql_engine(
+    url: str, pool_size: int, max_overflow: int, pool_timeout: float, pool_recycle: int
+) -> Any:
+    from adapters.sql.engine import EngineSettings, create_engine
+
+    wanted = {
+        "pool_size": pool_size,
+        "max_overflow": max_overflow,
+        "pool_timeout": pool_timeout,
+        "pool_recycle": pool_recycle,
+    }
+    known = getattr(EngineSettings, "__dataclass_fields__", None) or getattr(
+        EngineSettings, "__struct_fields__", ()
+    )
+    return create_engine(url, EngineSettings(**{k: v for k, v in wanted.items() if k in known}))
+
+
+def _sql_sessions(engine: Any) -> Any:
+    from adapters.sql.uow import session_factory
+
+    return session_factory(engine)
+
+
+def _sql_unit_of_work(sessions: Any) -> Any:
+    from adapters.sql.uow import SqlUnitOfWork
+
+    return SqlUnitOfWork(sessions)
+
+
+def _database_ready(engine: Any) -> Awaitable[bool]:
+    from adapters.sql.health import database_ready
+
+    return database_ready(engine)
+
+
+def _offline_model() -> Any:
+    from adapters.llm.offline import OfflineModel
+
+    return OfflineModel()
+
+
+def _agents_model(api_key: str | None, base_url: str | None, model: str, api: str) -> Any:
+    from adapters.llm.openai_agents import AgentsModel, AgentsSettings
+
+    return AgentsModel(AgentsSettings(api_key=api_key, base_url=base_url, model=model, api=api))
+
+
+class Container(containers.DeclarativeContainer):
+    config = providers.Configuration(strict=True)
+
+    clock = providers.Singleton(SystemClock)
+    ids = providers.Singleton(UuidGenerator)
+
+    engine = providers.Singleton(
+        _sql_engine,
+        url=config.database_url,
+        pool_size=config.db_pool_size,
+        max_overflow=config.db_max_overflow,
+        pool_timeout=config.db_pool_timeout,
+        pool_recycle=config.db_pool_recycle,
+    )
+    sessions = providers.Singleton(_sql_sessions, engine)
+    unit_of_work = providers.Factory(_sql_unit_of_work, sessions)
+    database_ready = providers.Callable(_database_ready, engine)
+
+    language_model = providers.Selector(
+        config.llm_provider,
+        offline=providers.Singleton(_offline_model),
+        openai=providers.Singleton(
+            _agents_model,
+            api_key=config.openai_api_key,
+            base_url=config.openai_base_url,
+            model=config.llm_model,
+            api=config.llm_api,
+        ),
+    )
+
+    password_hasher = providers.Singleton(Argon2Hasher)
+    token_issuer = providers.Singleton(JwtIssuer, secret=config.secret, lifetime=config.token_lifetime)
+    token_verifier = providers.Singleton(
+        JwtVerifier,
+        secret=config.secret,
+        jwks_url=config.jwks_url,
+        audience=config.jwt_audience,
+        issuer=config.jwt_issuer,
+    )
+
+    history_window = providers.Singleton(
+        HistoryWindow, max_messages=config.history_messages, max_tokens=config.history_tokens
+    )
+    # Use cases are stateless; they get the unit-of-work *provider* and call it per transaction.
+    task_use_cases = providers.Singleton(TaskUseCases, uow=unit_of_work.provider, clock=clock)
+    tool_catalogue = providers.Singleton(ToolCatalogue, tasks=task_use_cases, clock=clock)
+    chat_use_cases = providers.Singleton(
+        ChatUseCases,
+        uow=unit_of_work.provider,
+        clock=clock,
+        ids=ids,
+        model=language_model,
+        tools=tool_catalogue,
+        history=history_window,
+    )
+    account_use_cases = providers.Singleton(
+        AccountUseCases,
+        uow=unit_of_work.provider,
+        clock=clock,
+        ids=ids,
+        hasher=password_hasher,
+        tokens=token_issuer,
+    )
+
+    login_limiter = providers.Singleton(RateLimiter, config.login_rate_limit)
+    chat_limiter = providers.Singleton(RateLimiter, config.chat_rate_limit)
+
+
+def build_container(settings: Settings | None = None) -> Container:
+    """A container configured from ``settings`` (by default: the environment and ``.env``)."""
+    settings = load_settings() if settings is None else settings
+    container = Container()
+    container.config.from_dict({f.name: getattr(settings, f.name) for f in fields(settings)})
+    return container
+
+
+def settings_of(container: Container) -> Settings:
+    """The settings a container was built from (what the app factory and the CLI read)."""
+    values = container.config()
+    return Settings(**{f.name: values[f.name] for f in fields(Settings)})
+
+
+async def prepare(container: Container) -> None:
+    """Bring the database schema up to date (what ``serve`` does unless ``--no-migrate``)."""
+    from adapters.sql.migrate import upgrade_to_head
+
+    await upgrade_to_head(container.config.database_url())
+
+
+async def shutdown(container: Container) -> None:
+    """Close what the container opened (the database pool)."""
+    if container.unit_of_work.overridden and not container.engine.overridden:
+        return  # the SQL stack was never used
+    engine = container.engine()
+    dispose = getattr(engine, "dispose", None)
+    if dispose is not None:
+        await dispose()
+
+
+def describe_database(container: Container) -> str:
+    """The database URL with its password masked."""
+    return mask_url(container.config.database_url())
+
+
+def describe_model(container: Container) -> str:
+    settings = settings_of(container)
+    if settings.llm_provider == "offline":
+        return "offline (built-in rule-based model, no network)"
+    where = settings.openai_base_url or "OpenAI"
+    return f"openai {settings.llm_model} via {where} ({settings.llm_api} API)"
+

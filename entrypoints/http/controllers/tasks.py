@@ -1,0 +1,110 @@
+"""``/api/{user_id}/tasks``: the REST API over the task use cases."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from litestar import Controller, Response, delete, get, patch, post, put
+from litestar.params import Parameter
+
+from application.queries import LIMIT_DEFAULT, LIMIT_MAX, TASK_SORTS, TaskQuery
+from application.use_cases.tasks import NewTask, TaskChanges, TaskUseCases
+from domain.values import Priority, TaskStatus
+from entrypoints.http.docs import PROTECTED, TOTAL_COUNT, errors
+from entrypoints.http.schemas import (
+    PriorityName,
+    TaskCreate,
+    TaskOut,
+    TaskPage,
+    TaskPatch,
+    TaskReplace,
+    task_out,
+    task_page,
+)
+
+TaskId = Annotated[int, Parameter(ge=1, le=2**31 - 1, description="The task number (per user, from 1).")]
+SortName = Literal[TASK_SORTS]  # type: ignore[valid-type]
+OFFSET_MAX = 1_000_000_000
+
+
+class TaskController(Controller):
+    path = "/tasks"
+    tags = ("tasks",)
+
+    @get("/", responses=errors(*PROTECTED), response_headers=TOTAL_COUNT, summary="List tasks")
+    async def list_tasks(
+        self,
+        user_id: str,
+        tasks: TaskUseCases,
+        status: Literal["all", "pending", "completed"] = "all",
+        priority: PriorityName | None = None,
+        due_before: Annotated[
+            date | None, Parameter(description="Only tasks due strictly before this date (YYYY-MM-DD).")
+        ] = None,
+        q: Annotated[
+            str | None, Parameter(max_length=255, description="Words the title must contain.")
+        ] = None,
+        sort: Annotated[SortName, Parameter(description="Sort key; a leading '-' sorts descending.")] = "id",
+        limit: Annotated[int, Parameter(ge=1, le=LIMIT_MAX)] = LIMIT_DEFAULT,
+        offset: Annotated[int, Parameter(ge=0, le=OFFSET_MAX)] = 0,
+    ) -> Response[TaskPage]:
+        """The user's tasks, filtered and paged; ``X-Total-Count`` is the number matching."""
+        page = await tasks.find(
+            user_id,
+            TaskQuery(
+                status=TaskStatus(status),
+                priority=Priority(priority) if priority else None,
+                due_before=due_before,
+                q=q or None,
+                sort=sort,
+                limit=limit,
+                offset=offset,
+            ),
+        )
+        return Response(task_page(page), headers={"X-Total-Count": str(page.total)})
+
+    @post("/", responses=errors(*PROTECTED), summary="Create a task")
+    async def create_task(self, user_id: str, tasks: TaskUseCases, data: TaskCreate) -> TaskOut:
+        task = await tasks.add(user_id, NewTask(data.title, data.description, data.priority, data.due_date))
+        return task_out(task)
+
+    @get("/{task_id:int}", responses=errors(*PROTECTED, 404), summary="Get a task")
+    async def get_task(self, user_id: str, task_id: TaskId, tasks: TaskUseCases) -> TaskOut:
+        return task_out(await tasks.get(user_id, task_id))
+
+    @put("/{task_id:int}", responses=errors(*PROTECTED, 404), summary="Replace a task")
+    async def replace_task(
+        self, user_id: str, task_id: TaskId, tasks: TaskUseCases, data: TaskReplace
+    ) -> TaskOut:
+        """Sets title, description, priority and due date; an omitted field goes back to its default."""
+        changes = TaskChanges(
+            title=data.title,
+            description=data.description,
+            priority=data.priority,
+            due_date=data.due_date,
+            completed=data.completed,
+        )
+        return task_out(await tasks.update(user_id, task_id, changes))
+
+    @patch("/{task_id:int}", responses=errors(*PROTECTED, 404), summary="Change some fields of a task")
+    async def update_task(
+        self, user_id: str, task_id: TaskId, tasks: TaskUseCases, data: TaskPatch
+    ) -> TaskOut:
+        """Only the fields given change; ``null`` clears description or due_date."""
+        changes = TaskChanges(
+            title=data.title,
+            description=data.description,
+            priority=data.priority,
+            due_date=data.due_date,
+            completed=data.completed,
+        )
+        return task_out(await tasks.update(user_id, task_id, changes))
+
+    @patch("/{task_id:int}/complete", responses=errors(*PROTECTED, 404), summary="Toggle completion")
+    async def toggle_task(self, user_id: str, task_id: TaskId, tasks: TaskUseCases) -> TaskOut:
+        return task_out(await tasks.toggle(user_id, task_id))
+
+    @delete("/{task_id:int}", responses=errors(*PROTECTED, 404), summary="Delete a task")
+    async def delete_task(self, user_id: str, task_id: TaskId, tasks: TaskUseCases) -> None:
+        await tasks.delete(user_id, task_id)

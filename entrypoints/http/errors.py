@@ -1,0 +1,209 @@
+"""The one table from exceptions to HTTP error responses.
+
+Every error body is ``{"error": {"code", "message", "details"}}``. Anything not in the
+table is a 500 ``INTERNAL_ERROR`` whose body carries only the request id; the stack
+trace goes to the log under the same id.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+from litestar import MediaType, Request, Response
+from litestar.exceptions import (
+    HTTPException,
+    MethodNotAllowedException,
+    NotFoundException,
+    SerializationException,
+    ValidationException,
+)
+from litestar.exceptions import (
+    NotAuthorizedException as LitestarNotAuthorized,
+)
+from litestar.exceptions import (
+    PermissionDeniedException as LitestarPermissionDenied,
+)
+from litestar.exceptions import (
+    TooManyRequestsException as LitestarTooManyRequests,
+)
+from litestar.exceptions.http_exceptions import RequestEntityTooLarge
+
+from application.errors import (
+    Conflict,
+    DatabaseUnavailable,
+    Forbidden,
+    LanguageModelUnavailable,
+    RateLimited,
+    Unauthorized,
+)
+from domain.errors import InvalidValue, NotFound
+from entrypoints.http.schemas import ErrorBody, ErrorDetail, FieldProblem
+
+logger = logging.getLogger("todo_chat.http")
+
+WWW_AUTHENTICATE = 'Bearer realm="todo-chat"'
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    status: int
+    code: str
+    message: str
+    details: list[FieldProblem] | dict[str, Any] | None = None
+    headers: dict[str, str] | None = None
+
+
+def error_body(problem: Problem) -> ErrorBody:
+    return ErrorBody(error=ErrorDetail(code=problem.code, message=problem.message, details=problem.details))
+
+
+def error_bytes(problem: Problem) -> bytes:
+    return msgspec.json.encode(error_body(problem))
+
+
+def request_id_of(scope: Any) -> str:
+    state = scope.get("state") or {}
+    return str(state.get("request_id", "-"))
+
+
+# ----------------------------------------------------------------------- the table
+
+_MSGSPEC_PATH = re.compile(r"\s*-\s*at\s*`\$(?:\.(?P<field>[A-Za-z_][\w]*))?[^`]*`\s*$")
+_UNKNOWN_FIELD = re.compile(r"unknown field `(?P<field>[^`]+)`")
+_MISSING_FIELD = re.compile(r"missing required field `(?P<field>[^`]+)`")
+
+
+def _field_problem(message: str, fallback: str = "body") -> FieldProblem:
+    """``Expected `str` of length <= 255 - at `$.title``` -> field ``title``."""
+    field = fallback
+    for pattern in (_UNKNOWN_FIELD, _MISSING_FIELD, _MSGSPEC_PATH):
+        match = pattern.search(message)
+        if match and match.group("field"):
+            field = match.group("field")
+            break
+    text = _MSGSPEC_PATH.sub("", message).strip() or "is invalid"
+    return FieldProblem(field=field, message=text)
+
+
+def _validation(problems: list[FieldProblem]) -> Problem:
+    first = problems[0]
+    return Problem(400, "VALIDATION_ERROR", f"{first.field}: {first.message}", problems)
+
+
+def _from_litestar_validation(exc: ValidationException) -> Problem:
+    problems: list[FieldProblem] = []
+    extra = exc.extra if isinstance(exc.extra, list) else [exc.extra] if exc.extra else []
+    for item in extra:
+        if isinstance(item, dict):
+            message = str(item.get("message") or exc.detail)
+            key = item.get("key")
+            problem = _field_problem(message, fallback=str(key) if key else "body")
+            if key and problem.field == "body":
+                problem = FieldProblem(field=str(key), message=problem.message)
+            problems.append(problem)
+    if not problems:
+        detail = str(exc.detail or "")
+        if "malformed" in detail.lower() or "json" in detail.lower():
+            problems.append(FieldProblem(field="body", message="is not valid JSON"))
+        else:
+            problems.append(_field_problem(detail or "is invalid"))
+    return _validation(problems)
+
+
+def _problem_for(exc: Exception) -> Problem | None:
+    """The response for a known exception; None means an internal error."""
+    match exc:
+        case InvalidValue():
+            return _validation([FieldProblem(field=exc.field, message=exc.message)])
+        case msgspec.ValidationError():
+            return _validation([_field_problem(str(exc))])
+        case ValidationException():
+            return _from_litestar_validation(exc)
+        case SerializationException() | msgspec.DecodeError():
+            return _validation([FieldProblem(field="body", message="is not valid JSON")])
+        case NotFound():
+            return Problem(404, "NOT_FOUND", str(exc))
+        case Unauthorized() | LitestarNotAuthorized():
+            reason = str(exc.detail if isinstance(exc, HTTPException) else exc) or "authentication required"
+            return Problem(
+                401,
+                "UNAUTHORIZED",
+                f"Authentication required: {reason}",
+                headers={"WWW-Authenticate": WWW_AUTHENTICATE},
+            )
+        case Forbidden() | LitestarPermissionDenied():
+            return Problem(403, "FORBIDDEN", str(exc.detail if isinstance(exc, HTTPException) else exc))
+        case Conflict():
+            return Problem(409, "CONFLICT", str(exc), [FieldProblem(field=exc.field, message=str(exc))])
+        case RequestEntityTooLarge():
+            return Problem(413, "PAYLOAD_TOO_LARGE", "The request body is too large")
+        case RateLimited():
+            return Problem(
+                429, "RATE_LIMITED", str(exc), {"retry_after": exc.retry_after},
+                headers={"Retry-After": str(exc.retry_after)},
+            )
+        case LitestarTooManyRequests():
+            return Problem(429, "RATE_LIMITED", "Too many requests")
+        case LanguageModelUnavailable():
+            return Problem(
+                503,
+                "LLM_UNAVAILABLE",
+                "The language model is unavailable; your message was kept. Try again shortly.",
+            )
+        case DatabaseUnavailable():
+            return Problem(503, "DATABASE_UNAVAILABLE", "The database is unavailable; try again shortly.",
+                           headers={"Retry-After": "5"})
+        case NotFoundException():
+            return Problem(404, "NOT_FOUND", "No such route")
+        case MethodNotAllowedException():
+            return Problem(405, "METHOD_NOT_ALLOWED", "Method not allowed",
+                           headers=dict(exc.headers or {}))
+        case HTTPException() if exc.status_code == 400:
+            # Litestar's own 400s: undecodable JSON, a body of the wrong media type, bad params.
+            return _validation([_field_problem(str(exc.detail or "is invalid"))])
+        case HTTPException() if 400 <= exc.status_code < 500:
+            return Problem(exc.status_code, "BAD_REQUEST", str(exc.detail))
+    return None
+
+
+def problem_for(exc: Exception, request_id: str) -> Problem:
+    problem = _problem_for(exc)
+    if problem is not None:
+        return problem
+    return Problem(
+        500,
+        "INTERNAL_ERROR",
+        f"Something went wrong on our side. Quote request id {request_id} when reporting it.",
+        {"request_id": request_id},
+    )
+
+
+def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
+    request_id = request_id_of(request.scope)
+    problem = problem_for(exc, request_id)
+    if problem.status >= 500 and problem.code == "INTERNAL_ERROR":
+        logger.error(
+            "unhandled error",
+            exc_info=exc,
+            extra={"request_id": request_id, "path": request.scope.get("path", "")},
+        )
+    elif problem.status >= 500:
+        logger.warning(
+            "%s: %s", problem.code, exc, extra={"request_id": request_id}
+        )
+    return Response(
+        content=error_bytes(problem),
+        status_code=problem.status,
+        media_type=MediaType.JSON,
+        headers=problem.headers,
+    )
+
+
+EXCEPTION_HANDLERS: dict[type[Exception] | int, Callable[..., Response[Any]]] = {Exception: handle_exception}
+"""Litestar looks a handler up by exception type (MRO); ``Exception`` catches everything,
+and ``problem_for`` is the table."""
