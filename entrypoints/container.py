@@ -16,6 +16,7 @@ from typing import Any
 
 from dependency_injector import containers, providers
 
+from adapters.mcp import JwtTokenVerifier, McpHttp, build_mcp_server, user_of_access_token
 from adapters.security.jwt import JwtIssuer, JwtVerifier
 from adapters.security.passwords import Argon2Hasher
 from adapters.system import SystemClock, UuidGenerator
@@ -137,6 +138,16 @@ class Container(containers.DeclarativeContainer):
         ids=ids,
         hasher=password_hasher,
         tokens=token_issuer,
+    )
+
+    # MCP over HTTP: the tools bound to the user of the verified bearer token. A Factory,
+    # so every app built from this container gets its own session manager.
+    mcp_server = providers.Singleton(build_mcp_server, tool_catalogue, user_of_access_token)
+    mcp_http = providers.Factory(
+        McpHttp,
+        mcp_server,
+        providers.Singleton(JwtTokenVerifier, token_verifier),
+        allowed_hosts=config.mcp_allowed_hosts,
     )
 
     login_limiter = providers.Singleton(RateLimiter, config.login_rate_limit)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from litestar import Litestar, Router
@@ -13,6 +15,7 @@ from litestar.openapi.spec import Tag
 from litestar.static_files import create_static_files_router
 from litestar.types import Receive, Scope, Send
 
+from adapters.mcp.litestar import mcp_route_handlers
 from entrypoints.container import Container, settings_of, shutdown
 from entrypoints.http.auth import owner_guard
 from entrypoints.http.controllers.auth import AuthController
@@ -67,8 +70,17 @@ def create_app(container: Container) -> Litestar:
     async def close_container() -> None:
         await shutdown(container)
 
+    # MCP over streamable HTTP at /mcp (+ its RFC 9728 metadata); its session manager
+    # runs for the app's lifetime.
+    mcp = container.mcp_http()
+
+    @asynccontextmanager
+    async def run_mcp(_: Litestar) -> AsyncIterator[None]:
+        async with mcp.lifespan():
+            yield
+
     app = TodoChatApp(
-        route_handlers=[AuthController, HealthController, api, web],
+        route_handlers=[AuthController, HealthController, api, *mcp_route_handlers(mcp), web],
         dependencies={
             "tasks": Provide(lambda: container.task_use_cases(), sync_to_thread=False),
             "chat": Provide(lambda: container.chat_use_cases(), sync_to_thread=False),
@@ -104,6 +116,7 @@ def create_app(container: Container) -> Litestar:
         request_max_body_size=settings.max_body_bytes,
         logging_config=None,
         on_shutdown=[close_container],
+        lifespan=[run_mcp],
         debug=False,
     )
     app.edge = Edge(app._inner, max_body_bytes=settings.max_body_bytes)
