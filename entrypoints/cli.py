@@ -1,0 +1,175 @@
+"""``todo-chat``: serve the API, migrate the database, mint dev tokens, chat, serve MCP over stdio."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+
+from entrypoints.config import ConfigError, Settings, load_settings, parse_duration
+
+T = TypeVar("T")
+
+app = typer.Typer(
+    name="todo-chat",
+    help="A task manager you talk to: chat, REST and MCP over the same tasks.\n\n"
+    "Settings come from the environment and a .env file in the working directory "
+    "(DATABASE_URL, BETTER_AUTH_SECRET, LLM_PROVIDER, ...; see the README).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    print(f"error: {message}", file=sys.stderr)
+    return typer.Exit(code)
+
+
+def guarded(action: Callable[[], T]) -> T:
+    """Run ``action``; a configuration error becomes one line on stderr and exit status 2."""
+    try:
+        return action()
+    except ConfigError as exc:
+        raise fail(str(exc)) from None
+
+
+def settings() -> Settings:
+    return guarded(load_settings)
+
+
+def _migrate(url: str) -> str | None:
+    from adapters.sql.migrate import upgrade_to_head
+
+    revision = asyncio.run(upgrade_to_head(url))
+    return revision if isinstance(revision, str) else None
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on (0.0.0.0 for all).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes (uvicorn).")] = 1,
+    no_migrate: Annotated[
+        bool, typer.Option("--no-migrate", help="Do not apply pending migrations first (replicas).")
+    ] = False,
+) -> None:
+    """Start the HTTP API, the web chat at / and MCP at /mcp.
+
+    Pending database migrations are applied first unless --no-migrate is given.
+    """
+    import uvicorn
+
+    from entrypoints.container import build_container, describe_model
+    from entrypoints.logs import configure_logging
+
+    config = settings()
+    configure_logging(config.log_level)
+    if not no_migrate:
+        with err.status("Applying database migrations…"):
+            guarded(lambda: _migrate(config.database_url))
+    model = describe_model(guarded(lambda: build_container(config)))
+    out.print(f"todo-chat listening on [bold]http://{_display_host(host)}:{port}[/bold]")
+    out.print(f"  database  {config.database_display}")
+    out.print(f"  model     {model}")
+    out.print(f"  secret    {config.secret_source}")
+    out.print(f"  workers   {workers}" + ("  (migrations skipped)" if no_migrate else ""))
+    sys.stdout.flush()
+    uvicorn.run(
+        "entrypoints.http.asgi:create",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=30,
+        server_header=False,
+    )
+
+
+def _display_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+@app.command()
+def migrate() -> None:
+    """Apply pending database migrations (on PostgreSQL under an advisory lock) and exit."""
+    config = settings()
+    err.print(f"Migrating {config.database_display} …")
+    revision = guarded(lambda: _migrate(config.database_url))
+    out.print(f"Database is at revision {revision or 'head'}.")
+
+
+@app.command()
+def token(
+    user_id: Annotated[
+        str, typer.Argument(help="The user id to put in `sub` (1..128 of A-Z a-z 0-9 _ . @ -).")
+    ],
+    expires_in: Annotated[
+        str, typer.Option("--expires-in", help="Lifetime: seconds, or 30m, 12h, 7d.")
+    ] = "",
+) -> None:
+    """Print a dev JWT for USER_ID signed with the configured secret (HS256)."""
+    from adapters.security.jwt import JwtIssuer
+    from domain.errors import InvalidValue
+    from domain.values import check_user_id
+
+    config = settings()
+    try:
+        check_user_id(user_id)
+    except InvalidValue as exc:
+        raise fail(f"USER_ID {exc.message}") from None
+    lifetime: timedelta | None = None
+    if expires_in:
+        try:
+            lifetime = parse_duration(expires_in)
+        except ValueError as exc:
+            raise fail(f"--expires-in {exc}") from None
+    signed, expires_at = JwtIssuer(config.secret, config.token_lifetime).issue(user_id, lifetime)
+    err.print(f"token for {user_id}, expires {expires_at.isoformat()}")
+    print(signed)
+
+
+@app.command()
+def chat(
+    user: Annotated[str | None, typer.Option(help="Chat as this user (in-process mode).")] = None,
+    url: Annotated[
+        str | None, typer.Option(help="Talk to a running server instead, e.g. http://127.0.0.1:8000.")
+    ] = None,
+    token: Annotated[str | None, typer.Option(help="Bearer token for --url (its sub is the user).")] = None,
+    timezone: Annotated[
+        str | None, typer.Option(help="IANA time zone for today/tomorrow (default: local).")
+    ] = None,
+) -> None:
+    """Chat with your tasks in the terminal (in-process on the configured database, or with --url)."""
+    from entrypoints.terminal_chat import run
+
+    code = guarded(lambda: run(user=user, url=url, token=token, timezone=timezone))
+    raise typer.Exit(code or 0)
+
+
+@app.command()
+def mcp(
+    user: Annotated[str, typer.Option(help="The user whose tasks the tools act on.")],
+) -> None:
+    """Serve the MCP task tools over stdio for one user (for Claude Desktop, IDEs, inspectors)."""
+    from entrypoints.mcp_stdio import run
+
+    guarded(lambda: run(user))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()
