@@ -1,11 +1,12 @@
-"""A real served app for MCP over HTTP: uvicorn on a free 127.0.0.1 port, in process."""
+"""The real app (create_app on the real container, memory store) served by uvicorn on a free
+127.0.0.1 port in this process, and the official MCP client pointed at its /mcp."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,32 +14,18 @@ import httpx2
 import jwt
 import pytest
 import uvicorn
-from litestar import Litestar
+from dependency_injector import providers
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
-from adapters.mcp import JwtTokenVerifier, McpHttp, build_mcp_server, user_of_access_token
-from adapters.mcp.litestar import mcp_route_handlers
 from adapters.memory.store import MemoryStore
-from adapters.system import SystemClock
-from application.errors import Unauthorized
-from application.tools import ToolCatalogue
 from application.use_cases.tasks import TaskUseCases
+from entrypoints.config import Settings
+from entrypoints.container import Container, build_container
+from entrypoints.http.app import create_app
 from tests.support.net import free_port
 
 SECRET = "mcp-test-secret-with-enough-bytes-for-hs256"
-
-
-class Hs256Verifier:
-    def verify(self, token: str) -> str:
-        try:
-            claims = jwt.decode(token, SECRET, algorithms=["HS256"], options={"require": ["exp", "sub"]})
-        except jwt.PyJWTError as exc:
-            raise Unauthorized(str(exc)) from exc
-        return str(claims["sub"])
-
-    async def verify_async(self, token: str) -> str:
-        return self.verify(token)
 
 
 def mint(user_id: str, *, ttl: float = 3600, secret: str = SECRET) -> str:
@@ -49,14 +36,19 @@ def mint(user_id: str, *, ttl: float = 3600, secret: str = SECRET) -> str:
 class Served:
     base_url: str
     store: MemoryStore
-    tasks: TaskUseCases
+    container: Container
 
     @property
     def mcp_url(self) -> str:
         return self.base_url + "/mcp"
 
+    @property
+    def tasks(self) -> TaskUseCases:
+        return self.container.task_use_cases()
+
     def token(self, user_id: str) -> str:
-        return mint(user_id)
+        token, _expires = self.container.token_issuer().issue(user_id)
+        return token
 
 
 @contextlib.asynccontextmanager
@@ -75,28 +67,20 @@ async def serve(app: Any) -> AsyncIterator[str]:
         await task
 
 
-def mcp_app(store: MemoryStore) -> tuple[Litestar, TaskUseCases]:
-    clock = SystemClock()
-    tasks = TaskUseCases(store.unit_of_work, clock)
-    http = McpHttp(
-        build_mcp_server(ToolCatalogue(tasks, clock), user_of_access_token),
-        JwtTokenVerifier(Hs256Verifier()),
-    )
-
-    @contextlib.asynccontextmanager
-    async def run_mcp(_: Litestar) -> AsyncIterator[None]:
-        async with http.lifespan():
-            yield
-
-    return Litestar(route_handlers=mcp_route_handlers(http), lifespan=[run_mcp]), tasks
+def memory_container() -> tuple[Container, MemoryStore]:
+    """The real container and settings, on the memory store and the offline model."""
+    store = MemoryStore()
+    container = build_container(Settings(secret=SECRET, login_rate_limit=None, chat_rate_limit=None))
+    container.unit_of_work.override(providers.Callable(store.unit_of_work))
+    return container, store
 
 
 @pytest.fixture
 async def served() -> AsyncIterator[Served]:
-    store = MemoryStore()
-    app, tasks = mcp_app(store)
-    async with serve(app) as base_url:
-        yield Served(base_url, store, tasks)
+    """The whole app (REST, chat, MCP) served by uvicorn, as ``todo-chat serve`` builds it."""
+    container, store = memory_container()
+    async with serve(create_app(container)) as base_url:
+        yield Served(base_url, store, container)
 
 
 @contextlib.asynccontextmanager
@@ -108,5 +92,3 @@ async def mcp_client(url: str, token: str | None, *, mode: str = "auto") -> Asyn
     ) as client:
         yield client
 
-
-ClientFactory = Callable[..., contextlib.AbstractAsyncContextManager[Client]]
