@@ -13,7 +13,6 @@ cannot corrupt the stream; logs go to stderr.
 from __future__ import annotations
 
 import logging
-import sys
 
 import anyio
 from mcp.server.stdio import stdio_server
@@ -21,25 +20,32 @@ from mcp.server.stdio import stdio_server
 from adapters.mcp import build_mcp_server
 from domain.errors import DomainError
 from domain.values import check_user_id
+from entrypoints.config import Settings, load_settings
+from entrypoints.logs import configure_logging
 
 logger = logging.getLogger("todo_chat.mcp")
 
 
 def run(user: str) -> None:
-    """Serve the five task tools for ``user`` until the client closes stdin."""
+    """Serve the five task tools for ``user`` until the client closes stdin.
+
+    A bad ``--user`` or setting raises before anything is served (``ConfigError`` is
+    turned into one line on stderr by the CLI).
+    """
     try:
         check_user_id(user)
     except DomainError as exc:
-        raise SystemExit(f"todo-chat mcp: --user {exc}") from None
-    logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    anyio.run(_serve, user)
+        raise SystemExit(f"error: --user {exc}") from None
+    settings = load_settings()
+    configure_logging(settings.log_level)
+    anyio.run(_serve, user, settings)
 
 
-async def _serve(user: str) -> None:
+async def _serve(user: str, settings: Settings) -> None:
     from entrypoints import container as composition
 
     async with stdio_server() as (read_stream, write_stream):
-        container = composition.build_container()
+        container = composition.build_container(settings)
         await composition.prepare(container)
         try:
             server = build_mcp_server(container.tool_catalogue(), lambda: user)
