@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from dependency_injector import providers
 from mcp.shared.exceptions import MCPError
 from mcp.types import TextContent
 
+from adapters.memory.store import MemoryStore
 from application.queries import TaskQuery
 from application.use_cases.tasks import NewTask
-from tests.integration.mcp.conftest import Served, mcp_client, mint
+from entrypoints.config import Settings
+from entrypoints.container import build_container
+from entrypoints.http.app import create_app
+from tests.integration.mcp.conftest import SECRET, Served, mcp_client, mint, serve
 
 INITIALIZE = {
     "jsonrpc": "2.0",
@@ -184,3 +189,23 @@ async def test_only_post_is_served_and_foreign_origins_are_refused(served: Serve
             served.mcp_url, json=INITIALIZE, headers={**headers, "Origin": "http://localhost:6274"}
         )
         assert inspector.status_code == 200
+
+
+async def test_allowed_hosts_come_from_the_settings() -> None:
+    store = MemoryStore()
+    container = build_container(Settings(secret=SECRET, mcp_allowed_hosts=("tasks.example.com",)))
+    container.unit_of_work.override(providers.Callable(store.unit_of_work))
+    async with serve(create_app(container)) as base_url, httpx.AsyncClient() as http:
+        token, _ = container.token_issuer().issue("alice")
+        headers = {**ACCEPT, "Authorization": f"Bearer {token}"}
+        local = await http.post(base_url + "/mcp", json=INITIALIZE, headers=headers)
+        assert local.status_code == 421
+        public = await http.post(
+            base_url + "/mcp", json=INITIALIZE, headers={**headers, "Host": "tasks.example.com"}
+        )
+        assert public.status_code == 200
+        # The metadata names the URL the client used.
+        metadata = await http.get(
+            base_url + "/.well-known/oauth-protected-resource/mcp", headers={"Host": "tasks.example.com"}
+        )
+        assert metadata.json()["resource"] == "http://tasks.example.com/mcp"
