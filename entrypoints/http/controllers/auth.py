@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from litestar import Controller, Request, post
+from litestar.di import NamedDependency
+from litestar.params import JSONBody
 
 from application.use_cases.accounts import AccountUseCases
 from entrypoints.http.docs import errors
 from entrypoints.http.rate_limit import RateLimiter
 from entrypoints.http.schemas import LoginRequest, RegisterRequest, SessionOut, session_out
+
+Accounts = NamedDependency[AccountUseCases]
+Limiter = NamedDependency[RateLimiter]
 
 
 class AuthController(Controller):
@@ -17,7 +22,7 @@ class AuthController(Controller):
     @post(
         "/register", status_code=201, responses=errors(400, 409, 413, 500, 503), summary="Create an account"
     )
-    async def register(self, data: RegisterRequest, accounts: AccountUseCases) -> SessionOut:
+    async def register(self, data: JSONBody[RegisterRequest], accounts: Accounts) -> SessionOut:
         """Creates an account and returns a token for it (``expires_at`` says until when)."""
         return session_out(await accounts.register(data.email, data.password, data.name))
 
@@ -25,9 +30,9 @@ class AuthController(Controller):
     async def login(
         self,
         request: Request,  # type: ignore[type-arg]
-        data: LoginRequest,
-        accounts: AccountUseCases,
-        login_limiter: RateLimiter,
+        data: JSONBody[LoginRequest],
+        accounts: Accounts,
+        login_limiter: Limiter,
     ) -> SessionOut:
         """A wrong password and an unknown email get the same 401.
 

@@ -7,6 +7,8 @@ from collections.abc import AsyncIterator
 
 import msgspec
 from litestar import Controller, Request, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from application.ports import TextDelta, ToolEvent
@@ -27,6 +29,10 @@ logger = logging.getLogger("todo_chat.http")
 
 CHAT_ERRORS = errors(*PROTECTED, 404, 429)
 
+Chat = NamedDependency[ChatUseCases]
+Limiter = NamedDependency[RateLimiter]
+UserId = FromPath[str]
+
 
 class ChatController(Controller):
     path = "/chat"
@@ -34,7 +40,7 @@ class ChatController(Controller):
 
     @post("/", status_code=200, responses=CHAT_ERRORS, summary="One chat turn")
     async def chat(
-        self, user_id: str, data: ChatRequest, chat: ChatUseCases, chat_limiter: RateLimiter
+        self, user_id: UserId, data: JSONBody[ChatRequest], chat: Chat, chat_limiter: Limiter
     ) -> ChatResponse:
         """Send a message; the model answers and may call task tools for this user.
 
@@ -59,10 +65,10 @@ class ChatController(Controller):
     async def chat_stream(
         self,
         request: Request,  # type: ignore[type-arg]
-        user_id: str,
-        data: ChatRequest,
-        chat: ChatUseCases,
-        chat_limiter: RateLimiter,
+        user_id: UserId,
+        data: JSONBody[ChatRequest],
+        chat: Chat,
+        chat_limiter: Limiter,
     ) -> ServerSentEvent:
         """Like POST /chat, streamed. Problems found before the turn starts are ordinary JSON errors."""
         chat_limiter.hit(user_id)

@@ -6,7 +6,8 @@ from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, Response, delete, get
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, QueryParameter
 
 from application.queries import LIMIT_MAX
 from application.use_cases.chat import ChatUseCases
@@ -19,8 +20,12 @@ from entrypoints.http.schemas import (
 )
 
 OFFSET_MAX = 1_000_000_000
-Limit = Annotated[int, Parameter(ge=1, le=LIMIT_MAX)]
-Offset = Annotated[int, Parameter(ge=0, le=OFFSET_MAX)]
+Limit = Annotated[int, QueryParameter(ge=1, le=LIMIT_MAX)]
+Offset = Annotated[int, QueryParameter(ge=0, le=OFFSET_MAX)]
+
+Chat = NamedDependency[ChatUseCases]
+ConversationId = FromPath[UUID]
+UserId = FromPath[str]
 
 
 class ConversationController(Controller):
@@ -29,7 +34,7 @@ class ConversationController(Controller):
 
     @get("/", responses=errors(*PROTECTED), response_headers=TOTAL_COUNT, summary="List conversations")
     async def list_conversations(
-        self, user_id: str, chat: ChatUseCases, limit: Limit = 20, offset: Offset = 0
+        self, user_id: UserId, chat: Chat, limit: Limit = 20, offset: Offset = 0
     ) -> Response[ConversationPage]:
         """Newest activity first."""
         page = await chat.conversations(user_id, limit, offset)
@@ -42,7 +47,12 @@ class ConversationController(Controller):
         summary="A conversation with its messages",
     )
     async def get_conversation(
-        self, user_id: str, conversation_id: UUID, chat: ChatUseCases, limit: Limit = 50, offset: Offset = 0
+        self,
+        user_id: UserId,
+        conversation_id: ConversationId,
+        chat: Chat,
+        limit: Limit = 50,
+        offset: Offset = 0,
     ) -> Response[ConversationDetail]:
         """Messages are paged oldest first; ``X-Total-Count`` counts the messages."""
         conversation, messages = await chat.conversation(user_id, conversation_id, limit, offset)
@@ -51,6 +61,6 @@ class ConversationController(Controller):
         )
 
     @delete("/{conversation_id:uuid}", responses=errors(*PROTECTED, 404), summary="Delete a conversation")
-    async def delete_conversation(self, user_id: str, conversation_id: UUID, chat: ChatUseCases) -> None:
+    async def delete_conversation(self, user_id: UserId, conversation_id: ConversationId, chat: Chat) -> None:
         """Deletes the conversation and its messages."""
         await chat.delete_conversation(user_id, conversation_id)

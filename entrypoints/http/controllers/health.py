@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 
 from litestar import Controller, get
+from litestar.di import NamedDependency
 
 from application.errors import DatabaseUnavailable
 from entrypoints.http.docs import errors
@@ -24,7 +25,7 @@ class HealthController(Controller):
         return HealthOut()
 
     @get("/ready", responses=errors(503), summary="The database is reachable")
-    async def ready(self, database_ready: Callable[[], Awaitable[bool]]) -> ReadyOut:
+    async def ready(self, database_ready: NamedDependency[Callable[[], Awaitable[bool]]]) -> ReadyOut:
         try:
             ok = await asyncio.wait_for(database_ready(), READY_TIMEOUT_S)
         except (TimeoutError, DatabaseUnavailable, OSError):

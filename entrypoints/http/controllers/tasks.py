@@ -6,7 +6,8 @@ from datetime import date
 from typing import Annotated, Literal
 
 from litestar import Controller, Response, delete, get, patch, post, put
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody, PathParameter, QueryParameter
 
 from application.queries import LIMIT_DEFAULT, LIMIT_MAX, TASK_SORTS, TaskQuery
 from application.use_cases.tasks import NewTask, TaskChanges, TaskUseCases
@@ -23,7 +24,9 @@ from entrypoints.http.schemas import (
     task_page,
 )
 
-TaskId = Annotated[int, Parameter(ge=1, le=2**31 - 1, description="The task number (per user, from 1).")]
+Tasks = NamedDependency[TaskUseCases]
+UserId = FromPath[str]
+TaskId = Annotated[int, PathParameter(ge=1, le=2**31 - 1, description="The task number (per user, from 1).")]
 SortName = Literal[TASK_SORTS]  # type: ignore[valid-type]
 OFFSET_MAX = 1_000_000_000
 
@@ -35,19 +38,21 @@ class TaskController(Controller):
     @get("/", responses=errors(*PROTECTED), response_headers=TOTAL_COUNT, summary="List tasks")
     async def list_tasks(
         self,
-        user_id: str,
-        tasks: TaskUseCases,
-        status: Literal["all", "pending", "completed"] = "all",
-        priority: PriorityName | None = None,
+        user_id: UserId,
+        tasks: Tasks,
+        status: FromQuery[Literal["all", "pending", "completed"]] = "all",
+        priority: FromQuery[PriorityName | None] = None,
         due_before: Annotated[
-            date | None, Parameter(description="Only tasks due strictly before this date (YYYY-MM-DD).")
+            date | None, QueryParameter(description="Only tasks due strictly before this date (YYYY-MM-DD).")
         ] = None,
         q: Annotated[
-            str | None, Parameter(max_length=255, description="Words the title must contain.")
+            str | None, QueryParameter(max_length=255, description="Words the title must contain.")
         ] = None,
-        sort: Annotated[SortName, Parameter(description="Sort key; a leading '-' sorts descending.")] = "id",
-        limit: Annotated[int, Parameter(ge=1, le=LIMIT_MAX)] = LIMIT_DEFAULT,
-        offset: Annotated[int, Parameter(ge=0, le=OFFSET_MAX)] = 0,
+        sort: Annotated[
+            SortName, QueryParameter(description="Sort key; a leading '-' sorts descending.")
+        ] = "id",
+        limit: Annotated[int, QueryParameter(ge=1, le=LIMIT_MAX)] = LIMIT_DEFAULT,
+        offset: Annotated[int, QueryParameter(ge=0, le=OFFSET_MAX)] = 0,
     ) -> Response[TaskPage]:
         """The user's tasks, filtered and paged; ``X-Total-Count`` is the number matching."""
         page = await tasks.find(
@@ -65,17 +70,17 @@ class TaskController(Controller):
         return Response(task_page(page), headers={"X-Total-Count": str(page.total)})
 
     @post("/", responses=errors(*PROTECTED), summary="Create a task")
-    async def create_task(self, user_id: str, tasks: TaskUseCases, data: TaskCreate) -> TaskOut:
+    async def create_task(self, user_id: UserId, tasks: Tasks, data: JSONBody[TaskCreate]) -> TaskOut:
         task = await tasks.add(user_id, NewTask(data.title, data.description, data.priority, data.due_date))
         return task_out(task)
 
     @get("/{task_id:int}", responses=errors(*PROTECTED, 404), summary="Get a task")
-    async def get_task(self, user_id: str, task_id: TaskId, tasks: TaskUseCases) -> TaskOut:
+    async def get_task(self, user_id: UserId, task_id: TaskId, tasks: Tasks) -> TaskOut:
         return task_out(await tasks.get(user_id, task_id))
 
     @put("/{task_id:int}", responses=errors(*PROTECTED, 404), summary="Replace a task")
     async def replace_task(
-        self, user_id: str, task_id: TaskId, tasks: TaskUseCases, data: TaskReplace
+        self, user_id: UserId, task_id: TaskId, tasks: Tasks, data: JSONBody[TaskReplace]
     ) -> TaskOut:
         """Sets title, description, priority and due date; an omitted field goes back to its default."""
         changes = TaskChanges(
@@ -89,7 +94,7 @@ class TaskController(Controller):
 
     @patch("/{task_id:int}", responses=errors(*PROTECTED, 404), summary="Change some fields of a task")
     async def update_task(
-        self, user_id: str, task_id: TaskId, tasks: TaskUseCases, data: TaskPatch
+        self, user_id: UserId, task_id: TaskId, tasks: Tasks, data: JSONBody[TaskPatch]
     ) -> TaskOut:
         """Only the fields given change; ``null`` clears description or due_date."""
         changes = TaskChanges(
@@ -102,9 +107,9 @@ class TaskController(Controller):
         return task_out(await tasks.update(user_id, task_id, changes))
 
     @patch("/{task_id:int}/complete", responses=errors(*PROTECTED, 404), summary="Toggle completion")
-    async def toggle_task(self, user_id: str, task_id: TaskId, tasks: TaskUseCases) -> TaskOut:
+    async def toggle_task(self, user_id: UserId, task_id: TaskId, tasks: Tasks) -> TaskOut:
         return task_out(await tasks.toggle(user_id, task_id))
 
     @delete("/{task_id:int}", responses=errors(*PROTECTED, 404), summary="Delete a task")
-    async def delete_task(self, user_id: str, task_id: TaskId, tasks: TaskUseCases) -> None:
+    async def delete_task(self, user_id: UserId, task_id: TaskId, tasks: Tasks) -> None:
         await tasks.delete(user_id, task_id)
