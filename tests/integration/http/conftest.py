@@ -79,9 +79,14 @@ class Api:
     def steps(self, *steps: Step) -> None:
         self.model.steps.extend(steps)
 
-    async def request(self, method: str, path: str, user: str | None = ALICE, **kwargs: Any) -> Any:
+    async def request(
+        self, method: str, path: str, user: str | None = ALICE, token: str | None = None, **kwargs: Any
+    ) -> Any:
+        """``user`` gets a fresh valid token; ``token`` sends that one instead; ``user=None`` sends none."""
         headers = dict(kwargs.pop("headers", {}) or {})
-        if user is not None:
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
+        elif user is not None:
             headers.setdefault("Authorization", f"Bearer {mint(user)}")
         return await self.client.request(method, path, headers=headers, **kwargs)
 
@@ -90,6 +95,9 @@ class Api:
 
     async def post(self, path: str, user: str | None = ALICE, **kwargs: Any) -> Any:
         return await self.request("POST", path, user, **kwargs)
+
+    async def delete(self, path: str, user: str | None = ALICE, **kwargs: Any) -> Any:
+        return await self.request("DELETE", path, user, **kwargs)
 
     async def add_task(self, user: str = ALICE, **body: Any) -> dict[str, Any]:
         response = await self.post(f"/api/{user}/tasks", user, json={"title": "A task", **body})

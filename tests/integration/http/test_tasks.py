@@ -91,7 +91,9 @@ async def test_put_replaces_every_editable_field(api: Api) -> None:
         "New", None, "medium", None, False,
     )
     response = await api.request(
-        "PUT", f"{TASKS}/1", json={"title": "Newer", "priority": "low", "due_date": "2026-05-05", "completed": True}
+        "PUT",
+        f"{TASKS}/1",
+        json={"title": "Newer", "priority": "low", "due_date": "2026-05-05", "completed": True},
     )
     assert (response.json()["priority"], response.json()["due_date"], response.json()["completed"]) == (
         "low", "2026-05-05", True,
