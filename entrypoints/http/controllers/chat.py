@@ -56,6 +56,7 @@ class ChatController(Controller):
         status_code=200,
         responses=CHAT_ERRORS,
         summary="One chat turn, streamed as Server-Sent Events",
+        media_type="text/event-stream",
         response_description=(
             "text/event-stream. Events: `conversation` {conversation_id} first; `delta` {text} as the reply "
             "grows; `tool` {tool, arguments, result} per tool call; finally `done` with the same object as "
