@@ -166,13 +166,20 @@ class LocalBackend:
 
 async def _local_backend(user: str, stack: AsyncExitStack) -> LocalBackend:
     """Build the container as ``serve`` does, apply pending migrations, and bind the chat use case."""
+    from domain.errors import InvalidValue
+    from domain.values import check_user_id
     from entrypoints import container as composition
 
+    try:
+        check_user_id(user)
+    except InvalidValue as exc:
+        raise ChatFailed(f"--user {exc.message}", fatal=True) from None
     container = composition.build_container()
     await composition.prepare(container)
     stack.push_async_callback(composition.shutdown, container)
     chat = container.chat_use_cases()
-    return LocalBackend(composition.describe_database(container), user, chat.send)
+    where = f"{composition.describe_database(container)} · {composition.describe_model(container)}"
+    return LocalBackend(where, user, chat.send)
 
 
 # --------------------------------------------------------------------------- words

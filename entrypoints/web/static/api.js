@@ -13,6 +13,7 @@ export class ApiError extends Error {
 }
 
 export const NETWORK_DOWN = "NETWORK_DOWN";
+export const MESSAGES_PAGE = 100; // the server's largest page
 
 async function errorFrom(response) {
   let body = null;
@@ -94,7 +95,10 @@ export class Client {
   deleteTask(id) { return this.call("DELETE", `/tasks/${id}`); }
 
   conversations() { return this.call("GET", "/conversations?limit=50"); }
-  conversation(id) { return this.call("GET", `/conversations/${encodeURIComponent(id)}?limit=100`); }
+  conversation(id, offset = 0) {
+    const query = new URLSearchParams({ limit: String(MESSAGES_PAGE), offset: String(offset) });
+    return this.call("GET", `/conversations/${encodeURIComponent(id)}?${query}`);
+  }
   deleteConversation(id) { return this.call("DELETE", `/conversations/${encodeURIComponent(id)}`); }
 
   /** The plain (non-streaming) turn: {conversation_id, response, tool_calls}. */

@@ -1,5 +1,7 @@
 // todo-chat web chat: sign in, talk to the assistant, and manage tasks by hand.
-import { ApiError, Client, NETWORK_DOWN, StreamUnsupported, items, login, register, tokenClaims } from "./api.js";
+import {
+  ApiError, Client, MESSAGES_PAGE, NETWORK_DOWN, StreamUnsupported, items, login, register, tokenClaims,
+} from "./api.js";
 import { ChatLog } from "./chat.js";
 import { ConversationList } from "./conversations.js";
 import { $, show } from "./dom.js";
@@ -269,6 +271,9 @@ async function openConversation(id, { quiet = false } = {}) {
   let detail;
   try {
     detail = await client().conversation(id);
+    // Messages come oldest first: for a long conversation, show its latest page instead.
+    const total = detail.messages && typeof detail.messages.total === "number" ? detail.messages.total : 0;
+    if (total > MESSAGES_PAGE) detail = await client().conversation(id, total - MESSAGES_PAGE);
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) {
       // Deleted elsewhere (or another user's): start fresh rather than show an error.

@@ -1,0 +1,173 @@
+"""`todo-chat chat` driven through a pipe, as a person would type into it.
+
+In process on a temporary SQLite database (the default), and against a running server
+with --url and a token. The task state is checked through the REST API of a real server
+on the same database, not through the chat's own words alone.
+"""
+
+from __future__ import annotations
+
+import secrets
+import subprocess
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.support.server import ServerProcess, clean_env, run_cli, todo_chat_command
+
+pytestmark = pytest.mark.e2e
+
+TIMEOUT_S = 60
+
+
+def chat(
+    workdir: Path, env: dict[str, str], *args: str, lines: list[str]
+) -> subprocess.CompletedProcess[str]:
+    """Run `todo-chat chat ARGS`, feed it LINES through a pipe, return what it printed."""
+    return subprocess.run(
+        [*todo_chat_command(), "chat", *args],
+        input="".join(line + "\n" for line in lines),
+        capture_output=True,
+        text=True,
+        cwd=workdir,
+        env=clean_env({**env, "TERM": "dumb", "COLUMNS": "100"}),
+        timeout=TIMEOUT_S,
+        check=False,
+    )
+
+
+def mint_token(workdir: Path, env: dict[str, str], user: str) -> str:
+    done = run_cli("token", user, cwd=workdir, env=env)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip().splitlines()[-1].strip()
+
+
+def tasks_over_rest(
+    server: ServerProcess, workdir: Path, env: dict[str, str], user: str
+) -> list[dict[str, Any]]:
+    token = mint_token(workdir, env, user)
+    response = httpx.get(
+        f"{server.url}/api/{user}/tasks", params={"sort": "id"}, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 200, response.text
+    return list(response.json()["data"])
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    return tmp_path
+
+
+@pytest.fixture
+def env(workdir: Path) -> dict[str, str]:
+    """One SQLite file and one secret shared by the chat processes, the server and `token`."""
+    return {
+        "DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'todo-chat.db'}",
+        "BETTER_AUTH_SECRET": secrets.token_urlsafe(32),
+    }
+
+
+@pytest.fixture
+def server(workdir: Path, env: dict[str, str]) -> Iterator[ServerProcess]:
+    """A real server on the database the chat processes use, to check their work over REST."""
+    with ServerProcess(cwd=workdir, env=env) as running:
+        yield running
+
+
+def test_alice_adds_lists_and_completes_tasks_in_process(
+    workdir: Path, env: dict[str, str], server: ServerProcess
+) -> None:
+
+    first = chat(
+        workdir,
+        env,
+        "--user",
+        "alice",
+        lines=[
+            "remind me to call mom tomorrow",
+            "add buy oat milk",
+            "what's left?",
+            "done with task 1",
+            "exit",
+        ],
+    )
+    assert first.returncode == 0, first.stderr
+    out = first.stdout
+    assert "alice" in out  # the prompt and the banner show who is talking
+    assert "Added task 1: call mom, due tomorrow" in out
+    assert "Added task 2: buy oat milk" in out
+    assert "Completed task 1: call mom" in out
+    # The listing is a table: a header row and one row per task.
+    assert "Task" in out
+    assert "Due" in out
+    assert any("call mom" in line and "tomorrow" in line for line in out.splitlines())
+    assert any("buy oat milk" in line and "│" in line for line in out.splitlines())
+    assert out.rstrip().endswith("Bye.")
+
+    tasks = tasks_over_rest(server, workdir, env, "alice")
+    assert [(t["id"], t["title"], t["completed"]) for t in tasks] == [
+        (1, "call mom", True),
+        (2, "buy oat milk", False),
+    ]
+    assert tasks[0]["due_date"] is not None
+
+    # A second session (Ctrl-D instead of exit) sees the same tasks; bob sees none of them.
+    again = chat(workdir, env, "--user", "alice", lines=["what's done?"])
+    assert again.returncode == 0, again.stderr
+    assert "call mom" in again.stdout
+    bob = chat(workdir, env, "--user", "bob", lines=["list my tasks"])
+    assert bob.returncode == 0, bob.stderr
+    assert "call mom" not in bob.stdout
+    assert "oat milk" not in bob.stdout
+    assert tasks_over_rest(server, workdir, env, "bob") == []
+
+
+def test_one_conversation_per_session(workdir: Path, env: dict[str, str], server: ServerProcess) -> None:
+    done = chat(workdir, env, "--user", "carol", lines=["add water the plants", "delete it"])
+    assert done.returncode == 0, done.stderr
+    assert "Deleted task 1: water the plants" in done.stdout  # "it" resolved from this session's history
+    token = mint_token(workdir, env, "carol")
+    conversations = httpx.get(
+        f"{server.url}/api/carol/conversations", headers={"Authorization": f"Bearer {token}"}
+    ).json()["data"]
+    assert len(conversations) == 1
+
+
+def test_against_a_running_server_with_url_and_token(
+    workdir: Path, env: dict[str, str], server: ServerProcess
+) -> None:
+    user = f"dave-{uuid.uuid4().hex[:6]}"
+    token = mint_token(workdir, env, user)
+    # A different working directory and no database settings: everything goes over HTTP.
+    remote_env = {k: v for k, v in env.items() if k not in {"DATABASE_URL", "BETTER_AUTH_SECRET"}}
+    elsewhere = workdir / "elsewhere"
+    elsewhere.mkdir()
+    done = chat(
+        elsewhere,
+        remote_env,
+        "--url",
+        server.url,
+        "--token",
+        token,
+        lines=["remind me to pay rent on 1 March, high priority", "complete task 1"],
+    )
+    assert done.returncode == 0, done.stderr
+    assert user in done.stdout  # the user comes from the token's sub
+    assert "Added task 1: pay rent" in done.stdout
+    assert "Completed task 1: pay rent" in done.stdout
+    tasks = tasks_over_rest(server, workdir, env, user)
+    assert [(t["title"], t["completed"], t["priority"]) for t in tasks] == [("pay rent", True, "high")]
+    assert not (elsewhere / "todo-chat.db").exists()
+
+
+def test_a_bad_token_is_refused_with_one_clear_line(
+    workdir: Path, env: dict[str, str], server: ServerProcess
+) -> None:
+    forged = mint_token(workdir, {**env, "BETTER_AUTH_SECRET": secrets.token_urlsafe(32)}, "eve")
+    done = chat(workdir, env, "--url", server.url, "--token", forged, lines=["list my tasks"])
+    assert done.returncode != 0
+    assert "refused the token" in done.stdout + done.stderr
