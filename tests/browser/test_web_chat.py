@@ -12,6 +12,7 @@ import jwt
 import pytest
 from playwright.sync_api import expect
 
+from adapters.security.jwt import LEEWAY_SECONDS
 from tests.browser.conftest import TIMEZONE
 
 pytestmark = pytest.mark.browser
@@ -148,9 +149,10 @@ def test_an_expired_session_asks_to_log_in_again_and_keeps_the_draft(new_page: A
     sign_up(page, email)
     user_id = session_user(page)
 
-    # Swap in a token that expires in two seconds, signed with the server's secret.
-    expires = int(time.time()) + 2
-    short = jwt.encode({"sub": user_id, "iat": int(time.time()), "exp": expires}, server.secret, "HS256")
+    # Swap in a token the server accepts for two more seconds (its clock leeway included).
+    usable_until = int(time.time()) + 2
+    claims = {"sub": user_id, "iat": int(time.time()) - LEEWAY_SECONDS, "exp": usable_until - LEEWAY_SECONDS}
+    short = jwt.encode(claims, server.secret, "HS256")
     page.evaluate(
         """token => { const s = JSON.parse(sessionStorage.getItem('todo-chat.session'));
                       s.token = token; s.expiresAt = null;
@@ -160,7 +162,7 @@ def test_an_expired_session_asks_to_log_in_again_and_keeps_the_draft(new_page: A
     page.reload()
     expect(page.locator("#app-view")).to_be_visible()
     draft(page).fill("remind me to buy stamps")
-    time.sleep(max(0.0, expires - time.time()) + 1.5)
+    time.sleep(max(0.0, usable_until - time.time()) + 1.5)
     draft(page).press("Enter")
 
     expect(page.locator("#auth-error")).to_contain_text("session expired, please log in again")
