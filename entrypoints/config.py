@@ -74,9 +74,9 @@ class Settings:
     cors_origins: tuple[str, ...] = ("http://localhost:3000",)
     history_messages: int = 20
     history_tokens: int = 8000
-    db_pool_size: int = 5
+    db_pool_size: int = 10
     db_max_overflow: int = 10
-    db_pool_timeout: float = 30.0
+    db_pool_timeout: float = 10.0
     db_pool_recycle: int = 1800
     login_rate_limit: RateLimit | None = RateLimit(10, 60)
     chat_rate_limit: RateLimit | None = RateLimit(60, 60)
@@ -214,9 +214,9 @@ class _Reader:
             cors_origins=origins,
             history_messages=self.integer("HISTORY_MESSAGES", 20, minimum=1, maximum=1000),
             history_tokens=self.integer("HISTORY_TOKENS", 8000, minimum=1),
-            db_pool_size=self.integer("DB_POOL_SIZE", 5, minimum=1, maximum=1000),
+            db_pool_size=self.integer("DB_POOL_SIZE", 10, minimum=1, maximum=1000),
             db_max_overflow=self.integer("DB_MAX_OVERFLOW", 10, minimum=0, maximum=1000),
-            db_pool_timeout=float(self.integer("DB_POOL_TIMEOUT", 30, minimum=1, maximum=3600)),
+            db_pool_timeout=float(self.integer("DB_POOL_TIMEOUT", 10, minimum=1, maximum=3600)),
             db_pool_recycle=self.integer("DB_POOL_RECYCLE", 1800, minimum=0),
             login_rate_limit=self.rate("LOGIN_RATE_LIMIT", RateLimit(10, 60)),
             chat_rate_limit=self.rate("CHAT_RATE_LIMIT", RateLimit(60, 60)),
