@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from application.errors import LanguageModelUnavailable
-from application.ports import TextDelta, ToolEvent, TokenUsage, TurnDone, TurnEvent, TurnRequest, TurnResult
+from application.ports import TextDelta, TokenUsage, ToolEvent, TurnDone, TurnEvent, TurnRequest, TurnResult
 
 
 class FakeClock:

@@ -138,7 +138,9 @@ def test_history_window_respects_token_budget_but_keeps_newest() -> None:
     now = datetime(2026, 1, 1, tzinfo=UTC)
 
     def msg(n: int) -> Message:
-        return Message.from_user(id=uuid.uuid4(), conversation_id=uuid.UUID(int=1), user_id="u", content="x" * n, now=now)
+        return Message.from_user(
+            id=uuid.uuid4(), conversation_id=uuid.UUID(int=1), user_id="u", content="x" * n, now=now
+        )
 
     window = HistoryWindow(max_messages=10, max_tokens=100)
     kept = window.trim([msg(200), msg(200), msg(40)])  # 50, 50, 10 tokens

@@ -8,7 +8,7 @@ from domain.account import check_password, normalise_email
 from domain.conversation import Conversation, Message, derive_title, estimate_tokens
 from domain.errors import InvalidValue, NotFound
 from domain.task import Task
-from domain.values import Priority, check_user_id, clean_description, clean_message, clean_title
+from domain.values import Priority, check_user_id, clean_description, clean_message
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 

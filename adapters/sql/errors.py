@@ -1,0 +1,45 @@
+"""One translation of storage failures into the application's DatabaseUnavailable."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from typing import TypeVar
+
+from sqlalchemy import exc as sa_exc
+
+from application.errors import DatabaseUnavailable
+
+T = TypeVar("T")
+
+# Connection refused/dropped, timeouts, pool exhaustion, a locked SQLite file.
+_UNAVAILABLE: tuple[type[BaseException], ...] = (
+    sa_exc.OperationalError,
+    sa_exc.InterfaceError,
+    sa_exc.TimeoutError,
+    OSError,
+    TimeoutError,
+)
+
+
+# SQLite reports schema and syntax mistakes as OperationalError too: those are bugs.
+_PROGRAMMING_HINTS = ("no such table", "no such column", "syntax error", "has no column")
+
+
+def is_unavailable(error: BaseException) -> bool:
+    if isinstance(error, sa_exc.OperationalError) and any(h in str(error) for h in _PROGRAMMING_HINTS):
+        return False
+    if isinstance(error, _UNAVAILABLE):
+        return True
+    if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
+        return True
+    # asyncpg raises its own connection errors; avoid importing it for SQLite users.
+    return type(error).__module__.startswith("asyncpg") and "Connection" in type(error).__name__
+
+
+async def guarded(operation: Awaitable[T]) -> T:
+    try:
+        return await operation
+    except Exception as error:
+        if is_unavailable(error):
+            raise DatabaseUnavailable(f"database unavailable: {type(error).__name__}") from error
+        raise

@@ -1,0 +1,203 @@
+"""Repositories over SQLAlchemy Core. They never commit: the unit of work does."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Select, case, delete, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
+
+from adapters.sql import mappers
+from adapters.sql.errors import guarded
+from adapters.sql.tables import accounts, conversations, messages, task_counters, tasks
+from application.queries import Page, TaskQuery
+from domain.account import Account
+from domain.conversation import Conversation, Message
+from domain.task import Task
+from domain.values import TaskStatus
+
+
+class _Repository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def _execute(self, statement: Any) -> Any:
+        return await guarded(self._session.execute(statement))
+
+
+_PRIORITY_RANK = case({"high": 0, "medium": 1, "low": 2}, value=tasks.c.priority)
+_TASK_ORDER: dict[str, list[ColumnElement[Any]]] = {
+    "id": [tasks.c.id],
+    "due_date": [tasks.c.due_date.is_(None), tasks.c.due_date, tasks.c.id],
+    "priority": [_PRIORITY_RANK, tasks.c.id],
+    "created_at": [tasks.c.created_at, tasks.c.id],
+    "updated_at": [tasks.c.updated_at, tasks.c.id],
+    "title": [func.lower(tasks.c.title), tasks.c.id],
+}
+
+
+def _task_filters(user_id: str, query: TaskQuery) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = [tasks.c.user_id == user_id]
+    if query.status is TaskStatus.PENDING:
+        where.append(tasks.c.completed.is_(False))
+    elif query.status is TaskStatus.COMPLETED:
+        where.append(tasks.c.completed.is_(True))
+    if query.priority is not None:
+        where.append(tasks.c.priority == query.priority.value)
+    if query.ids is not None:
+        where.append(tasks.c.id.in_(query.ids))
+    if query.has_due_date is not None:
+        where.append(tasks.c.due_date.is_not(None) if query.has_due_date else tasks.c.due_date.is_(None))
+    if query.due_before is not None:
+        where.append(tasks.c.due_date < query.due_before)
+    if query.due_after is not None:
+        where.append(tasks.c.due_date > query.due_after)
+    if query.due_on is not None:
+        where.append(tasks.c.due_date == query.due_on)
+    if query.q:
+        title = func.lower(tasks.c.title)
+        where.extend(title.contains(word, autoescape=True) for word in query.q.lower().split())
+    return where
+
+
+class SqlTaskRepository(_Repository):
+    async def next_id(self, user_id: str) -> int:
+        dialect = self._session.bind.dialect.name if self._session.bind else "postgresql"
+        upsert = (postgresql if dialect == "postgresql" else sqlite).insert(task_counters)
+        statement = (
+            upsert.values(user_id=user_id, last_id=1)
+            .on_conflict_do_update(
+                index_elements=[task_counters.c.user_id],
+                set_={"last_id": task_counters.c.last_id + 1},
+            )
+            .returning(task_counters.c.last_id)
+        )
+        return int((await self._execute(statement)).scalar_one())
+
+    async def add(self, task: Task) -> None:
+        await self._execute(insert(tasks).values(mappers.task_row(task)))
+
+    async def get(self, user_id: str, task_id: int) -> Task | None:
+        row = (
+            await self._execute(select(tasks).where(tasks.c.user_id == user_id, tasks.c.id == task_id))
+        ).first()
+        return mappers.task(row) if row else None
+
+    async def find(self, user_id: str, query: TaskQuery) -> Page[Task]:
+        where = _task_filters(user_id, query)
+        order = _TASK_ORDER[query.sort.lstrip("-")]
+        if query.sort.startswith("-"):
+            order = [column.desc() for column in order]
+        # One round trip: the window count rides along with the page.
+        statement: Select[Any] = (
+            select(tasks, func.count().over().label("total"))
+            .where(*where)
+            .order_by(*order)
+            .limit(query.limit)
+            .offset(query.offset)
+        )
+        rows = (await self._execute(statement)).all()
+        if rows:
+            total = int(rows[0].total)
+        elif query.offset:
+            total = int((await self._execute(select(func.count()).select_from(tasks).where(*where))).scalar_one())
+        else:
+            total = 0
+        return Page([mappers.task(row) for row in rows], total, query.limit, query.offset)
+
+    async def save(self, task: Task) -> None:
+        row = mappers.task_row(task)
+        del row["user_id"], row["id"], row["created_at"]
+        await self._execute(
+            update(tasks).where(tasks.c.user_id == task.user_id, tasks.c.id == task.id).values(row)
+        )
+
+    async def delete(self, user_id: str, task_id: int) -> bool:
+        result = await self._execute(delete(tasks).where(tasks.c.user_id == user_id, tasks.c.id == task_id))
+        return bool(result.rowcount)
+
+
+class SqlConversationRepository(_Repository):
+    async def add(self, conversation: Conversation) -> None:
+        await self._execute(insert(conversations).values(mappers.conversation_row(conversation)))
+
+    async def get(self, user_id: str, conversation_id: UUID) -> Conversation | None:
+        row = (
+            await self._execute(
+                select(conversations).where(
+                    conversations.c.id == conversation_id, conversations.c.user_id == user_id
+                )
+            )
+        ).first()
+        return mappers.conversation(row) if row else None
+
+    async def find(self, user_id: str, limit: int, offset: int) -> Page[Conversation]:
+        where = conversations.c.user_id == user_id
+        statement = (
+            select(conversations, func.count().over().label("total"))
+            .where(where)
+            .order_by(conversations.c.updated_at.desc(), conversations.c.created_at.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        rows = (await self._execute(statement)).all()
+        total = int(rows[0].total) if rows else await self._count(select(func.count()).where(where))
+        return Page([mappers.conversation(row) for row in rows], total, limit, offset)
+
+    async def _count(self, statement: Any) -> int:
+        return int((await self._execute(statement)).scalar_one())
+
+    async def save(self, conversation: Conversation) -> None:
+        await self._execute(
+            update(conversations)
+            .where(conversations.c.id == conversation.id, conversations.c.user_id == conversation.user_id)
+            .values(title=conversation.title, updated_at=conversation.updated_at)
+        )
+
+    async def delete(self, user_id: str, conversation_id: UUID) -> bool:
+        owned = conversations.c.id == conversation_id, conversations.c.user_id == user_id
+        found = (await self._execute(select(conversations.c.id).where(*owned))).first()
+        if not found:
+            return False
+        # Explicit as well as ON DELETE CASCADE, so no orphan survives a missing pragma.
+        await self._execute(delete(messages).where(messages.c.conversation_id == conversation_id))
+        await self._execute(delete(conversations).where(*owned))
+        return True
+
+    async def add_message(self, message: Message) -> None:
+        await self._execute(insert(messages).values(mappers.message_row(message)))
+
+    async def messages(self, user_id: str, conversation_id: UUID, limit: int, offset: int) -> Page[Message]:
+        where = (messages.c.conversation_id == conversation_id, messages.c.user_id == user_id)
+        statement = (
+            select(messages, func.count().over().label("total"))
+            .where(*where)
+            .order_by(messages.c.seq)
+            .limit(limit)
+            .offset(offset)
+        )
+        rows = (await self._execute(statement)).all()
+        total = int(rows[0].total) if rows else await self._count(select(func.count()).where(*where))
+        return Page([mappers.message(row) for row in rows], total, limit, offset)
+
+    async def recent_messages(self, user_id: str, conversation_id: UUID, limit: int) -> list[Message]:
+        statement = (
+            select(messages)
+            .where(messages.c.conversation_id == conversation_id, messages.c.user_id == user_id)
+            .order_by(messages.c.seq.desc())
+            .limit(limit)
+        )
+        rows = (await self._execute(statement)).all()
+        return [mappers.message(row) for row in reversed(rows)]
+
+
+class SqlAccountRepository(_Repository):
+    async def add(self, account: Account) -> None:
+        await self._execute(insert(accounts).values(mappers.account_row(account)))
+
+    async def by_email(self, email: str) -> Account | None:
+        row = (await self._execute(select(accounts).where(accounts.c.email == email))).first()
+        return mappers.account(row) if row else None

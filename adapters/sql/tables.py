@@ -1,0 +1,131 @@
+"""Table definitions (SQLAlchemy Core). The domain never sees these."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    Uuid,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware UTC in, aware UTC out, on every backend (SQLite keeps no offset)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+USER_ID = String(128)
+ToolCallsJson = JSON().with_variant(JSONB(), "postgresql")
+# SQLite only auto-increments an INTEGER PRIMARY KEY; Postgres gets a bigint identity.
+Sequence = BigInteger().with_variant(Integer(), "sqlite")
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("user_id", USER_ID, primary_key=True),
+    Column("email", String(254), nullable=False, unique=True),
+    Column("password_hash", String(255), nullable=False),
+    Column("name", String(120)),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+task_counters = Table(
+    "task_counters",
+    metadata,
+    Column("user_id", USER_ID, primary_key=True),
+    Column("last_id", Integer, nullable=False),
+)
+
+tasks = Table(
+    "tasks",
+    metadata,
+    Column("user_id", USER_ID, nullable=False),
+    Column("id", Integer, nullable=False, autoincrement=False),
+    Column("title", String(255), nullable=False),
+    Column("description", Text),
+    Column("completed", Boolean, nullable=False, default=False),
+    Column("priority", String(6), nullable=False, default="medium"),
+    Column("due_date", Date),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    PrimaryKeyConstraint("user_id", "id"),
+    CheckConstraint("priority IN ('high', 'medium', 'low')", name="priority"),
+    Index(None, "user_id", "completed", "due_date"),
+)
+
+conversations = Table(
+    "conversations",
+    metadata,
+    Column("id", Uuid(), primary_key=True),
+    Column("user_id", USER_ID, nullable=False),
+    Column("title", String(255), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Index(None, "user_id", "updated_at"),
+)
+
+messages = Table(
+    "messages",
+    metadata,
+    # A strictly increasing key keeps order stable even when timestamps tie.
+    Column("seq", Sequence, primary_key=True, autoincrement=True),
+    Column("id", Uuid(), nullable=False, unique=True),
+    Column(
+        "conversation_id",
+        Uuid(),
+        ForeignKey("conversations.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("user_id", USER_ID, nullable=False),
+    Column("role", String(9), nullable=False),
+    Column("content", Text, nullable=False),
+    Column("tool_calls", ToolCallsJson, nullable=False),
+    Column("token_count", Integer, nullable=False, default=0),
+    Column("created_at", UtcDateTime(), nullable=False),
+    CheckConstraint("role IN ('user', 'assistant')", name="role"),
+    Index(None, "conversation_id", "seq"),
+)
