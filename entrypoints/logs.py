@@ -12,7 +12,10 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-_STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
+# Attributes every record has, and uvicorn's ANSI-coloured duplicate of the message.
+_STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
+    "message", "asctime", "color_message",
+}
 
 
 class JsonFormatter(logging.Formatter):
@@ -44,3 +47,5 @@ def configure_logging(level: str = "INFO") -> None:
         logger.propagate = True
     # Our request line replaces uvicorn's access log.
     logging.getLogger("uvicorn.access").disabled = True
+    # Alembic announces each of its plugins at info; the migrations it runs stay visible.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)

@@ -17,4 +17,9 @@ from entrypoints.logs import configure_logging
 def create() -> Litestar:
     settings = load_settings()
     configure_logging(settings.log_level)
-    return create_app(build_container(settings))
+    container = build_container(settings)
+    # Build the model and the use cases now: a model that cannot be built fails the start,
+    # not the first chat, and the first login does not pay for the decoy password hash.
+    container.chat_use_cases()
+    container.account_use_cases()
+    return create_app(container)
