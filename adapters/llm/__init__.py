@@ -1,0 +1,1 @@
+"""Language model adapters: the built-in offline interpreter and the OpenAI Agents SDK."""

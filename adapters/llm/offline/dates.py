@@ -1,0 +1,144 @@
+"""Date words -> dates, resolved against the user's local 'today'. Stdlib only, precompiled."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from adapters.llm.offline.words import NUMBER, parse_number
+
+WEEKDAYS = {
+    "monday": 0, "mon": 0, "tuesday": 1, "tue": 1, "tues": 1, "wednesday": 2, "wed": 2,
+    "thursday": 3, "thu": 3, "thur": 3, "thurs": 3, "friday": 4, "fri": 4, "saturday": 5,
+    "sat": 5, "sunday": 6, "sun": 6,
+}
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
+    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
+    "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}
+_WD = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
+_MON = "|".join(sorted(MONTHS, key=len, reverse=True))
+_LEAD = r"(?:(?:due|by|on|for|before|until|till|at|from)\s+)?(?:the\s+)?"
+_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("iso", re.compile(_LEAD + r"(\d{4})-(\d{2})-(\d{2})\b")),
+    ("day_month", re.compile(_LEAD + _DAY + r"(?:\s+of)?\s+(" + _MON + r")\.?\b(?:,?\s+(\d{4}))?")),
+    ("month_day", re.compile(_LEAD + r"(" + _MON + r")\.?\s+" + _DAY + r"\b(?:,?\s+(\d{4}))?")),
+    ("day_after", re.compile(_LEAD + r"(?:the\s+)?day\s+after\s+tomorrow\b")),
+    ("tomorrow", re.compile(_LEAD + r"(?:tomorrow|tmrw|tmr|tomorow|tommorow|tommorrow)(?:\s+(?:morning|afternoon|evening|night))?\b")),
+    ("today", re.compile(_LEAD + r"(?:today|tonight|this\s+(?:morning|afternoon|evening)|later\s+today|end\s+of\s+(?:the\s+)?day|eod)\b")),
+    ("yesterday", re.compile(_LEAD + r"yesterday\b")),
+    ("in_n", re.compile(r"(?:(?:due\s+)?in|within)\s+" + NUMBER + r"\s+(day|week|month)s?\b")),
+    ("n_from_now", re.compile(NUMBER + r"\s+(day|week)s?\s+from\s+(?:now|today)\b")),
+    ("in_a", re.compile(r"in\s+a\s+(fortnight)\b")),
+    ("next_week", re.compile(_LEAD + r"next\s+week\b")),
+    ("end_of_week", re.compile(_LEAD + r"(?:the\s+)?end\s+of\s+(?:the|this)\s+week\b")),
+    ("end_of_month", re.compile(_LEAD + r"(?:the\s+)?end\s+of\s+(?:the|this)\s+month\b")),
+    ("next_month", re.compile(_LEAD + r"next\s+month\b")),
+    ("weekday", re.compile(_LEAD + r"(?:(?:this|next|coming|this\s+coming)\s+)?(" + _WD + r")\b(?:\s+(?:morning|afternoon|evening|night))?")),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class DateMatch:
+    value: date
+    start: int
+    end: int
+
+
+def _safe(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _next_of(today: date, month: int, day: int, year: int | None) -> date | None:
+    if year:
+        return _safe(year, month, day)
+    candidate = _safe(today.year, month, day)
+    if candidate is None or candidate < today:
+        candidate = _safe(today.year + 1, month, day)
+    return candidate
+
+
+def _resolve(kind: str, m: re.Match[str], today: date) -> date | None:
+    if kind == "iso":
+        return _safe(int(m[1]), int(m[2]), int(m[3]))
+    if kind == "day_month":
+        return _next_of(today, MONTHS[m[2]], int(m[1]), int(m[3]) if m[3] else None)
+    if kind == "month_day":
+        return _next_of(today, MONTHS[m[1]], int(m[2]), int(m[3]) if m[3] else None)
+    if kind == "day_after":
+        return today + timedelta(days=2)
+    if kind == "tomorrow":
+        return today + timedelta(days=1)
+    if kind == "today":
+        return today
+    if kind == "yesterday":
+        return today - timedelta(days=1)
+    if kind in {"in_n", "n_from_now"}:
+        n = parse_number(m[1]) or 0
+        unit = m[2]
+        if unit == "month":
+            month = today.month - 1 + n
+            return _safe(today.year + month // 12, month % 12 + 1, min(today.day, 28)) or today
+        return today + timedelta(days=n * (7 if unit == "week" else 1))
+    if kind == "in_a":
+        return today + timedelta(days=14)
+    if kind == "next_week":
+        return today + timedelta(days=7)
+    if kind == "end_of_week":
+        return today + timedelta(days=(4 - today.weekday()) % 7)
+    if kind == "end_of_month":
+        following = _safe(today.year + today.month // 12, today.month % 12 + 1, 1)
+        return (following or today) - timedelta(days=1)
+    if kind == "next_month":
+        return _safe(today.year + today.month // 12, today.month % 12 + 1, 1)
+    # "friday", "on friday", "next friday", "this friday": the next one strictly after today.
+    ahead = (WEEKDAYS[m[1]] - today.weekday()) % 7 or 7
+    return today + timedelta(days=ahead)
+
+
+def find_date(text: str, today: date) -> DateMatch | None:
+    """The first date phrase in ``text`` (lower-case), with its span."""
+    best: DateMatch | None = None
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            if kind == "weekday" and m[1] in {"sat", "sun", "wed", "mar", "may"} and not _looks_like_day(text, m):
+                continue
+            value = _resolve(kind, m, today)
+            if value is not None and (best is None or m.start() < best.start):
+                best = DateMatch(value, m.start(), m.end())
+            break
+    return best
+
+
+def _looks_like_day(text: str, m: re.Match[str]) -> bool:
+    # "sat" / "sun" are also words ("sat down", "sun cream"); accept them only after a date lead.
+    return bool(re.search(r"(?:on|by|due|next|this|for)\s+$", text[: m.start(1)]))
+
+
+def strip_span(text: str, start: int, end: int) -> str:
+    return " ".join((text[:start] + " " + text[end:]).split())
+
+
+def week_bounds(today: date) -> tuple[date, date]:
+    """Today up to and including the coming Sunday."""
+    return today, today + timedelta(days=6 - today.weekday())
+
+
+def describe(value: date | None, today: date) -> str:
+    if value is None:
+        return "no due date"
+    if value == today:
+        return "today"
+    if value == today + timedelta(days=1):
+        return "tomorrow"
+    if value == today - timedelta(days=1):
+        return "yesterday"
+    label = f"{value.strftime('%a')} {value.day} {value.strftime('%b')}"
+    return label if value.year == today.year else f"{label} {value.year}"

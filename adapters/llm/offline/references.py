@@ -1,0 +1,143 @@
+"""Which task does the person mean? By number, position in the last list, pronoun or words."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from adapters.llm.offline.words import NUMBER, ORDINALS, base_verb, parse_number, singular
+from domain.conversation import Message
+from domain.values import Role
+
+# Lookups the model makes for itself use this limit; listings it shows the person do not.
+LOOKUP_LIMIT = 100
+
+_ID = re.compile(r"(?:\btasks?|#|\bnumber|\bno\.|\bitem|\bnum)\s*#?\s*" + NUMBER + r"\b")
+_BARE_ID = re.compile(r"^\s*#?(\d+)\s*$")
+_ORDINAL = re.compile(
+    r"\b(?:the\s+)?(" + "|".join(sorted(map(re.escape, ORDINALS), key=len, reverse=True)) + r")"
+    r"(?:\s+(?:one|task|item|thing|entry))?\b"
+)
+_PRONOUN = re.compile(r"^(?:it|that|this|that one|this one|the same one|them|those|these|both)$")
+_STOP = frozenset(
+    ["the", "a", "an", "my", "one", "task", "tasks", "item", "thing", "to", "do", "todo", "about", "for", "with", "of", "on", "that", "this", "it", "please", "just", "i", "i've", "ive", "have", "has", "and", "as", "is", "are", "was", "be"]
+)
+
+
+@dataclass
+class Snapshot:
+    """The person's tasks as looked up during this turn (id -> task view)."""
+
+    tasks: list[dict[str, Any]] = field(default_factory=list)
+
+    def by_id(self, task_id: int) -> dict[str, Any] | None:
+        return next((t for t in self.tasks if t["id"] == task_id), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    ids: tuple[int, ...] = ()
+    missing: int | None = None
+    ambiguous: tuple[dict[str, Any], ...] = ()
+
+    @property
+    def found(self) -> bool:
+        return bool(self.ids)
+
+
+def explicit_id(text: str) -> int | None:
+    m = _ID.search(text) or _BARE_ID.match(text)
+    return parse_number(m[1]) if m else None
+
+
+def last_listing(history: Sequence[Message]) -> list[int]:
+    """Task ids, in order, of the most recent list the assistant showed."""
+    for message in reversed(history):
+        if message.role is not Role.ASSISTANT:
+            continue
+        for call in reversed(message.tool_calls):
+            if call.tool == "list_tasks" and call.arguments.get("limit") != LOOKUP_LIMIT and "tasks" in call.result:
+                return [t["id"] for t in call.result["tasks"]]
+    return []
+
+
+def last_touched(history: Sequence[Message]) -> list[int]:
+    """Ids changed or created by the most recent assistant turn that touched tasks."""
+    for message in reversed(history):
+        if message.role is not Role.ASSISTANT:
+            continue
+        ids = [
+            int(call.result["task_id"])
+            for call in message.tool_calls
+            if call.tool != "list_tasks" and "task_id" in call.result
+        ]
+        if ids:
+            return ids
+        shown = [t["id"] for call in message.tool_calls if call.tool == "list_tasks"
+                 and call.arguments.get("limit") != LOOKUP_LIMIT for t in call.result.get("tasks", [])]
+        if len(shown) == 1:
+            return shown
+    return []
+
+
+def normalise(text: str) -> list[str]:
+    words = re.findall(r"[a-z0-9]+", text.lower().replace("'s", ""))
+    return [singular(base_verb(w)) for w in words if w not in _STOP]
+
+
+def match_title(words_text: str, snapshot: Snapshot, *, pending_first: bool = True) -> Resolution:
+    """Fuzzy match against titles; two close candidates are ambiguous, not guessed."""
+    query = normalise(words_text)
+    if not query:
+        return Resolution()
+    joined = " ".join(query)
+    scored: list[tuple[float, dict[str, Any]]] = []
+    for task in snapshot.tasks:
+        title = normalise(task["title"])
+        if not title:
+            continue
+        title_text = " ".join(title)
+        overlap = len(set(query) & set(title)) / len(set(query))
+        score = max(
+            fuzz.token_set_ratio(joined, title_text),
+            fuzz.partial_ratio(joined, title_text) if len(joined) >= 4 else 0,
+        ) * (0.6 + 0.4 * overlap)
+        scored.append((score, task))
+    scored.sort(key=lambda item: item[0], reverse=True)
+    good = [(s, t) for s, t in scored if s >= 62]
+    if not good:
+        return Resolution()
+    top_score = good[0][0]
+    close = [t for s, t in good if s >= top_score - 6]
+    if len(close) > 1 and pending_first:
+        pending = [t for t in close if not t["completed"]]
+        if len(pending) == 1:
+            return Resolution(ids=(pending[0]["id"],))
+    if len(close) > 1:
+        return Resolution(ambiguous=tuple(close[:4]))
+    return Resolution(ids=(good[0][1]["id"],))
+
+
+def resolve(text: str, history: Sequence[Message], snapshot: Snapshot) -> Resolution:
+    """Resolve a reference phrase (already stripped of the action words)."""
+    phrase = text.strip(" .,!?:;\"'").lower()
+    number = explicit_id(phrase)
+    if number is not None:
+        return Resolution(ids=(number,)) if snapshot.by_id(number) else Resolution(missing=number)
+    m = _ORDINAL.search(phrase)
+    if m and len(normalise(_ORDINAL.sub(" ", phrase))) == 0:
+        listing = last_listing(history) or [t["id"] for t in snapshot.tasks if not t["completed"]]
+        index = ORDINALS[m[1]]
+        if listing and -len(listing) <= index < len(listing):
+            return Resolution(ids=(listing[index],))
+        return Resolution()
+    if _PRONOUN.match(phrase) or not phrase:
+        touched = [i for i in last_touched(history) if snapshot.by_id(i)]
+        if phrase in {"them", "those", "these", "both"}:
+            return Resolution(ids=tuple(touched))
+        return Resolution(ids=(touched[-1],)) if touched else Resolution()
+    return match_title(phrase, snapshot)
