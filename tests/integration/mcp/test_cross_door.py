@@ -60,3 +60,24 @@ async def test_a_task_added_through_rest_is_visible_and_changeable_through_mcp(s
             stolen = await mallory.call_tool("delete_task", {"task_id": task_id})
             assert stolen.is_error
         assert (await http.get(f"/api/alice/tasks/{task_id}")).status_code == 200
+
+
+async def test_chat_sees_what_mcp_added_and_mcp_sees_what_chat_added(served: Served) -> None:
+    async with (
+        httpx.AsyncClient(base_url=served.base_url, headers=bearer(served, "alice")) as http,
+        mcp_client(served.mcp_url, served.token("alice")) as client,
+    ):
+        await client.call_tool("add_task", {"title": "Feed the cat"})
+
+        reply = await http.post("/api/alice/chat", json={"message": "list my tasks"})
+        assert reply.status_code == 200, reply.text
+        assert "feed the cat" in reply.json()["response"].lower()
+
+        done = await http.post("/api/alice/chat", json={"message": "add buy bread"})
+        assert done.status_code == 200, done.text
+        listed = await client.call_tool("list_tasks", {"sort": "id"})
+        assert listed.structured_content is not None
+        assert [t["title"].lower() for t in listed.structured_content["tasks"]] == [
+            "feed the cat",
+            "buy bread",
+        ]
