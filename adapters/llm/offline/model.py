@@ -82,6 +82,8 @@ _REOPEN = [
 _DELETE = re.compile(
     r"^(?:please\s+)?(?:delete|remove|erase|scrap|bin|trash|drop|cancel|kill|nuke|ditch|get\s+rid\s+of|forget\s+about|forget|take\s+off|cross\s+out)\s+(.+?)(?:\s+(?:from|off)\s+(?:my|the)\s+list)?$"
 )
+_DELETE_STATEMENT = re.compile(r"^(.+?)\s+(?:can\s+go|can\s+be\s+(?:deleted|removed|scrapped|dropped)|is\s+no\s+longer\s+needed|isn'?t\s+needed(?:\s+any\s*more)?|is\s+cancelled|is\s+canceled|is\s+off)$")
+_NO_LONGER_NEEDED = re.compile(r"^(?:i\s+)?(?:don'?t|do\s+not|no\s+longer)\s+(?:need|have)\s+to\s+(.+?)(?:\s+any\s*more)?$|^(?:i\s+)?(?:don'?t|do\s+not)\s+need\s+(?!to\b)(.+?)\s+any\s*more$")
 _RENAME = [
     re.compile(r"^(?:rename|retitle)\s+(.+?)\s+(?:to|as|into)\s+(.+)$"),
     re.compile(r"^(?:change|update|edit|set)\s+(?:the\s+(?:title|name)\s+of\s+)?(.+?)(?:'s\s+(?:title|name))?\s+to\s+(?:say\s+|read\s+)?(.+)$"),
@@ -127,6 +129,8 @@ _DESCRIBE = [
     re.compile(r"^(?:note|notes|description)\s+(?:for|on)\s+(.+?)\s*[:\-]\s*(.+)$"),
 ]
 _INTERJECTION = re.compile(r"^(?:done|ok|okay|yes|yep|yeah|great|cool|right|alright|nice|perfect|sure)[,!.:]\s+(?=\S)")
+_QUESTION = re.compile(r"^(?:what|which|how|do|does|did|is|are|any|anything|have|has|can|could|when|where|show)\b")
+_STATE_PARTICIPLE = re.compile(r"^(.+?)\s+(?:is|are|was|were|has\s+been|have\s+been|got|'s)\s+(?:all\s+|now\s+|finally\s+)?([a-z]+)$")
 _REFERENCE_HINT = re.compile(r"\b(?:task|#|number|no\.|it|that|this|one|first|second|third|last|final)\b|#\d")
 _QUOTED = re.compile(r"[\"“”'‘’]([^\"“”‘’]{1,255}?)[\"“”'‘’](?=\s|$|[,.!?;:])")
 
@@ -246,6 +250,9 @@ class OfflineModel:
         if _HELP.match(text):
             turn.replies.append(HELP_TEXT)
             return
+        if _QUESTION.match(text) or raw.strip().endswith("?"):
+            if await self._list(turn, text, raw):
+                return
         for handler in (
             self._add_explicit, self._bulk, self._describe, self._clear_due, self._postpone,
             self._rename, self._reprioritise, self._reopen, self._reschedule, self._complete,
@@ -302,7 +309,7 @@ class OfflineModel:
 
     # -- listing -------------------------------------------------------------------------
     async def _list(self, turn: Turn, text: str, raw: str) -> bool:
-        if not (_LIST.search(text) and _LIST_NOUN.search(text)) and not re.match(
+        if not (_LIST.search(text) and (_LIST_NOUN.search(text) or _COUNT.search(text))) and not re.match(
             r"^(?:tasks|todos|to-?do\s+list|my\s+(?:tasks|list|todos)|list|overdue|pending|status)$", text
         ):
             return False
@@ -314,6 +321,8 @@ class OfflineModel:
             r"\b(?:not|yet\s+to\s+be|still\s+to\s+be|left\s+to\s+be|to\s+be)\s+(?:done|completed|finished)\b", text
         ):
             args["status"], label = "completed", "completed"
+        if re.search(r"\b(?:including|incl|as\s+well\s+as|plus)\b|\b(?:open|pending)\s+and\s+(?:done|completed)\b", text):
+            args["status"], label = "all", ""
         if re.search(r"\b(?:overdue|late|past\s+due|missed|behind)\b", text):
             args = {"status": "pending", "overdue": True}
             label = "overdue"
@@ -407,10 +416,11 @@ class OfflineModel:
         return False
 
     async def _delete(self, turn: Turn, text: str, raw: str) -> bool:
-        m = _DELETE.match(text)
+        m = _DELETE.match(text) or _DELETE_STATEMENT.match(text) or _NO_LONGER_NEEDED.match(text)
         if not m:
             return False
-        return await self._act(turn, m.group(1), "delete_task", {}, "Deleted")
+        phrase = next(g for g in m.groups() if g)
+        return await self._act(turn, phrase, "delete_task", {}, "Deleted")
 
     async def _rename(self, turn: Turn, text: str, raw: str) -> bool:
         for pattern in _RENAME:
@@ -532,11 +542,16 @@ class OfflineModel:
 
     async def _past_statement(self, turn: Turn, text: str, raw: str) -> bool:
         """'I paid the gas bill' / 'just ironed the shirts' / 'sorted the mail' -> complete a match."""
-        m = re.match(r"^(?:i\s+(?:have\s+|'ve\s+)?|we\s+|just\s+|i\s+just\s+|finally\s+|i\s+finally\s+)?([a-z]+)\b(.*)$", text)
-        if not m or not is_past_tense(m.group(1)):
+        m = re.match(r"^(?:(?:i|we)(?:\s+have|'ve|\s+just|\s+finally|\s+already)*\s+|just\s+|finally\s+|already\s+)?([a-z]+)\b(.*)$", text)
+        participle = _STATE_PARTICIPLE.match(text)
+        if participle and is_past_tense(participle.group(2)):
+            phrase = f"{participle.group(2)} {participle.group(1)}"  # "gas bill is paid" -> "paid gas bill"
+        elif m and is_past_tense(m.group(1)):
+            phrase = text
+        else:
             return False
         snapshot = await turn.tasks()
-        found = resolve(text, turn.history, snapshot)
+        found = resolve(phrase, turn.history, snapshot)
         if found.ambiguous:
             options = " or ".join(f"task {t['id']} ({t['title']})" for t in found.ambiguous)
             turn.replies.append(f"Nice! Which one was it: {options}? I haven't changed anything yet.")
