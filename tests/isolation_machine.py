@@ -8,6 +8,7 @@ the same machine runs on memory, SQLite and Postgres.
 from __future__ import annotations
 
 import asyncio
+import threading
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -52,7 +53,10 @@ def build_machine(
     class IsolationMachine(RuleBasedStateMachine):
         def __init__(self) -> None:
             super().__init__()
+            # A private loop on its own thread: independent of any loop the caller runs.
             self.loop = asyncio.new_event_loop()
+            self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+            self.thread.start()
             uow, self._close = self.run(make_store())
             clock = FakeClock()
             self.tasks = TaskUseCases(uow, clock)
@@ -66,10 +70,12 @@ def build_machine(
             self.conversations: dict[str, list[uuid.UUID]] = {u: [] for u in USERS}
 
         def run(self, coro: Awaitable[Any]) -> Any:
-            return self.loop.run_until_complete(coro)
+            return asyncio.run_coroutine_threadsafe(coro, self.loop).result()  # type: ignore[arg-type]
 
         def teardown(self) -> None:
             self.run(self._close())
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self.thread.join()
             self.loop.close()
 
         @rule(user=users, title=titles)

@@ -250,9 +250,9 @@ class OfflineModel:
         if _HELP.match(text):
             turn.replies.append(HELP_TEXT)
             return
-        if _QUESTION.match(text) or raw.strip().endswith("?"):
-            if await self._list(turn, text, raw):
-                return
+        is_question = _QUESTION.match(text) or raw.strip().endswith("?")
+        if is_question and await self._list(turn, text, raw):
+            return
         for handler in (
             self._add_explicit, self._bulk, self._describe, self._clear_due, self._postpone,
             self._rename, self._reprioritise, self._reopen, self._reschedule, self._complete,

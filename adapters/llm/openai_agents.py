@@ -1,0 +1,286 @@
+"""The OpenAI Agents SDK model: OpenAI or any OpenAI-compatible server (Ollama, vLLM, LiteLLM).
+
+- Tools are the catalogue's, bound to the authenticated user through the run context;
+  ``user_id`` is never a tool argument.
+- Retries wrap each *model call* (exponential backoff, full jitter, Retry-After), never the
+  whole run, so a tool that already ran is never run again.
+- One deadline bounds the whole turn; afterwards the failure is LanguageModelUnavailable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from functools import partial
+from typing import Any, Literal
+
+import openai
+from agents import Agent, FunctionTool, RunConfig, Runner, RunResultStreaming
+from agents.exceptions import AgentsException
+from agents.models.interface import Model
+from agents.models.openai_chatcompletions import OpenAIChatCompletionsModel
+from agents.models.openai_responses import OpenAIResponsesModel
+from agents.tool_context import ToolContext
+from openai import AsyncOpenAI
+from openai.types.responses import ResponseTextDeltaEvent
+
+from application.errors import LanguageModelUnavailable
+from application.ports import TextDelta, TokenUsage, ToolEvent, TurnDone, TurnEvent, TurnRequest, TurnResult
+from application.tools import BoundTools
+from domain.conversation import ToolCall
+from domain.values import Role
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class AgentsSettings:
+    api_key: str | None = None
+    base_url: str | None = None
+    model: str = "gpt-4o-mini"
+    api: Literal["chat", "responses"] | None = None
+    max_attempts: int = 4
+    backoff_base: float = 0.5
+    backoff_max: float = 8.0
+    request_timeout: float = 30.0
+    turn_deadline: float = 60.0
+    tracing: bool = False
+    max_turns: int = 8
+
+    @property
+    def resolved_api(self) -> Literal["chat", "responses"]:
+        return self.api or ("chat" if self.base_url else "responses")
+
+
+# -- retries ---------------------------------------------------------------------------------
+
+
+def retry_after_seconds(error: BaseException) -> float | None:
+    # openai's transport is httpx2; read the header without depending on either client.
+    headers = getattr(getattr(error, "response", None), "headers", None)
+    value = headers.get("retry-after") if headers is not None else None
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None
+
+
+def is_transient(error: BaseException) -> bool:
+    if isinstance(error, (openai.APITimeoutError, openai.APIConnectionError, TimeoutError)):
+        return True
+    if isinstance(error, openai.APIStatusError):
+        return error.status_code == 429 or error.status_code >= 500
+    return False
+
+
+def describe(error: BaseException) -> str:
+    if isinstance(error, openai.APIStatusError):
+        return f"the model service answered HTTP {error.status_code}"
+    if isinstance(error, (openai.APITimeoutError, TimeoutError)):
+        return "the model service timed out"
+    if isinstance(error, openai.APIConnectionError):
+        return "the model service could not be reached"
+    return f"the model failed ({type(error).__name__})"
+
+
+@dataclass
+class Backoff:
+    settings: AgentsSettings
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    rng: random.Random = field(default_factory=random.Random)
+
+    def delay(self, attempt: int, error: BaseException) -> float:
+        # Full jitter keeps many clients from retrying in lock-step; Retry-After wins when given.
+        ceiling = min(self.settings.backoff_max, self.settings.backoff_base * 2 ** (attempt - 1))
+        hinted = retry_after_seconds(error)
+        if hinted is not None:
+            return min(hinted, self.settings.backoff_max)
+        return self.rng.uniform(0, ceiling)
+
+
+class RetryingModel(Model):
+    """Wraps one SDK model; retries transient failures of a single model call."""
+
+    def __init__(self, inner: Model, backoff: Backoff) -> None:
+        self._inner = inner
+        self._backoff = backoff
+
+    async def _failed(self, attempt: int, error: Exception) -> None:
+        attempts = self._backoff.settings.max_attempts
+        if not is_transient(error) or attempt >= attempts:
+            raise LanguageModelUnavailable(f"{describe(error)} (attempt {attempt} of {attempts})") from error
+        delay = self._backoff.delay(attempt, error)
+        logger.warning("model call failed (%s); retry %d in %.2f s", describe(error), attempt, delay)
+        await self._backoff.sleep(delay)
+
+    async def get_response(self, *args: Any, **kwargs: Any) -> Any:
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return await self._inner.get_response(*args, **kwargs)
+            except (openai.OpenAIError, TimeoutError) as error:
+                await self._failed(attempt, error)
+
+    async def stream_response(self, *args: Any, **kwargs: Any) -> AsyncIterator[Any]:  # type: ignore[override]
+        attempt = 0
+        while True:
+            attempt += 1
+            started = False
+            try:
+                async for event in self._inner.stream_response(*args, **kwargs):
+                    started = True
+                    yield event
+                return
+            except (openai.OpenAIError, TimeoutError) as error:
+                if started:  # text already reached the person: a retry would repeat it
+                    raise LanguageModelUnavailable(describe(error)) from error
+                await self._failed(attempt, error)
+
+    async def close(self) -> None:
+        await self._inner.close()
+
+
+# -- the port --------------------------------------------------------------------------------
+
+
+@dataclass
+class TurnState:
+    """The run context: who the tools act for, and what they did."""
+
+    tools: BoundTools
+    calls: list[ToolCall] = field(default_factory=list)
+
+
+async def _invoke(name: str, ctx: ToolContext[TurnState], arguments: str) -> str:
+    state = ctx.context
+    call = await state.tools.call(name, arguments or "{}")
+    state.calls.append(call)
+    # Errors go back to the model as the tool's output, so it can correct itself.
+    return json.dumps(call.result, default=str)
+
+
+def _record_tool_error(args: Any) -> str | None:
+    if args.kind == "tool_not_found" and isinstance(args.run_context.context, TurnState):
+        message = f"Unknown tool {args.tool_name!r}"
+        args.run_context.context.calls.append(ToolCall(args.tool_name, {}, {"error": message}))
+        return message
+    return None
+
+
+def function_tools(tools: BoundTools) -> list[FunctionTool]:
+    return [
+        FunctionTool(
+            name=spec.name,
+            description=spec.description,
+            params_json_schema=spec.input_schema,
+            on_invoke_tool=partial(_invoke, spec.name),
+            # msgspec schemas use optional fields and anyOf with null: not strict-mode shaped.
+            strict_json_schema=False,
+        )
+        for spec in tools.specs.values()
+    ]
+
+
+def input_items(request: TurnRequest) -> list[Any]:
+    items: list[Any] = []
+    for message in request.history:
+        content = message.content
+        if message.role is Role.ASSISTANT and message.tool_calls:
+            # Earlier tool results are summarised in text: the model keeps the ids it showed.
+            done = "; ".join(f"{c.tool}({json.dumps(c.arguments)}) -> {json.dumps(c.result)}" for c in message.tool_calls)
+            content = f"{content}\n[tools used: {done}]"
+        items.append({"role": message.role.value, "content": content})
+    return items
+
+
+class AgentsModel:
+    def __init__(self, settings: AgentsSettings, *, backoff: Backoff | None = None) -> None:
+        if not settings.api_key and not settings.base_url:
+            raise ValueError("OPENAI_API_KEY is required when LLM_PROVIDER=openai (or set OPENAI_BASE_URL)")
+        self.settings = settings
+        client = AsyncOpenAI(
+            api_key=settings.api_key or "unused",  # local OpenAI-compatible servers need none
+            base_url=settings.base_url,
+            max_retries=0,  # our retries, once, per model call
+            timeout=settings.request_timeout,
+        )
+        inner: Model = (
+            OpenAIChatCompletionsModel(settings.model, client)
+            if settings.resolved_api == "chat"
+            else OpenAIResponsesModel(settings.model, client)
+        )
+        self._model = RetryingModel(inner, backoff or Backoff(settings))
+        self._run_config = RunConfig(
+            tracing_disabled=not settings.tracing,
+            # A made-up tool name is the model's mistake: tell it, don't fail the turn.
+            tool_not_found_behavior="return_error_to_model",
+            tool_error_formatter=_record_tool_error,
+        )
+
+    def _agent(self, request: TurnRequest) -> Agent[TurnState]:
+        return Agent[TurnState](
+            name="todo-chat",
+            instructions=request.system_prompt,
+            tools=list(function_tools(request.tools)),
+            model=self._model,
+        )
+
+    async def run_turn(self, request: TurnRequest) -> TurnResult:
+        state = TurnState(request.tools)
+        try:
+            async with asyncio.timeout(self.settings.turn_deadline):
+                result = await Runner.run(
+                    self._agent(request), input_items(request), context=state,
+                    max_turns=self.settings.max_turns, run_config=self._run_config,
+                )
+        except LanguageModelUnavailable:
+            raise
+        except TimeoutError as error:
+            raise LanguageModelUnavailable("the model did not finish the turn in time") from error
+        except (openai.OpenAIError, AgentsException) as error:
+            raise LanguageModelUnavailable(describe(error)) from error
+        usage = result.context_wrapper.usage
+        return TurnResult(str(result.final_output or ""), state.calls, TokenUsage(usage.input_tokens, usage.output_tokens))
+
+    async def stream_turn(self, request: TurnRequest) -> AsyncIterator[TurnEvent]:
+        state = TurnState(request.tools)
+        text: list[str] = []
+        reported = 0
+        streamed: RunResultStreaming | None = None
+        try:
+            async with asyncio.timeout(self.settings.turn_deadline):
+                streamed = Runner.run_streamed(
+                    self._agent(request), input_items(request), context=state,
+                    max_turns=self.settings.max_turns, run_config=self._run_config,
+                )
+                async for event in streamed.stream_events():
+                    if event.type == "raw_response_event" and isinstance(event.data, ResponseTextDeltaEvent):
+                        text.append(event.data.delta)
+                        yield TextDelta(event.data.delta)
+                    while reported < len(state.calls):
+                        yield ToolEvent(state.calls[reported])
+                        reported += 1
+        except LanguageModelUnavailable:
+            raise
+        except TimeoutError as error:
+            raise LanguageModelUnavailable("the model did not finish the turn in time") from error
+        except (openai.OpenAIError, AgentsException) as error:
+            raise LanguageModelUnavailable(describe(error)) from error
+        for call in state.calls[reported:]:
+            yield ToolEvent(call)
+        usage = streamed.context_wrapper.usage
+        reply = str(streamed.final_output or "".join(text))
+        yield TurnDone(TurnResult(reply, state.calls, TokenUsage(usage.input_tokens, usage.output_tokens)))
