@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, suppress
@@ -83,9 +84,7 @@ class RemoteBackend:
         if response.status_code >= 400:
             raise _http_failure(response)
         data = response.json()
-        return Reply(
-            str(data["conversation_id"]), data.get("response", ""), list(data.get("tool_calls") or [])
-        )
+        return Reply(str(data["conversation_id"]), data.get("response", ""), list(data.get("tool_calls") or []))
 
 
 def _http_failure(response: Any) -> ChatFailed:
@@ -96,19 +95,13 @@ def _http_failure(response: Any) -> ChatFailed:
     code = error.get("code", "")
     message = error.get("message") or f"HTTP {response.status_code}"
     if response.status_code == 401:
-        return ChatFailed(
-            f"The server refused the token ({message}). Get a new one and start again.", fatal=True
-        )
+        return ChatFailed(f"The server refused the token ({message}). Get a new one and start again.", fatal=True)
     if response.status_code == 403:
         return ChatFailed(f"This token is for another user ({message}).", fatal=True)
     if code == "LLM_UNAVAILABLE":
-        return ChatFailed(
-            "The assistant is unavailable right now; your message was saved. Try again shortly."
-        )
+        return ChatFailed("The assistant is unavailable right now; your message was saved. Try again shortly.")
     if response.status_code == 404:
-        return ChatFailed(
-            "That conversation is gone; the next message starts a new one.", forget_conversation=True
-        )
+        return ChatFailed("That conversation is gone; the next message starts a new one.", forget_conversation=True)
     return ChatFailed(message)
 
 
@@ -144,9 +137,7 @@ class LocalBackend:
         from domain.errors import DomainError, NotFound
 
         try:
-            reply = await self._send(
-                self._user, message, UUID(conversation_id) if conversation_id else None, timezone
-            )
+            reply = await self._send(self._user, message, UUID(conversation_id) if conversation_id else None, timezone)
         except LanguageModelUnavailable:
             raise ChatFailed(
                 "The assistant is unavailable right now; your message was saved. Try again shortly."
@@ -159,9 +150,7 @@ class LocalBackend:
             ) from None
         except DomainError as exc:
             raise ChatFailed(str(exc)) from None
-        return Reply(
-            str(reply.conversation_id), reply.response, [call.as_dict() for call in reply.tool_calls]
-        )
+        return Reply(str(reply.conversation_id), reply.response, [call.as_dict() for call in reply.tool_calls])
 
 
 async def _local_backend(user: str, stack: AsyncExitStack) -> LocalBackend:
@@ -205,9 +194,7 @@ def describe_tool_call(call: dict[str, Any], today: date | None = None) -> tuple
     if tool == "delete_task":
         return "Deleted " + subject, True
     if tool == "update_task":
-        changes = [
-            k if k != "completed" else ("done" if args[k] else "reopened") for k in args if k != "task_id"
-        ]
+        changes = [k if k != "completed" else ("done" if args[k] else "reopened") for k in args if k != "task_id"]
         return "Updated " + subject + (f" ({', '.join(changes)})" if changes else ""), True
     if tool == "list_tasks":
         total = result.get("total", len(result.get("tasks") or []))
@@ -252,16 +239,43 @@ def task_table(tasks: list[dict[str, Any]], today: date | None = None) -> Table:
     return table
 
 
+LIST_ITEM = re.compile(r"^\s*(?:[•*\-✓✔☐]|\d+[.)])\s")
+
+
+def visible_calls(calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The calls worth a line: a listing the model made only to find the task it then changed is noise."""
+    changed = any(call.get("tool") != "list_tasks" for call in calls)
+    return [call for call in calls if not (changed and call.get("tool") == "list_tasks")]
+
+
+def listed_tasks(calls: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
+    """The tasks of a turn that only listed (the last listing), else None."""
+    if not calls or any(call.get("tool") != "list_tasks" for call in calls):
+        return None
+    tasks = (calls[-1].get("result") or {}).get("tasks")
+    return list(tasks) if tasks else None
+
+
 def show_reply(console: Console, reply: Reply, today: date | None = None) -> None:
-    for call in reply.tool_calls:
+    for call in visible_calls(reply.tool_calls):
         line, ok = describe_tool_call(call, today)
         console.print(Text(("  ✓ " if ok else "  ! ") + line, style="green" if ok else "yellow"))
-    if reply.response:
-        console.print(Text(reply.response))
-    for call in reply.tool_calls:
-        tasks = (call.get("result") or {}).get("tasks")
-        if call.get("tool") == "list_tasks" and tasks:
-            console.print(task_table(tasks, today))
+    tasks = listed_tasks(reply.tool_calls)
+    text = reply.response
+    if tasks:
+        # The table shows the tasks; keep the reply's own words but not its item-by-item list.
+        titles = [str(task.get("title", "")) for task in tasks]
+        kept = [
+            line
+            for line in text.splitlines()
+            if not (LIST_ITEM.match(line) and any(title and title in line for title in titles))
+        ]
+        text = "\n".join(kept).strip()
+    if text:
+        console.print(Text(text))
+    if tasks:
+        console.print(task_table(tasks, today))
+    console.print()
 
 
 # --------------------------------------------------------------------------- input
@@ -298,9 +312,7 @@ async def piped_lines(console: Console, user: str) -> AsyncIterator[str]:
 # --------------------------------------------------------------------------- the loop
 
 
-async def chat_loop(
-    backend: Backend, lines: AsyncIterator[str], console: Console, user: str, timezone: str
-) -> int:
+async def chat_loop(backend: Backend, lines: AsyncIterator[str], console: Console, user: str, timezone: str) -> int:
     conversation_id: str | None = None
     async for raw in lines:
         message = raw.strip()
@@ -393,9 +405,7 @@ def run(
         return 130
 
 
-async def _run(
-    console: Console, user: str | None, url: str | None, token: str | None, timezone: str | None
-) -> int:
+async def _run(console: Console, user: str | None, url: str | None, token: str | None, timezone: str | None) -> int:
     zone = timezone or local_timezone()
     if not _valid_zone(zone):
         raise ChatFailed(f"Unknown time zone {zone!r}: use an IANA name such as Europe/Paris.")

@@ -24,9 +24,7 @@ pytestmark = pytest.mark.e2e
 TIMEOUT_S = 60
 
 
-def chat(
-    workdir: Path, env: dict[str, str], *args: str, lines: list[str]
-) -> subprocess.CompletedProcess[str]:
+def chat(workdir: Path, env: dict[str, str], *args: str, lines: list[str]) -> subprocess.CompletedProcess[str]:
     """Run `todo-chat chat ARGS`, feed it LINES through a pipe, return what it printed."""
     return subprocess.run(
         [*todo_chat_command(), "chat", *args],
@@ -46,9 +44,7 @@ def mint_token(workdir: Path, env: dict[str, str], user: str) -> str:
     return done.stdout.strip().splitlines()[-1].strip()
 
 
-def tasks_over_rest(
-    server: ServerProcess, workdir: Path, env: dict[str, str], user: str
-) -> list[dict[str, Any]]:
+def tasks_over_rest(server: ServerProcess, workdir: Path, env: dict[str, str], user: str) -> list[dict[str, Any]]:
     token = mint_token(workdir, env, user)
     response = httpx.get(
         f"{server.url}/api/{user}/tasks", params={"sort": "id"}, headers={"Authorization": f"Bearer {token}"}
@@ -57,12 +53,12 @@ def tasks_over_rest(
     return list(response.json()["data"])
 
 
-@pytest.fixture
-def workdir(tmp_path: Path) -> Path:
-    return tmp_path
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("terminal-chat")
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def env(workdir: Path) -> dict[str, str]:
     """One SQLite file and one secret shared by the chat processes, the server and `token`."""
     return {
@@ -71,9 +67,12 @@ def env(workdir: Path) -> dict[str, str]:
     }
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def server(workdir: Path, env: dict[str, str]) -> Iterator[ServerProcess]:
-    """A real server on the database the chat processes use, to check their work over REST."""
+    """A real server on the database the chat processes use, to check their work over REST.
+
+    One for the module: every test talks as its own users.
+    """
     with ServerProcess(cwd=workdir, env=env) as running:
         yield running
 
@@ -137,9 +136,7 @@ def test_one_conversation_per_session(workdir: Path, env: dict[str, str], server
     assert len(conversations) == 1
 
 
-def test_against_a_running_server_with_url_and_token(
-    workdir: Path, env: dict[str, str], server: ServerProcess
-) -> None:
+def test_against_a_running_server_with_url_and_token(workdir: Path, env: dict[str, str], server: ServerProcess) -> None:
     user = f"dave-{uuid.uuid4().hex[:6]}"
     token = mint_token(workdir, env, user)
     # A different working directory and no database settings: everything goes over HTTP.
@@ -164,9 +161,7 @@ def test_against_a_running_server_with_url_and_token(
     assert not (elsewhere / "todo-chat.db").exists()
 
 
-def test_a_bad_token_is_refused_with_one_clear_line(
-    workdir: Path, env: dict[str, str], server: ServerProcess
-) -> None:
+def test_a_bad_token_is_refused_with_one_clear_line(workdir: Path, env: dict[str, str], server: ServerProcess) -> None:
     forged = mint_token(workdir, {**env, "BETTER_AUTH_SECRET": secrets.token_urlsafe(32)}, "eve")
     done = chat(workdir, env, "--url", server.url, "--token", forged, lines=["list my tasks"])
     assert done.returncode != 0

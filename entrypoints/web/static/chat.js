@@ -57,10 +57,14 @@ export class ChatLog {
       },
       tool(call) {
         const near = log.nearBottom();
-        const { text: line, ok } = describeToolCall(call);
-        tools.append(h("li", { class: ok ? "tool ok" : "tool failed" }, line));
-        tools.hidden = false;
         shownCalls++;
+        // A listing made only to find the task the model then changes is noise: drop it.
+        const lookup = call.tool === "list_tasks";
+        if (lookup && tools.querySelector(".tool:not(.lookup)")) return;
+        if (!lookup) for (const line of tools.querySelectorAll(".tool.lookup")) line.remove();
+        const { text: line, ok } = describeToolCall(call);
+        tools.append(h("li", { class: `tool ${ok ? "ok" : "failed"}${lookup ? " lookup" : ""}` }, line));
+        tools.hidden = false;
         log.scroll(near);
       },
       /** The final reply replaces what streamed, so the bubble matches what was stored. */
