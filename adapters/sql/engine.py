@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 DEFAULT_URL = "sqlite+aiosqlite:///./todo-chat.db"
+# Task numbering uses INSERT .. ON CONFLICT DO UPDATE .. RETURNING (adapters/sql/repositories.py).
+SQLITE_MINIMUM = (3, 35, 0)
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,10 @@ def create_engine(url: str, settings: EngineSettings | None = None) -> AsyncEngi
 
 
 def _sqlite_engine(url: str, settings: EngineSettings) -> AsyncEngine:
+    if sqlite3.sqlite_version_info < SQLITE_MINIMUM:
+        raise RuntimeError(
+            f"SQLite {sqlite3.sqlite_version} is too old: todo-chat needs 3.35 or newer (UPSERT .. RETURNING)"
+        )
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)

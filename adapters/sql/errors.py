@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+import contextlib
+from collections.abc import Awaitable, Iterator
 from typing import TypeVar
 
 from sqlalchemy import exc as sa_exc
@@ -36,10 +37,17 @@ def is_unavailable(error: BaseException) -> bool:
     return type(error).__module__.startswith("asyncpg") and "Connection" in type(error).__name__
 
 
-async def guarded(operation: Awaitable[T]) -> T:
+@contextlib.contextmanager
+def translated() -> Iterator[None]:
+    """Re-raise storage outages inside the block as DatabaseUnavailable; anything else as is."""
     try:
-        return await operation
+        yield
     except Exception as error:
         if is_unavailable(error):
             raise DatabaseUnavailable(f"database unavailable: {type(error).__name__}") from error
         raise
+
+
+async def guarded(operation: Awaitable[T]) -> T:
+    with translated():
+        return await operation

@@ -15,6 +15,8 @@ def task_row(task: Task) -> dict[str, Any]:
         "user_id": task.user_id,
         "id": task.id,
         "title": task.title,
+        # Same lowering as the memory store's search and title sort (see tables.TitleKey).
+        "title_key": task.title.lower(),
         "description": task.description,
         "completed": task.completed,
         "priority": task.priority.value,

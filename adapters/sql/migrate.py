@@ -1,7 +1,14 @@
-"""Apply Alembic migrations from code (the CLI's ``migrate`` and ``serve``)."""
+"""Apply Alembic migrations from code (the CLI's ``migrate`` and ``serve``).
+
+The Alembic ``Config`` is built here, with ``script_location`` taken from the installed
+``migrations`` package, so migrating works from any working directory and needs no
+``alembic.ini``. On Postgres every run holds a session-level advisory lock: replicas that
+start together take turns, and the ones that come second find the schema at head.
+"""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -13,17 +20,27 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 import migrations
-from adapters.sql.engine import create_engine
+from adapters.sql.engine import EngineSettings, create_engine
+from adapters.sql.errors import translated
 
 # Any constant shared by every replica: they serialise on it while migrating.
 ADVISORY_LOCK_KEY = 0x70D0C4A7
+# One connection is all a migration needs.
+_SETTINGS = EngineSettings(pool_size=1, max_overflow=0)
 
 
 def alembic_config(url: str) -> Config:
     config = Config()
     config.set_main_option("script_location", str(Path(migrations.__file__).parent))
+    # Config values go through ConfigParser interpolation: a "%" in a password must be doubled.
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
+
+
+def revisions() -> list[str]:
+    """Every revision, oldest first."""
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    return [revision.revision for revision in reversed(list(script.walk_revisions()))]
 
 
 def head_revision() -> str | None:
@@ -34,36 +51,41 @@ def _current(connection: Any) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
-async def _with_lock(connection: AsyncConnection) -> None:
+async def _lock(connection: AsyncConnection) -> None:
     if connection.dialect.name == "postgresql":
         await connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
+        await connection.commit()
 
 
-async def _release_lock(connection: AsyncConnection) -> None:
-    if connection.dialect.name == "postgresql":
-        await connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_LOCK_KEY})
+async def _unlock(connection: AsyncConnection) -> None:
+    # A failed migration leaves an aborted transaction behind: end it before unlocking.
+    # If the connection is gone, so is the session-level lock.
+    with contextlib.suppress(Exception):
+        await connection.rollback()
+        if connection.dialect.name == "postgresql":
+            await connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_LOCK_KEY})
+            await connection.commit()
 
 
 async def _run(url: str, action: str, revision: str) -> str | None:
     config = alembic_config(url)
-    engine = create_engine(url)
+    engine = create_engine(url, _SETTINGS)
+
+    def migrate(sync_connection: Any) -> str | None:
+        config.attributes["connection"] = sync_connection
+        getattr(command, action)(config, revision)
+        return _current(sync_connection)
+
     try:
-        async with engine.connect() as connection:
-            await _with_lock(connection)
-            await connection.commit()
-            try:
-
-                def migrate(sync_connection: Any) -> str | None:
-                    config.attributes["connection"] = sync_connection
-                    getattr(command, action)(config, revision)
-                    return _current(sync_connection)
-
-                current = await connection.run_sync(migrate)
-                await connection.commit()
-            finally:
-                await _release_lock(connection)
-                await connection.commit()
-            return current
+        with translated():
+            async with engine.connect() as connection:
+                await _lock(connection)
+                try:
+                    current = await connection.run_sync(migrate)
+                    await connection.commit()
+                finally:
+                    await _unlock(connection)
+                return current
     finally:
         await engine.dispose()
 
@@ -78,13 +100,15 @@ async def upgrade_to(url: str, revision: str) -> str | None:
 
 
 async def downgrade_to(url: str, revision: str) -> str | None:
+    """Step down to ``revision`` ("base" for an empty schema); return the new revision."""
     return await _run(url, "downgrade", revision)
 
 
 async def current_revision(url: str) -> str | None:
-    engine = create_engine(url)
+    engine = create_engine(url, _SETTINGS)
     try:
-        async with engine.connect() as connection:
-            return await connection.run_sync(_current)
+        with translated():
+            async with engine.connect() as connection:
+                return await connection.run_sync(_current)
     finally:
         await engine.dispose()

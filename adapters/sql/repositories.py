@@ -5,14 +5,16 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Select, case, delete, func, insert, select, update
+from sqlalchemy import Select, case, delete, exists, func, insert, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from adapters.sql import mappers
 from adapters.sql.errors import guarded
 from adapters.sql.tables import accounts, conversations, messages, task_counters, tasks
+from application.errors import Conflict
 from application.queries import Page, TaskQuery
 from domain.account import Account
 from domain.conversation import Conversation, Message
@@ -29,17 +31,22 @@ class _Repository:
 
 
 _PRIORITY_RANK = case({"high": 0, "medium": 1, "low": 2}, value=tasks.c.priority)
+# The memory store's sort keys, column for column (adapters/memory/store.py _SORT_KEYS);
+# the contract suite checks that both orders agree.
 _TASK_ORDER: dict[str, list[ColumnElement[Any]]] = {
     "id": [tasks.c.id],
     "due_date": [tasks.c.due_date.is_(None), tasks.c.due_date, tasks.c.id],
     "priority": [_PRIORITY_RANK, tasks.c.id],
     "created_at": [tasks.c.created_at, tasks.c.id],
     "updated_at": [tasks.c.updated_at, tasks.c.id],
-    "title": [func.lower(tasks.c.title), tasks.c.id],
+    "title": [tasks.c.title_key, tasks.c.id],
 }
+# Everything the mapper needs; title_key exists only to search and sort.
+_TASK_COLUMNS = [column for column in tasks.c if column.name != "title_key"]
 
 
 def _task_filters(user_id: str, query: TaskQuery) -> list[ColumnElement[bool]]:
+    """The memory store's ``matches`` as SQL, filter for filter."""
     where: list[ColumnElement[bool]] = [tasks.c.user_id == user_id]
     if query.status is TaskStatus.PENDING:
         where.append(tasks.c.completed.is_(False))
@@ -58,8 +65,7 @@ def _task_filters(user_id: str, query: TaskQuery) -> list[ColumnElement[bool]]:
     if query.due_on is not None:
         where.append(tasks.c.due_date == query.due_on)
     if query.q:
-        title = func.lower(tasks.c.title)
-        where.extend(title.contains(word, autoescape=True) for word in query.q.lower().split())
+        where.extend(tasks.c.title_key.contains(word, autoescape=True) for word in query.q.lower().split())
     return where
 
 
@@ -82,7 +88,7 @@ class SqlTaskRepository(_Repository):
 
     async def get(self, user_id: str, task_id: int) -> Task | None:
         row = (
-            await self._execute(select(tasks).where(tasks.c.user_id == user_id, tasks.c.id == task_id))
+            await self._execute(select(*_TASK_COLUMNS).where(tasks.c.user_id == user_id, tasks.c.id == task_id))
         ).first()
         return mappers.task(row) if row else None
 
@@ -93,7 +99,7 @@ class SqlTaskRepository(_Repository):
             order = [column.desc() for column in order]
         # One round trip: the window count rides along with the page.
         statement: Select[Any] = (
-            select(tasks, func.count().over().label("total"))
+            select(*_TASK_COLUMNS, func.count().over().label("total"))
             .where(*where)
             .order_by(*order)
             .limit(query.limit)
@@ -139,7 +145,8 @@ class SqlConversationRepository(_Repository):
         statement = (
             select(conversations, func.count().over().label("total"))
             .where(where)
-            .order_by(conversations.c.updated_at.desc(), conversations.c.created_at.desc())
+            # The id only breaks exact ties, so pages never overlap.
+            .order_by(conversations.c.updated_at.desc(), conversations.c.created_at.desc(), conversations.c.id.desc())
             .limit(limit)
             .offset(offset)
         )
@@ -158,17 +165,26 @@ class SqlConversationRepository(_Repository):
         )
 
     async def delete(self, user_id: str, conversation_id: UUID) -> bool:
-        owned = conversations.c.id == conversation_id, conversations.c.user_id == user_id
-        found = (await self._execute(select(conversations.c.id).where(*owned))).first()
-        if not found:
-            return False
-        # Explicit as well as ON DELETE CASCADE, so no orphan survives a missing pragma.
-        await self._execute(delete(messages).where(messages.c.conversation_id == conversation_id))
-        await self._execute(delete(conversations).where(*owned))
-        return True
+        # Messages go with it through ON DELETE CASCADE (foreign keys are on for SQLite too).
+        result = await self._execute(
+            delete(conversations).where(conversations.c.id == conversation_id, conversations.c.user_id == user_id)
+        )
+        return bool(result.rowcount)
 
     async def add_message(self, message: Message) -> None:
-        await self._execute(insert(messages).values(mappers.message_row(message)))
+        # Insert only into a conversation the author owns: one statement, no read-then-write
+        # race, and no aborted Postgres transaction when it does not.
+        row = mappers.message_row(message)
+        owned = select(
+            *(literal(value, messages.c[name].type).label(name) for name, value in row.items())
+        ).where(
+            exists().where(
+                conversations.c.id == message.conversation_id, conversations.c.user_id == message.user_id
+            )
+        )
+        result = await self._execute(insert(messages).from_select(list(row), owned))
+        if not result.rowcount:
+            raise LookupError(f"conversation {message.conversation_id} does not belong to the user")
 
     async def messages(self, user_id: str, conversation_id: UUID, limit: int, offset: int) -> Page[Message]:
         where = (messages.c.conversation_id == conversation_id, messages.c.user_id == user_id)
@@ -196,7 +212,11 @@ class SqlConversationRepository(_Repository):
 
 class SqlAccountRepository(_Repository):
     async def add(self, account: Account) -> None:
-        await self._execute(insert(accounts).values(mappers.account_row(account)))
+        try:
+            await self._execute(insert(accounts).values(mappers.account_row(account)))
+        except IntegrityError as error:
+            # Two registrations of one email racing past the use case's by_email check.
+            raise Conflict("email", "An account with this email already exists") from error
 
     async def by_email(self, email: str) -> Account | None:
         row = (await self._execute(select(accounts).where(accounts.c.email == email))).first()

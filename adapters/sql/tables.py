@@ -59,6 +59,11 @@ class UtcDateTime(TypeDecorator[datetime]):
 
 
 USER_ID = String(128)
+# The lower-cased title that search and the title sort use. Python lowers it (in the mapper)
+# so every store agrees: SQLite's lower() is ASCII-only and Postgres' follows the server
+# locale. Binary ("C") order on Postgres matches Python's code-point order and SQLite's.
+# Text, not String(255): lowering can lengthen a string ("İ" -> "i̇").
+TitleKey = Text().with_variant(Text(collation="C"), "postgresql")
 ToolCallsJson = JSON().with_variant(JSONB(), "postgresql")
 # SQLite only auto-increments an INTEGER PRIMARY KEY; Postgres gets a bigint identity.
 Sequence = BigInteger().with_variant(Integer(), "sqlite")
@@ -86,6 +91,7 @@ tasks = Table(
     Column("user_id", USER_ID, nullable=False),
     Column("id", Integer, nullable=False, autoincrement=False),
     Column("title", String(255), nullable=False),
+    Column("title_key", TitleKey, nullable=False),
     Column("description", Text),
     Column("completed", Boolean, nullable=False, default=False),
     Column("priority", String(6), nullable=False, default="medium"),

@@ -11,12 +11,14 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-from adapters.sql.tables import UtcDateTime
-
 revision = "0001"
 down_revision = None
 branch_labels = None
 depends_on = None
+
+# Self-contained on purpose: a migration must not change when application code does.
+# The adapter's UtcDateTime writes and reads these as aware UTC on both backends.
+UtcDateTime = sa.DateTime(timezone=True)
 
 
 def upgrade() -> None:
@@ -26,7 +28,7 @@ def upgrade() -> None:
         sa.Column("email", sa.String(254), nullable=False),
         sa.Column("password_hash", sa.String(255), nullable=False),
         sa.Column("name", sa.String(120), nullable=True),
-        sa.Column("created_at", UtcDateTime(), nullable=False),
+        sa.Column("created_at", UtcDateTime, nullable=False),
         sa.PrimaryKeyConstraint("user_id", name="pk_accounts"),
         sa.UniqueConstraint("email", name="uq_accounts_email"),
     )
@@ -41,12 +43,14 @@ def upgrade() -> None:
         sa.Column("user_id", sa.String(128), nullable=False),
         sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("title", sa.String(255), nullable=False),
+        # Lower-cased title for search and sort; binary order on Postgres, like Python's.
+        sa.Column("title_key", sa.Text().with_variant(sa.Text(collation="C"), "postgresql"), nullable=False),
         sa.Column("description", sa.Text(), nullable=True),
         sa.Column("completed", sa.Boolean(), nullable=False),
         sa.Column("priority", sa.String(6), nullable=False),
         sa.Column("due_date", sa.Date(), nullable=True),
-        sa.Column("created_at", UtcDateTime(), nullable=False),
-        sa.Column("updated_at", UtcDateTime(), nullable=False),
+        sa.Column("created_at", UtcDateTime, nullable=False),
+        sa.Column("updated_at", UtcDateTime, nullable=False),
         sa.CheckConstraint("priority IN ('high', 'medium', 'low')", name="ck_tasks_priority"),
         sa.PrimaryKeyConstraint("user_id", "id", name="pk_tasks"),
     )
@@ -56,8 +60,8 @@ def upgrade() -> None:
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("user_id", sa.String(128), nullable=False),
         sa.Column("title", sa.String(255), nullable=False),
-        sa.Column("created_at", UtcDateTime(), nullable=False),
-        sa.Column("updated_at", UtcDateTime(), nullable=False),
+        sa.Column("created_at", UtcDateTime, nullable=False),
+        sa.Column("updated_at", UtcDateTime, nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_conversations"),
     )
     op.create_index("ix_conversations_user_id_updated_at", "conversations", ["user_id", "updated_at"])
@@ -73,7 +77,7 @@ def upgrade() -> None:
         sa.Column("content", sa.Text(), nullable=False),
         sa.Column("tool_calls", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=False),
         sa.Column("token_count", sa.Integer(), nullable=False),
-        sa.Column("created_at", UtcDateTime(), nullable=False),
+        sa.Column("created_at", UtcDateTime, nullable=False),
         sa.CheckConstraint("role IN ('user', 'assistant')", name="ck_messages_role"),
         sa.ForeignKeyConstraint(
             ["conversation_id"],
