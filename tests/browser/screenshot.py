@@ -23,7 +23,7 @@ CONVERSATION = (
     "remind me to call mom tomorrow, high priority",
     "add buy oat milk",
     "add book the dentist next friday",
-    "done with task 2",
+    "done with the oat milk",
     "what's left?",
 )
 
@@ -49,7 +49,7 @@ def main(out: Path = DEFAULT_OUT) -> None:
         page.get_by_label("New task").fill("water the plants")
         page.get_by_label("New task").press("Enter")
         expect(page.locator(".task", has_text="water the plants")).to_be_visible()
-        box.focus()
+        page.evaluate("document.activeElement.blur()")
         page.wait_for_timeout(300)  # let the last refreshes settle
         out.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(out))
