@@ -15,14 +15,16 @@ import logging
 import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from functools import partial
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import openai
 from agents import Agent, FunctionTool, RunConfig, Runner, RunResultStreaming
 from agents.exceptions import AgentsException
+from agents.mcp import MCPServer
 from agents.models.interface import Model
 from agents.models.openai_chatcompletions import OpenAIChatCompletionsModel
 from agents.models.openai_responses import OpenAIResponsesModel
@@ -206,8 +208,19 @@ def input_items(request: TurnRequest) -> list[Any]:
     return items
 
 
+class ToolServers(Protocol):
+    """Where the agent's tools come from instead of in-process function tools (``LLM_TOOLS=mcp``):
+    MCP servers opened for one turn, acting for ``tools.user_id``, appending each call to ``calls``."""
+
+    def connect(
+        self, tools: BoundTools, calls: list[ToolCall]
+    ) -> AbstractAsyncContextManager[list[MCPServer]]: ...
+
+
 class AgentsModel:
-    def __init__(self, settings: AgentsSettings, *, backoff: Backoff | None = None) -> None:
+    def __init__(
+        self, settings: AgentsSettings, *, backoff: Backoff | None = None, tool_servers: ToolServers | None = None
+    ) -> None:
         if not settings.api_key and not settings.base_url:
             raise ValueError("OPENAI_API_KEY is required when LLM_PROVIDER=openai (or set OPENAI_BASE_URL)")
         self.settings = settings
@@ -223,6 +236,7 @@ class AgentsModel:
             else OpenAIResponsesModel(settings.model, client)
         )
         self._model = RetryingModel(inner, backoff or Backoff(settings))
+        self._tool_servers = tool_servers
         self._run_config = RunConfig(
             tracing_disabled=not settings.tracing,
             # A made-up tool name is the model's mistake: tell it, don't fail the turn.
@@ -230,20 +244,26 @@ class AgentsModel:
             tool_error_formatter=_record_tool_error,
         )
 
-    def _agent(self, request: TurnRequest) -> Agent[TurnState]:
+    def _agent(self, request: TurnRequest, servers: list[MCPServer]) -> Agent[TurnState]:
         return Agent[TurnState](
             name="todo-chat",
             instructions=request.system_prompt,
-            tools=list(function_tools(request.tools)),
+            tools=[] if servers else list(function_tools(request.tools)),
+            mcp_servers=servers,
             model=self._model,
         )
+
+    def _servers(self, state: TurnState) -> AbstractAsyncContextManager[list[MCPServer]]:
+        if self._tool_servers is None:
+            return nullcontext([])
+        return self._tool_servers.connect(state.tools, state.calls)
 
     async def run_turn(self, request: TurnRequest) -> TurnResult:
         state = TurnState(request.tools)
         try:
-            async with asyncio.timeout(self.settings.turn_deadline):
+            async with asyncio.timeout(self.settings.turn_deadline), self._servers(state) as servers:
                 result = await Runner.run(
-                    self._agent(request), input_items(request), context=state,
+                    self._agent(request, servers), input_items(request), context=state,
                     max_turns=self.settings.max_turns, run_config=self._run_config,
                 )
         except LanguageModelUnavailable:
@@ -261,9 +281,9 @@ class AgentsModel:
         reported = 0
         streamed: RunResultStreaming | None = None
         try:
-            async with asyncio.timeout(self.settings.turn_deadline):
+            async with asyncio.timeout(self.settings.turn_deadline), self._servers(state) as servers:
                 streamed = Runner.run_streamed(
-                    self._agent(request), input_items(request), context=state,
+                    self._agent(request, servers), input_items(request), context=state,
                     max_turns=self.settings.max_turns, run_config=self._run_config,
                 )
                 async for event in streamed.stream_events():
