@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from collections.abc import Callable
 from datetime import timedelta
@@ -72,6 +73,10 @@ def serve(
     from entrypoints.logs import configure_logging
 
     config = settings()
+    if config.llm_tools == "mcp" and config.llm_mcp_url is None:
+        # LLM_TOOLS=mcp: the agent calls this very server's /mcp; the workers read the environment.
+        os.environ["LLM_MCP_URL"] = f"http://{_loopback(host)}:{port}/mcp"
+        config = settings()
     configure_logging(config.log_level)
     if not no_migrate:
         with err.status("Applying database migrations…"):
@@ -94,6 +99,13 @@ def serve(
         timeout_graceful_shutdown=30,
         server_header=False,
     )
+
+
+def _loopback(host: str) -> str:
+    """How this machine reaches a server listening on ``host``."""
+    if host in ("", "0.0.0.0", "::"):
+        return "127.0.0.1"
+    return f"[{host}]" if ":" in host else host
 
 
 def _display_host(host: str) -> str:

@@ -71,6 +71,8 @@ class Settings:
     openai_base_url: str | None = None
     llm_model: str = "gpt-4o-mini"
     llm_api: str = "responses"
+    llm_tools: str = "catalogue"
+    llm_mcp_url: str | None = None
     cors_origins: tuple[str, ...] = ("http://localhost:3000",)
     history_messages: int = 20
     history_tokens: int = 8000
@@ -187,6 +189,9 @@ class _Reader:
                 "OPENAI_API_KEY is required when LLM_PROVIDER=openai "
                 "(or set OPENAI_BASE_URL for a local OpenAI-compatible server)"
             )
+        llm_tools = self.choice("LLM_TOOLS", ("catalogue", "mcp"), "catalogue")
+        if llm_tools == "mcp" and provider != "openai":
+            raise ConfigError("LLM_TOOLS=mcp needs LLM_PROVIDER=openai (the offline model calls the tools directly)")
         lifetime_text = self.raw("JWT_EXPIRES_IN")
         try:
             lifetime = parse_duration(lifetime_text) if lifetime_text else timedelta(days=7)
@@ -211,6 +216,8 @@ class _Reader:
             openai_base_url=base_url,
             llm_model=self.text("LLM_MODEL", "gpt-4o-mini"),
             llm_api=self.choice("LLM_API", ("chat", "responses"), "chat" if base_url else "responses"),
+            llm_tools=llm_tools,
+            llm_mcp_url=self.url("LLM_MCP_URL"),
             cors_origins=origins,
             history_messages=self.integer("HISTORY_MESSAGES", 20, minimum=1, maximum=1000),
             history_tokens=self.integer("HISTORY_TOKENS", 8000, minimum=1),

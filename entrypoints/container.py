@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Awaitable
 from dataclasses import fields
 from typing import Any
+from urllib.parse import urlsplit
 
 from dependency_injector import containers, providers
 
@@ -25,7 +26,7 @@ from application.tools import ToolCatalogue
 from application.use_cases.accounts import AccountUseCases
 from application.use_cases.chat import ChatUseCases
 from application.use_cases.tasks import TaskUseCases
-from entrypoints.config import Settings, load_settings, mask_url
+from entrypoints.config import ConfigError, Settings, load_settings, mask_url
 from entrypoints.http.rate_limit import RateLimiter
 
 
@@ -70,10 +71,34 @@ def _offline_model() -> Any:
     return OfflineModel()
 
 
-def _agents_model(api_key: str | None, base_url: str | None, model: str, api: str) -> Any:
+def _agents_model(
+    api_key: str | None,
+    base_url: str | None,
+    model: str,
+    api: str,
+    tools: str = "catalogue",
+    mcp_url: str | None = None,
+    issuer: Any = None,
+) -> Any:
     from adapters.llm.openai_agents import AgentsModel, AgentsSettings
 
-    return AgentsModel(AgentsSettings(api_key=api_key, base_url=base_url, model=model, api=api))
+    tool_servers = None
+    if tools == "mcp":  # the agent uses the tools through our own /mcp, as the turn's user
+        from adapters.mcp.agents import McpAgentTools
+
+        if not mcp_url:
+            raise ConfigError("LLM_MCP_URL must be set with LLM_TOOLS=mcp (todo-chat serve sets it itself)")
+        tool_servers = McpAgentTools(mcp_url, issuer)
+    settings = AgentsSettings(api_key=api_key, base_url=base_url, model=model, api=api)
+    return AgentsModel(settings, tool_servers=tool_servers)
+
+
+def _mcp_allowed_hosts(hosts: tuple[str, ...], self_url: str | None) -> tuple[str, ...]:
+    """The configured hosts, plus the one the agent uses to reach /mcp itself (LLM_TOOLS=mcp)."""
+    if not self_url:
+        return hosts
+    own = urlsplit(self_url).netloc
+    return hosts if own in hosts else (*hosts, own)
 
 
 class Container(containers.DeclarativeContainer):
@@ -94,6 +119,9 @@ class Container(containers.DeclarativeContainer):
     unit_of_work = providers.Factory(_sql_unit_of_work, sessions)
     database_ready = providers.Callable(_database_ready, engine)
 
+    password_hasher = providers.Singleton(Argon2Hasher)
+    token_issuer = providers.Singleton(JwtIssuer, secret=config.secret, lifetime=config.token_lifetime)
+
     language_model = providers.Selector(
         config.llm_provider,
         offline=providers.Singleton(_offline_model),
@@ -103,11 +131,11 @@ class Container(containers.DeclarativeContainer):
             base_url=config.openai_base_url,
             model=config.llm_model,
             api=config.llm_api,
+            tools=config.llm_tools,
+            mcp_url=config.llm_mcp_url,
+            issuer=token_issuer,
         ),
     )
-
-    password_hasher = providers.Singleton(Argon2Hasher)
-    token_issuer = providers.Singleton(JwtIssuer, secret=config.secret, lifetime=config.token_lifetime)
     token_verifier = providers.Singleton(
         JwtVerifier,
         secret=config.secret,
@@ -147,7 +175,7 @@ class Container(containers.DeclarativeContainer):
         McpHttp,
         mcp_server,
         providers.Singleton(JwtTokenVerifier, token_verifier),
-        allowed_hosts=config.mcp_allowed_hosts,
+        allowed_hosts=providers.Callable(_mcp_allowed_hosts, config.mcp_allowed_hosts, config.llm_mcp_url),
     )
 
     login_limiter = providers.Singleton(RateLimiter, config.login_rate_limit)
