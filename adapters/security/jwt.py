@@ -10,11 +10,20 @@
 The algorithm is pinned per key kind, so an RS256 token is never checked against the HMAC
 secret (algorithm confusion) and ``alg: none`` or any other algorithm is refused outright.
 ``exp`` and ``sub`` are required; ``nbf``/``iat`` are checked when present.
+
+Clients send the same token with every request, and checking one costs more than the rest
+of a simple request (PyJWT validates every base64 character), so a token that passed is
+remembered, by its exact text, until it expires or for at most five minutes (as long as
+the JWKS itself is cached), whichever comes first.
 """
 
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -30,6 +39,8 @@ ASYMMETRIC_ALGORITHMS = frozenset({"RS256", "ES256", "EdDSA"})
 DEFAULT_LIFETIME = timedelta(days=7)
 MAX_TOKEN_LENGTH = 8192
 LEEWAY_SECONDS = 30
+CACHE_SIZE = 4096
+CACHE_SECONDS = 300.0
 
 
 class JwtVerifier:
@@ -43,13 +54,18 @@ class JwtVerifier:
         audience: str | None = None,
         issuer: str | None = None,
         jwks_client: PyJWKClient | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self._secret = secret
+        self._clock = clock
         self._audience = audience
         self._issuer = issuer
         self._jwks = jwks_client or (
-            PyJWKClient(jwks_url, cache_keys=True, lifespan=300, timeout=5) if jwks_url else None
+            PyJWKClient(jwks_url, cache_keys=True, lifespan=CACHE_SECONDS, timeout=5) if jwks_url else None
         )
+        # token -> (subject, remember until): only tokens that passed every check.
+        self._passed: OrderedDict[str, tuple[str, float]] = OrderedDict()
+        self._lock = threading.Lock()
 
     @property
     def uses_jwks(self) -> bool:
@@ -61,6 +77,9 @@ class JwtVerifier:
         With a JWKS URL the first token of a new key fetches the key set (blocking I/O);
         async callers should use ``verify_async``.
         """
+        remembered = self.remembered(token)
+        if remembered is not None:
+            return remembered
         header = self._header(token)
         algorithm = header.get("alg")
         if algorithm == HS_ALGORITHM:
@@ -92,13 +111,39 @@ class JwtVerifier:
             raise Unauthorized("token signature is invalid") from None
         except jwt.PyJWTError as exc:
             raise Unauthorized(f"token is invalid: {exc}") from None
-        return _subject(claims)
+        subject = _subject(claims)
+        self._remember(token, subject, float(claims["exp"]))
+        return subject
 
     async def verify_async(self, token: str) -> str:
         """``verify`` without blocking the event loop on a JWKS fetch."""
+        remembered = self.remembered(token)
+        if remembered is not None:
+            return remembered
         if self._jwks is not None and self._header(token).get("alg") in ASYMMETRIC_ALGORITHMS:
             return await asyncio.to_thread(self.verify, token)
         return self.verify(token)
+
+    def remembered(self, token: str) -> str | None:
+        """The subject of ``token`` if it passed recently and has not expired since."""
+        with self._lock:
+            entry = self._passed.get(token)
+            if entry is None:
+                return None
+            subject, until = entry
+            if self._clock() >= until:
+                del self._passed[token]
+                return None
+            self._passed.move_to_end(token)
+            return subject
+
+    def _remember(self, token: str, subject: str, expires: float) -> None:
+        until = min(expires + LEEWAY_SECONDS, self._clock() + CACHE_SECONDS)
+        with self._lock:
+            self._passed[token] = (subject, until)
+            self._passed.move_to_end(token)
+            while len(self._passed) > CACHE_SIZE:
+                self._passed.popitem(last=False)
 
     @staticmethod
     def _header(token: str) -> dict[str, Any]:

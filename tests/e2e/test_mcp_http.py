@@ -11,6 +11,7 @@ import pytest
 from mcp import Client, StdioServerParameters
 
 from tests.integration.mcp.conftest import mcp_client
+from tests.support.fake_openai import Reply, serve_fake_openai
 from tests.support.server import ServerProcess, clean_env, run_cli, todo_chat_command
 
 pytestmark = pytest.mark.e2e
@@ -84,3 +85,34 @@ async def test_mcp_rest_and_chat_share_one_users_tasks(tmp_path: Path) -> None:
             assert total.structured_content["total"] == 3
 
     assert alice not in server.logs
+
+
+def test_serve_with_llm_tools_mcp_points_the_agent_at_its_own_mcp(tmp_path: Path) -> None:
+    """LLM_TOOLS=mcp under `todo-chat serve`: no LLM_MCP_URL needed, the agent's tool calls
+    go through this server's /mcp as the chatting user."""
+    with serve_fake_openai() as fake:
+        fake.script += [
+            Reply(tool_calls=[("add_task", '{"title": "call mom"}')]),
+            Reply(text="Added call mom."),
+        ]
+        env = {
+            "BETTER_AUTH_SECRET": secrets.token_urlsafe(48),
+            "LLM_PROVIDER": "openai",
+            "OPENAI_BASE_URL": fake.base_url,
+            "LLM_MODEL": "fake",
+            "LLM_TOOLS": "mcp",
+        }
+        with ServerProcess(cwd=tmp_path, env=env) as server, server.client() as http:
+            headers = {"Authorization": f"Bearer {cli_token(tmp_path, env, 'alice')}"}
+            reply = http.post("/api/alice/chat", json={"message": "add call mom"}, headers=headers)
+            assert reply.status_code == 200, reply.text
+            assert reply.json()["tool_calls"][0]["result"] == {
+                "task_id": 1,
+                "status": "created",
+                "title": "call mom",
+            }
+            listed = http.get("/api/alice/tasks", headers=headers).json()
+            assert [t["title"] for t in listed["data"]] == ["call mom"]
+        mcp_lines = [r for r in server.log_records() if r.get("message") == "request" and r.get("path") == "/mcp"]
+        assert mcp_lines
+        assert all(r["status"] in (200, 202) for r in mcp_lines)

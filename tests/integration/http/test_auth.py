@@ -224,3 +224,43 @@ async def test_unreachable_jwks_is_401_not_500(tmp_path: Path) -> None:
         token = rsa_key().mint(ALICE)
         response = await api.get(f"/api/{ALICE}/tasks", token=token)
         assert_unauthorized(response)
+
+
+# ------------------------------------------------------------------ the verifier's memory
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_verified_token_is_remembered_until_it_expires() -> None:
+    from adapters.security.jwt import LEEWAY_SECONDS, JwtVerifier
+
+    clock = Clock()
+    verifier = JwtVerifier(SECRET, clock=clock)
+    token = mint(ALICE, ttl=60)
+    assert verifier.remembered(token) is None
+    assert verifier.verify(token) == ALICE
+    assert verifier.remembered(token) == ALICE
+    clock.now += 60 + LEEWAY_SECONDS
+    assert verifier.remembered(token) is None
+
+
+def test_remembering_never_outlasts_five_minutes_nor_covers_failures() -> None:
+    from adapters.security.jwt import CACHE_SECONDS, JwtVerifier
+    from application.errors import Unauthorized
+
+    clock = Clock()
+    verifier = JwtVerifier(SECRET, clock=clock)
+    token = mint(ALICE, ttl=86400)
+    verifier.verify(token)
+    clock.now += CACHE_SECONDS
+    assert verifier.remembered(token) is None
+    forged = mint(ALICE, secret="another-secret-that-is-long-enough-0123456789")
+    with pytest.raises(Unauthorized):
+        verifier.verify(forged)
+    assert verifier.remembered(forged) is None
