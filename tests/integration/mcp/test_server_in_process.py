@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
 from mcp import Client
 from mcp.server import Server
 from mcp.types import TextContent
+from msgspec import Struct
 
 from adapters.mcp import build_mcp_server
 from adapters.memory.store import MemoryStore
+from application.errors import Unauthorized
 from application.queries import TaskQuery
 from application.tools import TOOLS, ToolCatalogue
 from application.use_cases.tasks import NewTask, TaskUseCases
@@ -155,3 +158,30 @@ async def test_a_smuggled_user_id_is_rejected_and_changes_nothing(
         assert [t.title for t in bob.items] == ["bob's secret"]
         alice = await client.call_tool("list_tasks", {})
         assert alice.structured_content == {"tasks": [], "total": 0}
+
+
+async def test_no_authenticated_user_is_a_tool_error_and_nothing_runs(
+    tasks: TaskUseCases, store: MemoryStore, mode: str
+) -> None:
+    def nobody() -> str:
+        raise Unauthorized("no token")
+
+    server = build_mcp_server(ToolCatalogue(tasks, FakeClock()), nobody)
+    async with Client(server, mode=mode) as client:
+        result = await client.call_tool("add_task", {"title": "x"})
+    assert result.is_error
+    assert text(result) == "Authentication required"
+    assert store.commits == 0
+
+
+async def test_an_unexpected_failure_is_a_tool_error_without_its_details(tasks: TaskUseCases, mode: str) -> None:
+    async def broken(*_: object) -> Struct:
+        raise RuntimeError("connection string with a password")
+
+    spec = replace(TOOLS[1], handler=broken)
+    server = build_mcp_server(ToolCatalogue(tasks, FakeClock(), specs=(spec,)), lambda: "alice")
+    async with Client(server, mode=mode) as client:
+        result = await client.call_tool("list_tasks", {})
+    assert result.is_error
+    assert "failed unexpectedly" in text(result)
+    assert "password" not in text(result)
