@@ -7,7 +7,6 @@ deterministic number of examples per operation.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +21,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from adapters.llm.offline import OfflineModel
 from adapters.memory.store import MemoryStore
-from application.ports import TextDelta, TokenUsage, TurnDone, TurnEvent, TurnRequest, TurnResult
 from entrypoints.container import build_container
 from entrypoints.http.app import create_app
 from tests.doubles import ScriptedModel
@@ -32,23 +31,11 @@ from tests.integration.http.conftest import ALICE, configure, make_settings, min
 EXAMPLES_PER_OPERATION = 30
 
 
-class ListingModel:
-    """Answers every turn by listing the user's tasks through the bound tools."""
-
-    async def run_turn(self, request: TurnRequest) -> TurnResult:
-        call = await request.tools.call("list_tasks", {"status": "pending"})
-        return TurnResult("Here is what is pending.", [call], TokenUsage(5, 5))
-
-    async def stream_turn(self, request: TurnRequest) -> AsyncIterator[TurnEvent]:
-        result = await self.run_turn(request)
-        yield TextDelta(result.reply)
-        yield TurnDone(result)
-
-
 def _app() -> Any:
     container = build_container(make_settings(Path(tempfile.mkdtemp(prefix="todo-chat-schemathesis-"))))
     configure(container, MemoryStore(), ScriptedModel([]))
-    container.language_model.override(providers.Object(ListingModel()))
+    # The real offline model: fuzzed messages reach a real interpreter and real tools.
+    container.language_model.override(providers.Object(OfflineModel()))
     return create_app(container)
 
 
