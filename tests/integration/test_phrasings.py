@@ -32,11 +32,15 @@ WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 
 def load_cases(paths: list[Path]) -> list[dict[str, Any]]:
-    cases: list[dict[str, Any]] = []
+    """Cases from every file that exists, once per id (the project set includes the sample)."""
+    cases: dict[str, dict[str, Any]] = {}
     for path in paths:
         if path.exists():
-            cases += [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-    return cases
+            for line in path.read_text().splitlines():
+                if line.strip():
+                    case = json.loads(line)
+                    cases.setdefault(case["id"], case)
+    return list(cases.values())
 
 
 def norm_title(title: str) -> str:

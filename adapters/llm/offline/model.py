@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from adapters.llm.offline import dates
-from adapters.llm.offline.references import LOOKUP_LIMIT, Resolution, Snapshot, resolve
+from adapters.llm.offline.references import LOOKUP_LIMIT, Resolution, Snapshot, resolve, resolve_from_history
 from adapters.llm.offline.words import NUMBER, is_past_tense, parse_number
 from application.ports import TextDelta, TokenUsage, ToolEvent, TurnDone, TurnEvent, TurnRequest, TurnResult
 from application.tools import BoundTools, is_error
@@ -373,6 +373,9 @@ class OfflineModel:
         """Resolve a phrase; on failure say so and return None."""
         phrase = re.sub(r"^(?:the|my)\s+", "", phrase.strip(" ,.:"))
         phrase = re.sub(r"\s+(?:task|one|item|thing)$", "", phrase) if not re.search(r"\d", phrase) else phrase
+        quick = resolve_from_history(phrase, turn.history)
+        if quick is not None:
+            return quick
         snapshot = await turn.tasks()
         found = resolve(phrase, turn.history, snapshot)
         if found.missing is not None:
@@ -393,7 +396,9 @@ class OfflineModel:
             return True
         for task_id in found.ids:
             call = await turn.call(tool, {"task_id": task_id, **extra})
-            if is_error(call):
+            if call.result.get("error") == f"Task {task_id} not found":
+                turn.replies.append(f"I couldn't find task {task_id} — nothing changed.")
+            elif is_error(call):
                 turn.replies.append(f"I couldn't update task {task_id}: {call.result['error']}.")
             else:
                 turn.replies.append(f"{verb} task {task_id}: {call.result['title']}.")

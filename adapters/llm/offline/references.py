@@ -122,6 +122,26 @@ def match_title(words_text: str, snapshot: Snapshot, *, pending_first: bool = Tr
     return Resolution(ids=(good[0][1]["id"],))
 
 
+def resolve_from_history(text: str, history: Sequence[Message]) -> Resolution | None:
+    """Ids, positions and pronouns need no look-up: the tool itself reports a missing task.
+
+    Returns None when the phrase needs the person's task titles.
+    """
+    phrase = text.strip(" .,!?:;\"'").lower()
+    number = explicit_id(phrase)
+    if number is not None:
+        return Resolution(ids=(number,))
+    m = _ORDINAL.search(phrase)
+    if m and not normalise(_ORDINAL.sub(" ", phrase)):
+        listing = last_listing(history)
+        index = ORDINALS[m[1]]
+        return Resolution(ids=(listing[index],)) if listing and -len(listing) <= index < len(listing) else None
+    if _PRONOUN.match(phrase) and phrase not in {"them", "those", "these", "both"}:
+        touched = last_touched(history)
+        return Resolution(ids=(touched[-1],)) if touched else None
+    return None
+
+
 def resolve(text: str, history: Sequence[Message], snapshot: Snapshot) -> Resolution:
     """Resolve a reference phrase (already stripped of the action words)."""
     phrase = text.strip(" .,!?:;\"'").lower()
