@@ -202,7 +202,9 @@ def input_items(request: TurnRequest) -> list[Any]:
         content = message.content
         if message.role is Role.ASSISTANT and message.tool_calls:
             # Earlier tool results are summarised in text: the model keeps the ids it showed.
-            done = "; ".join(f"{c.tool}({json.dumps(c.arguments)}) -> {json.dumps(c.result)}" for c in message.tool_calls)
+            done = "; ".join(
+                f"{c.tool}({json.dumps(c.arguments)}) -> {json.dumps(c.result)}" for c in message.tool_calls
+            )
             content = f"{content}\n[tools used: {done}]"
         items.append({"role": message.role.value, "content": content})
     return items
@@ -273,7 +275,8 @@ class AgentsModel:
         except (openai.OpenAIError, AgentsException) as error:
             raise LanguageModelUnavailable(describe(error)) from error
         usage = result.context_wrapper.usage
-        return TurnResult(str(result.final_output or ""), state.calls, TokenUsage(usage.input_tokens, usage.output_tokens))
+        tokens = TokenUsage(usage.input_tokens, usage.output_tokens)
+        return TurnResult(str(result.final_output or ""), state.calls, tokens)
 
     async def stream_turn(self, request: TurnRequest) -> AsyncIterator[TurnEvent]:
         state = TurnState(request.tools)

@@ -191,7 +191,8 @@ async def main() -> None:
                 print(f"chat {kind} x{concurrency} …", flush=True)
                 rate, latencies = await chat_load(server.url, concurrency, rounds)
                 throughput[(kind, concurrency)] = rate
-                rows["chat"].append(f"| {kind} | {concurrency} | {len(latencies)} | {rate:.0f} | {summary(latencies)} |")
+                rows["chat"].append(
+                    f"| {kind} | {concurrency} | {len(latencies)} | {rate:.0f} | {summary(latencies)} |")
             print(f"rest {kind} …", flush=True)
             creates, lists, rate = await rest_load(server.url)
             rows["rest"].append(f"| {kind} | create task | {summary(creates)} | |")
@@ -250,7 +251,8 @@ async def main() -> None:
 def machine() -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
-    return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    system = f"{platform.system()} {platform.release()}"
+    return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {system}"
 
 
 def write_report(rows: dict[str, list[str]]) -> None:
