@@ -1,61 +1,92 @@
-"""The isolation state machine on SQLite and Postgres (fewer examples: each needs a fresh DB)."""
+"""The isolation state machine (tests/isolation_machine.py) on SQLite and Postgres.
+
+Every hypothesis example needs an empty database. Migrating one per example is slow, so
+each backend is migrated once per test: SQLite examples get a copy of a migrated template
+file, Postgres examples share one migrated database emptied with TRUNCATE first.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import shutil
 import tempfile
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+from sqlalchemy import text
 
+from adapters.sql.engine import EngineSettings, create_engine
+from adapters.sql.migrate import upgrade_to_head
+from adapters.sql.uow import SqlUnitOfWork, session_factory
 from application.ports import UnitOfWorkFactory
-from tests.contract.conftest import sql_store
 from tests.isolation_machine import build_machine
 from tests.support.postgres import create_database, drop_database
 
-SETTINGS = settings(max_examples=12, stateful_step_count=15, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=15, stateful_step_count=15, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+TABLES = "messages, conversations, tasks, task_counters, accounts"
+
+Store = tuple[UnitOfWorkFactory, Callable[[], Awaitable[None]]]
+_where: dict[str, str] = {}
 
 
-async def _sqlite() -> tuple[UnitOfWorkFactory, object]:
-    folder = tempfile.mkdtemp(prefix="todo-iso-")
-    factory, engine = await sql_store(f"sqlite+aiosqlite:///{Path(folder) / 'iso.db'}")
+def _store(url: str, cleanup: Callable[[], None] = lambda: None) -> Store:
+    engine = create_engine(url, EngineSettings(pool_size=2, max_overflow=8))
+    sessions = session_factory(engine)
 
     async def close() -> None:
-        await engine.dispose()  # type: ignore[attr-defined]
+        await engine.dispose()
+        cleanup()
 
+    return (lambda: SqlUnitOfWork(sessions)), close
+
+
+@pytest.fixture(scope="module")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    folder = tmp_path_factory.mktemp("isolation")
+    template = folder / "template.db"
+    asyncio.run(upgrade_to_head(f"sqlite+aiosqlite:///{template}"))
+    _where["sqlite"] = str(template)
+    yield
+    del _where["sqlite"]
+
+
+async def _fresh_sqlite() -> Store:
+    folder = Path(tempfile.mkdtemp(prefix="example-", dir=Path(_where["sqlite"]).parent))
+    shutil.copyfile(_where["sqlite"], folder / "iso.db")
+    return _store(f"sqlite+aiosqlite:///{folder / 'iso.db'}", lambda: shutil.rmtree(folder, ignore_errors=True))
+
+
+@pytest.fixture(scope="module")
+def postgres_migrated() -> Iterator[None]:
+    url = asyncio.run(create_database())
+    try:
+        asyncio.run(upgrade_to_head(url))
+        _where["postgres"] = url
+        yield
+    finally:
+        _where.pop("postgres", None)
+        asyncio.run(drop_database(url))
+
+
+async def _fresh_postgres() -> Store:
+    factory, close = _store(_where["postgres"])
+    engine = create_engine(_where["postgres"], EngineSettings(pool_size=1, max_overflow=0))
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text(f"TRUNCATE {TABLES} RESTART IDENTITY"))
+    finally:
+        await engine.dispose()
     return factory, close
 
 
-SqliteIsolation = build_machine(_sqlite)  # type: ignore[arg-type]
+SqliteIsolation = build_machine(_fresh_sqlite)
 SqliteIsolation.TestCase.settings = SETTINGS
-TestSqliteIsolation = SqliteIsolation.TestCase
+TestSqliteIsolation = pytest.mark.usefixtures("sqlite_template")(SqliteIsolation.TestCase)
 
-
-_template: dict[str, str] = {}
-
-
-async def _postgres() -> tuple[UnitOfWorkFactory, object]:
-    url = await create_database()
-    factory, engine = await sql_store(url)
-
-    async def close() -> None:
-        await engine.dispose()  # type: ignore[attr-defined]
-        await drop_database(url)
-
-    return factory, close
-
-
-PostgresIsolation = build_machine(_postgres)  # type: ignore[arg-type]
+PostgresIsolation = build_machine(_fresh_postgres)
 PostgresIsolation.TestCase.settings = SETTINGS
-TestPostgresIsolation = pytest.mark.postgres(PostgresIsolation.TestCase)
-
-
-def test_postgres_is_reachable_for_the_machine() -> None:
-    # The state machine creates databases inside hypothesis; fail loudly (CI) or skip here
-    # first, rather than report a confusing hypothesis error.
-    async def probe() -> None:
-        await drop_database(await create_database())
-
-    asyncio.run(probe())
+TestPostgresIsolation = pytest.mark.postgres(pytest.mark.usefixtures("postgres_migrated")(PostgresIsolation.TestCase))

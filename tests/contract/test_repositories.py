@@ -255,3 +255,126 @@ async def test_twenty_concurrent_messages_all_stored_in_stable_order(uow: UnitOf
         recent = [m.content for m in await u.conversations.recent_messages("a", conv.id, 20)]
     assert sorted(first) == sorted(f"m{i}" for i in range(20))
     assert first == second == recent
+
+
+async def test_conversation_writes_are_scoped_to_the_owner(uow: UnitOfWorkFactory) -> None:
+    mine = conversation("a", NOW)
+    async with uow() as u:
+        await u.conversations.add(mine)
+        await u.conversations.add_message(message(mine, "hello", NOW))
+        await u.commit()
+    hijack = Conversation(id=mine.id, user_id="b", title="hijacked", created_at=NOW, updated_at=NOW + timedelta(days=1))
+    async with uow() as u:
+        await u.conversations.save(hijack)
+        with pytest.raises(LookupError):
+            await u.conversations.add_message(message(hijack, "injected", NOW))
+        assert (await u.conversations.find("b", 10, 0)).total == 0
+        await u.commit()
+    async with uow() as u:
+        assert await u.conversations.get("a", mine.id) == mine
+        assert [m.content for m in await u.conversations.recent_messages("a", mine.id, 10)] == ["hello"]
+
+
+async def test_a_message_needs_an_existing_conversation(uow: UnitOfWorkFactory) -> None:
+    ghost = conversation("a", NOW)
+    async with uow() as u:
+        with pytest.raises(LookupError):
+            await u.conversations.add_message(message(ghost, "nobody home", NOW))
+        # The failed add leaves the transaction usable.
+        await u.conversations.add(ghost)
+        await u.conversations.add_message(message(ghost, "now there is", NOW))
+        await u.commit()
+    async with uow() as u:
+        assert [m.content for m in await u.conversations.recent_messages("a", ghost.id, 10)] == ["now there is"]
+
+
+async def test_a_commit_keeps_what_came_before_it_only(uow: UnitOfWorkFactory) -> None:
+    async with uow() as u:
+        await u.tasks.add(task("a", 1, "kept"))
+        await u.commit()
+        await u.tasks.add(task("a", 2, "dropped"))
+    async with uow() as u:
+        assert [t.title for t in (await u.tasks.find("a", TaskQuery())).items] == ["kept"]
+
+
+async def test_times_round_trip_as_aware_utc_everywhere(uow: UnitOfWorkFactory) -> None:
+    conv = conversation("a", NOW)
+    msg = message(conv, "hi", NOW + timedelta(microseconds=1))
+    async with uow() as u:
+        await u.conversations.add(conv)
+        await u.conversations.add_message(msg)
+        await u.commit()
+    async with uow() as u:
+        loaded = await u.conversations.get("a", conv.id)
+        (stored,) = await u.conversations.recent_messages("a", conv.id, 1)
+    assert loaded is not None
+    for moment, expected in ((loaded.created_at, NOW), (loaded.updated_at, NOW), (stored.created_at, msg.created_at)):
+        assert moment == expected and moment.utcoffset() == timedelta(0)
+
+
+async def test_tool_calls_keep_their_json_shape(uow: UnitOfWorkFactory) -> None:
+    conv = conversation("a", NOW)
+    calls = (
+        ToolCall(
+            "list_tasks",
+            {"status": "pending", "limit": 5},
+            {"tasks": [{"id": 1, "title": "Äpfel 🍎", "due_date": None}], "total": 1},
+        ),
+        ToolCall("complete_task", {"task_id": 9}, {"error": "Task 9 not found"}),
+    )
+    reply = Message.from_assistant(id=uuid.uuid4(), conversation_id=conv.id, user_id="a", content="done",
+                                   now=NOW, tool_calls=calls, token_count=42)
+    async with uow() as u:
+        await u.conversations.add(conv)
+        await u.conversations.add_message(reply)
+        await u.commit()
+    async with uow() as u:
+        assert await u.conversations.recent_messages("a", conv.id, 5) == [reply]
+
+
+async def test_conversation_and_message_paging(uow: UnitOfWorkFactory) -> None:
+    convs = [conversation("a", NOW + timedelta(minutes=i)) for i in range(5)]
+    async with uow() as u:
+        for c in convs:
+            await u.conversations.add(c)
+        for i in range(7):
+            await u.conversations.add_message(message(convs[0], f"m{i}", NOW))
+        await u.commit()
+    async with uow() as u:
+        page = await u.conversations.find("a", 2, 1)
+        assert [c.id for c in page.items] == [convs[3].id, convs[2].id]
+        assert (page.total, page.limit, page.offset) == (5, 2, 1)
+        assert [m.content for m in (await u.conversations.messages("a", convs[0].id, 3, 5)).items] == ["m5", "m6"]
+        beyond = await u.conversations.messages("a", convs[0].id, 3, 50)
+        assert (beyond.items, beyond.total) == ([], 7)
+        assert len(await u.conversations.recent_messages("a", convs[0].id, 100)) == 7
+        assert await u.conversations.recent_messages("a", convs[1].id, 20) == []
+
+
+UNICODE_TITLES = ["Äpfel kaufen", "äpfel schälen", "ZEBRA crossing", "apple pie", "a b", "ab", "Straße fegen",
+                  "ΣΟΦΙΑ", "_under", "b"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        (TaskQuery(q="ÄPFEL"), [1, 2]),
+        (TaskQuery(q="zebra CROSS"), [3]),
+        (TaskQuery(q="straße"), [7]),
+        (TaskQuery(q="σοφια"), [8]),
+        (TaskQuery(q="_"), [9]),
+        (TaskQuery(q="a b"), [3, 5, 6]),
+        # Code-point order of the lower-cased titles, as Python sorts them.
+        (TaskQuery(sort="title"), [9, 5, 6, 4, 10, 7, 3, 1, 2, 8]),
+        (TaskQuery(sort="-title"), [8, 2, 1, 3, 7, 10, 4, 6, 5, 9]),
+    ],
+)
+async def test_search_and_title_sort_agree_beyond_ascii(
+    uow: UnitOfWorkFactory, query: TaskQuery, expected: list[int]
+) -> None:
+    async with uow() as u:
+        for number, title in enumerate(UNICODE_TITLES, start=1):
+            await u.tasks.add(task("a", number, title))
+        await u.commit()
+    async with uow() as u:
+        assert [t.id for t in (await u.tasks.find("a", query)).items] == expected
