@@ -15,14 +15,14 @@ import logging
 import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AbstractAsyncContextManager, nullcontext
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from functools import partial
 from typing import Any, Literal, Protocol
 
 import openai
-from agents import Agent, FunctionTool, RunConfig, Runner, RunResultStreaming
+from agents import Agent, FunctionTool, RunConfig, Runner
 from agents.exceptions import AgentsException
 from agents.mcp import MCPServer
 from agents.models.interface import Model
@@ -260,20 +260,26 @@ class AgentsModel:
             return nullcontext([])
         return self._tool_servers.connect(state.tools, state.calls)
 
-    async def run_turn(self, request: TurnRequest) -> TurnResult:
-        state = TurnState(request.tools)
+    @asynccontextmanager
+    async def _bounded_turn(self, state: TurnState) -> AsyncIterator[Any]:
+        """The turn deadline and tool servers; every model failure as LanguageModelUnavailable."""
         try:
             async with asyncio.timeout(self.settings.turn_deadline), self._servers(state) as servers:
-                result = await Runner.run(
-                    self._agent(request, servers), input_items(request), context=state,
-                    max_turns=self.settings.max_turns, run_config=self._run_config,
-                )
+                yield servers
         except LanguageModelUnavailable:
             raise
         except TimeoutError as error:
             raise LanguageModelUnavailable("the model did not finish the turn in time") from error
         except (openai.OpenAIError, AgentsException) as error:
             raise LanguageModelUnavailable(describe(error)) from error
+
+    async def run_turn(self, request: TurnRequest) -> TurnResult:
+        state = TurnState(request.tools)
+        async with self._bounded_turn(state) as servers:
+            result = await Runner.run(
+                self._agent(request, servers), input_items(request), context=state,
+                max_turns=self.settings.max_turns, run_config=self._run_config,
+            )
         usage = result.context_wrapper.usage
         tokens = TokenUsage(usage.input_tokens, usage.output_tokens)
         return TurnResult(str(result.final_output or ""), state.calls, tokens)
@@ -282,26 +288,18 @@ class AgentsModel:
         state = TurnState(request.tools)
         text: list[str] = []
         reported = 0
-        streamed: RunResultStreaming | None = None
-        try:
-            async with asyncio.timeout(self.settings.turn_deadline), self._servers(state) as servers:
-                streamed = Runner.run_streamed(
-                    self._agent(request, servers), input_items(request), context=state,
-                    max_turns=self.settings.max_turns, run_config=self._run_config,
-                )
-                async for event in streamed.stream_events():
-                    if event.type == "raw_response_event" and isinstance(event.data, ResponseTextDeltaEvent):
-                        text.append(event.data.delta)
-                        yield TextDelta(event.data.delta)
-                    while reported < len(state.calls):
-                        yield ToolEvent(state.calls[reported])
-                        reported += 1
-        except LanguageModelUnavailable:
-            raise
-        except TimeoutError as error:
-            raise LanguageModelUnavailable("the model did not finish the turn in time") from error
-        except (openai.OpenAIError, AgentsException) as error:
-            raise LanguageModelUnavailable(describe(error)) from error
+        async with self._bounded_turn(state) as servers:
+            streamed = Runner.run_streamed(
+                self._agent(request, servers), input_items(request), context=state,
+                max_turns=self.settings.max_turns, run_config=self._run_config,
+            )
+            async for event in streamed.stream_events():
+                if event.type == "raw_response_event" and isinstance(event.data, ResponseTextDeltaEvent):
+                    text.append(event.data.delta)
+                    yield TextDelta(event.data.delta)
+                while reported < len(state.calls):
+                    yield ToolEvent(state.calls[reported])
+                    reported += 1
         for call in state.calls[reported:]:
             yield ToolEvent(call)
         usage = streamed.context_wrapper.usage
