@@ -198,7 +198,12 @@ def describe_tool_call(call: dict[str, Any], today: date | None = None) -> tuple
         return "Updated " + subject + (f" ({', '.join(changes)})" if changes else ""), True
     if tool == "list_tasks":
         total = result.get("total", len(result.get("tasks") or []))
-        return f"Listed {total} task{'' if total == 1 else 's'}", True
+        kind = "task"
+        if args.get("overdue"):
+            kind = "overdue task"
+        elif args.get("status") in {"pending", "completed"}:
+            kind = "pending task" if args["status"] == "pending" else "done task"
+        return f"Listed {total} {kind}{'' if total == 1 else 's'}", True
     return f"Used {tool}", True
 
 

@@ -83,6 +83,11 @@ DESCRIBE = """async (call) => {
             True,
         ),
         (
+            {"tool": "list_tasks", "arguments": {"overdue": True}, "result": {"tasks": [], "total": 0}},
+            "Listed 0 overdue tasks",
+            True,
+        ),
+        (
             {"tool": "delete_task", "arguments": {"task_id": 9}, "result": {"error": "Task 9 not found"}},
             "Deleting a task failed: Task 9 not found",
             False,

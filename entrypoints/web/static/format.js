@@ -69,8 +69,11 @@ export function describeToolCall(call, today = localToday()) {
       return { text: `Updated ${subject}${changes(args, today)}`, ok: true };
     case "list_tasks": {
       const total = typeof result.total === "number" ? result.total : (result.tasks || []).length;
-      const status = args.status && args.status !== "all" ? (args.status === "completed" ? " done" : " pending") : "";
-      return { text: `Listed ${plural(total, status ? status.trim() + " task" : "task")}`, ok: true };
+      let kind = "task";
+      if (args.overdue) kind = "overdue task";
+      else if (args.status === "completed") kind = "done task";
+      else if (args.status === "pending") kind = "pending task";
+      return { text: `Listed ${plural(total, kind)}`, ok: true };
     }
     default:
       return { text: `Used ${call.tool}`, ok: true };
