@@ -279,13 +279,26 @@ def test_a_pasted_token_signs_in_and_conversations_reopen_and_delete(new_page: A
 
     page.get_by_role("button", name=re.compile("^add buy stamps")).click()
     expect(page.locator(".message.user .message-text")).to_have_text(["add buy stamps"])
-    expect(page.get_by_role("button", name=re.compile("^add buy stamps"))).to_have_attribute(
-        "aria-current", "true"
-    )
+    expect(page.get_by_role("button", name=re.compile("^add buy stamps"))).to_have_attribute("aria-current", "true")
 
     page.get_by_role("button", name="Delete conversation: add buy stamps").click()
     page.get_by_role("button", name="Click again to delete conversation: add buy stamps").click()
     expect(titles).to_have_text(["add feed the cat"])
     expect(page.locator(".message")).to_have_count(0)  # the open conversation was the deleted one
     expect(task(page, "buy stamps")).to_be_visible()  # deleting a conversation keeps its tasks
+    assert page.problems == []
+
+
+def test_without_an_event_stream_the_chat_falls_back_to_the_plain_endpoint(new_page: Any) -> None:
+    page = new_page()
+    page.goto("/")
+    sign_up(page, unique_email())
+    # As behind a proxy that does not pass the stream route through.
+    page.route("**/chat/stream", lambda route: route.fulfill(status=404, json={"error": {"code": "NOT_FOUND"}}))
+    with page.expect_response("**/chat") as plain:
+        reply = say(page, "remind me to call mom tomorrow")
+    assert plain.value.status == 200
+    expect(reply.locator(".tool")).to_have_text(re.compile(r"Added task 1: call mom, due tomorrow", re.I))
+    expect(task(page, "call mom")).to_be_visible()
+    expect(draft(page)).to_have_value("")
     assert page.problems == []
