@@ -8,7 +8,10 @@ start together take turns, and the ones that come second find the schema at head
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import threading
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +28,9 @@ from adapters.sql.errors import translated
 
 # Any constant shared by every replica: they serialise on it while migrating.
 ADVISORY_LOCK_KEY = 0x70D0C4A7
+# Alembic keeps its running context in module globals (alembic.context, alembic.op), so two
+# migrations in one process must not interleave, whatever thread or event loop they run on.
+_IN_PROCESS = threading.Lock()
 # One connection is all a migration needs.
 _SETTINGS = EngineSettings(pool_size=1, max_overflow=0)
 
@@ -67,6 +73,18 @@ async def _unlock(connection: AsyncConnection) -> None:
             await connection.commit()
 
 
+@contextlib.asynccontextmanager
+async def _one_at_a_time() -> AsyncIterator[None]:
+    # Polling, not a blocking acquire in a thread: cancelling the waiter can never leave
+    # the lock taken by nobody.
+    while not _IN_PROCESS.acquire(blocking=False):  # noqa: ASYNC110 - a threading lock has no Event
+        await asyncio.sleep(0.01)
+    try:
+        yield
+    finally:
+        _IN_PROCESS.release()
+
+
 async def _run(url: str, action: str, revision: str) -> str | None:
     config = alembic_config(url)
     engine = create_engine(url, _SETTINGS)
@@ -77,15 +95,16 @@ async def _run(url: str, action: str, revision: str) -> str | None:
         return _current(sync_connection)
 
     try:
-        with translated():
-            async with engine.connect() as connection:
-                await _lock(connection)
-                try:
-                    current = await connection.run_sync(migrate)
-                    await connection.commit()
-                finally:
-                    await _unlock(connection)
-                return current
+        async with _one_at_a_time():
+            with translated():
+                async with engine.connect() as connection:
+                    await _lock(connection)
+                    try:
+                        current = await connection.run_sync(migrate)
+                        await connection.commit()
+                    finally:
+                        await _unlock(connection)
+                    return current
     finally:
         await engine.dispose()
 

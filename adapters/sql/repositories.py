@@ -69,6 +69,16 @@ def _task_filters(user_id: str, query: TaskQuery) -> list[ColumnElement[bool]]:
     return where
 
 
+def recent_messages_statement(user_id: str, conversation_id: UUID, limit: int) -> Select[Any]:
+    """The history window: newest first, read backwards along (conversation_id, seq)."""
+    return (
+        select(messages)
+        .where(messages.c.conversation_id == conversation_id, messages.c.user_id == user_id)
+        .order_by(messages.c.seq.desc())
+        .limit(limit)
+    )
+
+
 class SqlTaskRepository(_Repository):
     async def next_id(self, user_id: str) -> int:
         dialect = self._session.bind.dialect.name if self._session.bind else "postgresql"
@@ -200,13 +210,7 @@ class SqlConversationRepository(_Repository):
         return Page([mappers.message(row) for row in rows], total, limit, offset)
 
     async def recent_messages(self, user_id: str, conversation_id: UUID, limit: int) -> list[Message]:
-        statement = (
-            select(messages)
-            .where(messages.c.conversation_id == conversation_id, messages.c.user_id == user_id)
-            .order_by(messages.c.seq.desc())
-            .limit(limit)
-        )
-        rows = (await self._execute(statement)).all()
+        rows = (await self._execute(recent_messages_statement(user_id, conversation_id, limit))).all()
         return [mappers.message(row) for row in reversed(rows)]
 
 
