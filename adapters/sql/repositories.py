@@ -127,9 +127,7 @@ class SqlTaskRepository(_Repository):
     async def save(self, task: Task) -> None:
         row = mappers.task_row(task)
         del row["user_id"], row["id"], row["created_at"]
-        await self._execute(
-            update(tasks).where(tasks.c.user_id == task.user_id, tasks.c.id == task.id).values(row)
-        )
+        await self._execute(update(tasks).where(tasks.c.user_id == task.user_id, tasks.c.id == task.id).values(row))
 
     async def delete(self, user_id: str, task_id: int) -> bool:
         result = await self._execute(delete(tasks).where(tasks.c.user_id == user_id, tasks.c.id == task_id))
@@ -143,9 +141,7 @@ class SqlConversationRepository(_Repository):
     async def get(self, user_id: str, conversation_id: UUID) -> Conversation | None:
         row = (
             await self._execute(
-                select(conversations).where(
-                    conversations.c.id == conversation_id, conversations.c.user_id == user_id
-                )
+                select(conversations).where(conversations.c.id == conversation_id, conversations.c.user_id == user_id)
             )
         ).first()
         return mappers.conversation(row) if row else None
@@ -185,12 +181,8 @@ class SqlConversationRepository(_Repository):
         # Insert only into a conversation the author owns: one statement, no read-then-write
         # race, and no aborted Postgres transaction when it does not.
         row = mappers.message_row(message)
-        owned = select(
-            *(literal(value, messages.c[name].type).label(name) for name, value in row.items())
-        ).where(
-            exists().where(
-                conversations.c.id == message.conversation_id, conversations.c.user_id == message.user_id
-            )
+        owned = select(*(literal(value, messages.c[name].type).label(name) for name, value in row.items())).where(
+            exists().where(conversations.c.id == message.conversation_id, conversations.c.user_id == message.user_id)
         )
         result = await self._execute(insert(messages).from_select(list(row), owned))
         if not result.rowcount:

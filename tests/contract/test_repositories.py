@@ -151,9 +151,17 @@ async def test_find_filters_sorts_and_pages_alike(
     async with uow() as u:
         page = await u.tasks.find("a", query)
     assert [t.id for t in page.items] == expected
-    base = TaskQuery(status=query.status, priority=query.priority, due_before=query.due_before,
-                     due_after=query.due_after, due_on=query.due_on, has_due_date=query.has_due_date,
-                     q=query.q, ids=query.ids, limit=100)
+    base = TaskQuery(
+        status=query.status,
+        priority=query.priority,
+        due_before=query.due_before,
+        due_after=query.due_after,
+        due_on=query.due_on,
+        has_due_date=query.has_due_date,
+        q=query.q,
+        ids=query.ids,
+        limit=100,
+    )
     async with uow() as u:
         assert page.total == len((await u.tasks.find("a", base)).items)
 
@@ -168,7 +176,11 @@ def message(conv: Conversation, content: str, at: datetime, role: str = "user") 
             id=uuid.uuid4(), conversation_id=conv.id, user_id=conv.user_id, content=content, now=at
         )
     return Message.from_assistant(
-        id=uuid.uuid4(), conversation_id=conv.id, user_id=conv.user_id, content=content, now=at,
+        id=uuid.uuid4(),
+        conversation_id=conv.id,
+        user_id=conv.user_id,
+        content=content,
+        now=at,
         tool_calls=(ToolCall("add_task", {"title": "x"}, {"task_id": 1, "status": "created", "title": "x"}),),
         token_count=7,
     )
@@ -322,8 +334,9 @@ async def test_tool_calls_keep_their_json_shape(uow: UnitOfWorkFactory) -> None:
         ),
         ToolCall("complete_task", {"task_id": 9}, {"error": "Task 9 not found"}),
     )
-    reply = Message.from_assistant(id=uuid.uuid4(), conversation_id=conv.id, user_id="a", content="done",
-                                   now=NOW, tool_calls=calls, token_count=42)
+    reply = Message.from_assistant(
+        id=uuid.uuid4(), conversation_id=conv.id, user_id="a", content="done", now=NOW, tool_calls=calls, token_count=42
+    )
     async with uow() as u:
         await u.conversations.add(conv)
         await u.conversations.add_message(reply)
@@ -351,8 +364,18 @@ async def test_conversation_and_message_paging(uow: UnitOfWorkFactory) -> None:
         assert await u.conversations.recent_messages("a", convs[1].id, 20) == []
 
 
-UNICODE_TITLES = ["Äpfel kaufen", "äpfel schälen", "ZEBRA crossing", "apple pie", "a b", "ab", "Straße fegen",
-                  "ΣΟΦΙΑ", "_under", "b"]
+UNICODE_TITLES = [
+    "Äpfel kaufen",
+    "äpfel schälen",
+    "ZEBRA crossing",
+    "apple pie",
+    "a b",
+    "ab",
+    "Straße fegen",
+    "ΣΟΦΙΑ",
+    "_under",
+    "b",
+]
 
 
 @pytest.mark.parametrize(

@@ -115,8 +115,13 @@ async def test_replica_processes_migrating_together_all_succeed(database_url: st
     # What `todo-chat serve` does on several replicas at once; run from a foreign directory.
     async def replica() -> tuple[int, str]:
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-c", MIGRATE, database_url, cwd=tmp_path,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            sys.executable,
+            "-c",
+            MIGRATE,
+            database_url,
+            cwd=tmp_path,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
         )
         out, err = await process.communicate()
         return process.returncode or 0, (out or err).decode().strip()
