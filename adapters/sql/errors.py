@@ -33,6 +33,10 @@ def is_unavailable(error: BaseException) -> bool:
         return True
     if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
         return True
+    # The next call in a transaction whose connection died ("can't reconnect until invalid
+    # transaction is rolled back", SQLAlchemy error code 8s2b) is the same outage.
+    if isinstance(error, sa_exc.PendingRollbackError) and error.code == "8s2b":
+        return True
     # asyncpg raises its own connection errors; avoid importing it for SQLite users.
     return type(error).__module__.startswith("asyncpg") and "Connection" in type(error).__name__
 

@@ -26,6 +26,10 @@ class _Repository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
+    def _dialect(self) -> str:
+        bind = self._session.bind
+        return bind.dialect.name if bind is not None else "postgresql"
+
     async def _execute(self, statement: Any) -> Any:
         return await guarded(self._session.execute(statement))
 
@@ -81,8 +85,7 @@ def recent_messages_statement(user_id: str, conversation_id: UUID, limit: int) -
 
 class SqlTaskRepository(_Repository):
     async def next_id(self, user_id: str) -> int:
-        dialect = self._session.bind.dialect.name if self._session.bind else "postgresql"
-        upsert = (postgresql if dialect == "postgresql" else sqlite).insert(task_counters)
+        upsert = (sqlite if self._dialect() == "sqlite" else postgresql).insert(task_counters)
         statement = (
             upsert.values(user_id=user_id, last_id=1)
             .on_conflict_do_update(
@@ -180,11 +183,22 @@ class SqlConversationRepository(_Repository):
     async def add_message(self, message: Message) -> None:
         # Insert only into a conversation the author owns: one statement, no read-then-write
         # race, and no aborted Postgres transaction when it does not.
-        row = mappers.message_row(message)
-        owned = select(*(literal(value, messages.c[name].type).label(name) for name, value in row.items())).where(
+        values = [
+            literal(value, messages.c[name].type).label(name) for name, value in mappers.message_row(message).items()
+        ]
+        if self._dialect() == "sqlite":
+            # No identity on SQLite, but its writers are serialised (BEGIN IMMEDIATE), so the
+            # conversation's last seq + 1 cannot be taken twice. The (conversation_id, seq)
+            # index makes it one lookup.
+            earlier = messages.alias("earlier")
+            last = select(func.coalesce(func.max(earlier.c.seq), 0) + 1).where(
+                earlier.c.conversation_id == message.conversation_id
+            )
+            values.append(last.scalar_subquery().label("seq"))
+        owned = select(*values).where(
             exists().where(conversations.c.id == message.conversation_id, conversations.c.user_id == message.user_id)
         )
-        result = await self._execute(insert(messages).from_select(list(row), owned))
+        result = await self._execute(insert(messages).from_select([v.name for v in values], owned))
         if not result.rowcount:
             raise LookupError(f"conversation {message.conversation_id} does not belong to the user")
 

@@ -15,6 +15,7 @@ from sqlalchemy import (
     DateTime,
     Dialect,
     ForeignKey,
+    Identity,
     Index,
     Integer,
     MetaData,
@@ -65,8 +66,6 @@ USER_ID = String(128)
 # Text, not String(255): lowering can lengthen a string ("İ" -> "i̇").
 TitleKey = Text().with_variant(Text(collation="C"), "postgresql")
 ToolCallsJson = JSON().with_variant(JSONB(), "postgresql")
-# SQLite only auto-increments an INTEGER PRIMARY KEY; Postgres gets a bigint identity.
-Sequence = BigInteger().with_variant(Integer(), "sqlite")
 
 accounts = Table(
     "accounts",
@@ -117,9 +116,13 @@ conversations = Table(
 messages = Table(
     "messages",
     metadata,
-    # A strictly increasing key keeps order stable even when timestamps tie.
-    Column("seq", Sequence, primary_key=True, autoincrement=True),
-    Column("id", Uuid(), nullable=False, unique=True),
+    Column("id", Uuid(), primary_key=True),
+    # Strictly increasing within a conversation, so order is stable even when timestamps tie.
+    # Postgres numbers it with an identity; SQLite (which has no identity and serialises
+    # writers) takes the conversation's last seq + 1 in the insert itself (repositories.py).
+    # Deliberately no index on seq alone: Postgres would then read one conversation's newest
+    # messages by scanning seq backwards through every other conversation's newer rows.
+    Column("seq", BigInteger, Identity(always=False), nullable=False),
     Column(
         "conversation_id",
         Uuid(),
@@ -133,5 +136,5 @@ messages = Table(
     Column("token_count", Integer, nullable=False, default=0),
     Column("created_at", UtcDateTime(), nullable=False),
     CheckConstraint("role IN ('user', 'assistant')", name="role"),
-    Index(None, "conversation_id", "seq"),
+    Index(None, "conversation_id", "seq", unique=True),
 )

@@ -67,10 +67,8 @@ def upgrade() -> None:
     op.create_index("ix_conversations_user_id_updated_at", "conversations", ["user_id", "updated_at"])
     op.create_table(
         "messages",
-        sa.Column(
-            "seq", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False
-        ),
         sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("seq", sa.BigInteger(), sa.Identity(always=False), nullable=False),
         sa.Column("conversation_id", sa.Uuid(), nullable=False),
         sa.Column("user_id", sa.String(128), nullable=False),
         sa.Column("role", sa.String(9), nullable=False),
@@ -85,10 +83,9 @@ def upgrade() -> None:
             name="fk_messages_conversation_id_conversations",
             ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint("seq", name="pk_messages"),
-        sa.UniqueConstraint("id", name="uq_messages_id"),
+        sa.PrimaryKeyConstraint("id", name="pk_messages"),
     )
-    op.create_index("ix_messages_conversation_id_seq", "messages", ["conversation_id", "seq"])
+    op.create_index("ix_messages_conversation_id_seq", "messages", ["conversation_id", "seq"], unique=True)
 
 
 def downgrade() -> None:

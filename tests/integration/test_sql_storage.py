@@ -1,0 +1,127 @@
+"""SQL-only storage behaviour: engine set-up, UTC normalisation, duplicate emails, reads
+during an open writer, and the history window staying an index scan."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import insert, text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.sql.engine import create_engine
+from adapters.sql.migrate import upgrade_to_head
+from adapters.sql.repositories import recent_messages_statement
+from adapters.sql.tables import conversations, messages
+from adapters.sql.uow import SqlUnitOfWork, session_factory
+from application.errors import Conflict
+from domain.account import Account
+from domain.task import Task
+from tests.support.postgres import create_database, drop_database
+
+NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    url = f"sqlite+aiosqlite:///{tmp_path / 's.db'}" if request.param == "sqlite" else await create_database()
+    try:
+        await upgrade_to_head(url)
+        made = create_engine(url)
+        yield made
+        await made.dispose()
+    finally:
+        if request.param == "postgres":
+            await drop_database(url)
+
+
+async def test_sqlite_engine_creates_its_folder_and_sets_its_pragmas(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'deep' / 'er' / 'todo.db'}")
+    async with engine.connect() as connection:
+        pragmas = [
+            (await connection.execute(text(f"PRAGMA {name}"))).scalar_one()
+            for name in ("journal_mode", "foreign_keys", "busy_timeout")
+        ]
+    await engine.dispose()
+    assert pragmas == ["wal", 1, 15_000]
+    assert (tmp_path / "deep" / "er" / "todo.db").exists()
+
+
+async def test_other_offsets_are_stored_and_returned_as_utc(engine: AsyncEngine) -> None:
+    kolkata = timezone(timedelta(hours=5, minutes=30))
+    local = datetime(2026, 3, 2, 15, 0, 0, 250, tzinfo=kolkata)
+    sessions = session_factory(engine)
+    async with SqlUnitOfWork(sessions) as uow:
+        await uow.tasks.add(Task.create(user_id="a", id=1, title="x", now=local))
+        await uow.commit()
+    async with SqlUnitOfWork(sessions) as uow:
+        loaded = await uow.tasks.get("a", 1)
+    assert loaded is not None
+    assert loaded.created_at == local and loaded.created_at.tzinfo is UTC
+    assert loaded.created_at == datetime(2026, 3, 2, 9, 30, 0, 250, tzinfo=UTC)
+
+
+async def test_a_naive_datetime_is_refused_not_guessed(engine: AsyncEngine) -> None:
+    async with SqlUnitOfWork(session_factory(engine)) as uow:
+        with pytest.raises(Exception, match="naive datetime"):
+            await uow.tasks.add(Task.create(user_id="a", id=1, title="x", now=datetime(2026, 3, 2, 9, 30)))
+
+
+async def test_racing_registrations_of_one_email_give_one_account_and_conflicts(engine: AsyncEngine) -> None:
+    sessions = session_factory(engine)
+
+    async def register(number: int) -> str:
+        account = Account(user_id=f"u{number}", email="same@example.com", password_hash="h", created_at=NOW)
+        async with SqlUnitOfWork(sessions) as uow:
+            try:
+                await uow.accounts.add(account)
+                await uow.commit()
+            except Conflict:
+                return "conflict"
+        return "created"
+
+    outcomes = await asyncio.gather(*(register(n) for n in range(5)))
+    assert sorted(outcomes) == ["conflict"] * 4 + ["created"]
+
+
+async def test_a_commit_is_visible_while_the_writer_block_is_still_open(engine: AsyncEngine) -> None:
+    sessions = session_factory(engine)
+    async with SqlUnitOfWork(sessions) as writer:
+        await writer.tasks.add(Task.create(user_id="a", id=1, title="fresh", now=NOW))
+        await writer.commit()
+        async with SqlUnitOfWork(sessions) as reader:
+            found = await reader.tasks.get("a", 1)
+    assert found is not None and found.title == "fresh"
+
+
+async def test_the_history_window_reads_the_index_backwards_without_sorting(engine: AsyncEngine) -> None:
+    # An old conversation (its messages first) and many newer ones: only the
+    # (conversation_id, seq) index gives its newest messages without scanning or sorting.
+    ids = [uuid.uuid4() for _ in range(30)]
+    conversation_id = ids[0]
+    async with engine.begin() as connection:
+        await connection.execute(
+            insert(conversations),
+            [{"id": c, "user_id": "a", "title": "t", "created_at": NOW, "updated_at": NOW} for c in ids],
+        )
+        rows = [
+            {"id": uuid.uuid4(), "conversation_id": ids[min(i // 200, len(ids) - 1)], "user_id": "a", "role": "user",
+             "content": f"m{i}", "tool_calls": [], "token_count": 1, "created_at": NOW, "seq": i + 1}
+            for i in range(6000)
+        ]  # fmt: skip
+        await connection.execute(insert(messages), rows)
+        await connection.execute(text("ANALYZE"))
+    statement = recent_messages_statement("a", conversation_id, 20)
+    compiled = statement.compile(engine.sync_engine, compile_kwargs={"literal_binds": True})
+    literal = str(compiled)
+    async with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            plan = " ".join(str(row[-1]) for row in await connection.execute(text(f"EXPLAIN QUERY PLAN {literal}")))
+            assert "USING INDEX ix_messages_conversation_id_seq" in plan and "TEMP B-TREE" not in plan, plan
+        else:
+            plan = " ".join(row[0] for row in await connection.execute(text(f"EXPLAIN {literal}")))
+            assert "Index Scan Backward using ix_messages_conversation_id_seq" in plan and "Sort" not in plan, plan
