@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from adapters.sql.errors import guarded
 from adapters.sql.repositories import SqlAccountRepository, SqlConversationRepository, SqlTaskRepository
+from application.ports import AccountRepository, ConversationRepository, TaskRepository
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
@@ -22,9 +23,10 @@ class SqlUnitOfWork:
 
     async def __aenter__(self) -> Self:
         self._session = self._sessions()
-        self.tasks = SqlTaskRepository(self._session)
-        self.conversations = SqlConversationRepository(self._session)
-        self.accounts = SqlAccountRepository(self._session)
+        # Typed as the ports, so this class is a UnitOfWork to the type checker too.
+        self.tasks: TaskRepository = SqlTaskRepository(self._session)
+        self.conversations: ConversationRepository = SqlConversationRepository(self._session)
+        self.accounts: AccountRepository = SqlAccountRepository(self._session)
         return self
 
     async def __aexit__(

@@ -57,7 +57,7 @@ async def schema_diffs(url: str, target: MetaData) -> list[object]:
     engine = create_engine(url)
     try:
         async with engine.connect() as connection:
-            return await connection.run_sync(  # type: ignore[no-any-return]
+            return await connection.run_sync(
                 lambda sync: compare_metadata(MigrationContext.configure(sync, opts={"compare_type": True}), target)
             )
     finally:
