@@ -59,8 +59,14 @@ def _sqlite_engine(url: str, settings: EngineSettings) -> AsyncEngine:
             f"SQLite {sqlite3.sqlite_version} is too old: todo-chat needs 3.35 or newer (UPSERT .. RETURNING)"
         )
     database = make_url(url).database
-    if database and database != ":memory:":
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    if not database or database == ":memory:" or "mode=memory" in url:
+        # Every pooled connection would open its own empty database, and the migration's
+        # engine takes its schema with it when it closes: fail loudly instead.
+        raise ValueError(
+            "in-memory SQLite is not supported (each connection sees its own empty database); "
+            "use a file, e.g. sqlite+aiosqlite:///./todo-chat.db"
+        )
+    Path(database.removeprefix("file:")).expanduser().parent.mkdir(parents=True, exist_ok=True)
     engine = create_async_engine(
         url,
         pool_size=settings.pool_size,

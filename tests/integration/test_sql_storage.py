@@ -125,3 +125,9 @@ async def test_the_history_window_reads_the_index_backwards_without_sorting(engi
         else:
             plan = " ".join(row[0] for row in await connection.execute(text(f"EXPLAIN {literal}")))
             assert "Index Scan Backward using ix_messages_conversation_id_seq" in plan and "Sort" not in plan, plan
+
+
+@pytest.mark.parametrize("url", ["sqlite+aiosqlite://", "sqlite+aiosqlite:///:memory:"])
+def test_in_memory_sqlite_is_refused_with_a_clear_message(url: str) -> None:
+    with pytest.raises(ValueError, match="use a file"):
+        create_engine(url)
