@@ -26,12 +26,26 @@ _UNAVAILABLE: tuple[type[BaseException], ...] = (
 _PROGRAMMING_HINTS = ("no such table", "no such column", "syntax error", "has no column")
 
 
+# Postgres SQLSTATEs that mean "not now" rather than "wrong": connection exceptions (08),
+# insufficient resources such as too many connections (53), shutdown or start-up in
+# progress (57P01-57P03) and a cancelled statement (57014). SQLAlchemy wraps most of these
+# in a plain DBAPIError, so the class alone does not tell.
+_UNAVAILABLE_SQLSTATE_PREFIXES = ("08", "53", "57P", "57014")
+
+
+def _sqlstate(error: BaseException) -> str:
+    original = error.orig if isinstance(error, sa_exc.DBAPIError) else error
+    return str(getattr(original, "sqlstate", None) or "")
+
+
 def is_unavailable(error: BaseException) -> bool:
     if isinstance(error, sa_exc.OperationalError) and any(h in str(error) for h in _PROGRAMMING_HINTS):
         return False
     if isinstance(error, _UNAVAILABLE):
         return True
     if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
+        return True
+    if _sqlstate(error).startswith(_UNAVAILABLE_SQLSTATE_PREFIXES):
         return True
     # The next call in a transaction whose connection died ("can't reconnect until invalid
     # transaction is rolled back", SQLAlchemy error code 8s2b) is the same outage.

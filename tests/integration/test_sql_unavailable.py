@@ -166,3 +166,24 @@ async def terminate_backends(url: str) -> None:
         await asyncio.sleep(0.05)  # let the server finish closing them
     finally:
         await admin.close()
+
+
+@pytest.mark.postgres
+async def test_too_many_connections_is_unavailable(migrated_postgres: str) -> None:
+    # SQLSTATE 53300, which SQLAlchemy reports as a plain DBAPIError.
+    role = f"todo_chat_limited_{free_port()}"
+    admin = await asyncpg.connect(migrated_postgres.replace("+asyncpg", ""))
+    try:
+        await admin.execute(f"CREATE ROLE {role} LOGIN CONNECTION LIMIT 0")
+        limited = migrated_postgres.replace("postgres@", f"{role}@", 1)
+        assert limited != migrated_postgres
+        engine = create_engine(limited, FAST)
+        try:
+            with pytest.raises(DatabaseUnavailable):
+                await use_cases(engine).find("a", TaskQuery())
+            assert await database_ready(engine) is False
+        finally:
+            await engine.dispose()
+    finally:
+        await admin.execute(f"DROP ROLE IF EXISTS {role}")
+        await admin.close()
