@@ -126,6 +126,10 @@ def _problem_for(exc: Exception) -> Problem | None:
             return _from_litestar_validation(exc)
         case SerializationException() | msgspec.DecodeError():
             return _validation([FieldProblem(field="body", message="is not valid JSON")])
+        case RecursionError() if "deserializ" in str(exc):
+            # msgspec gives up on JSON nested deeper than it can decode ([[[[...]]]] x 10,000):
+            # the client's body is at fault, not the server.
+            return _validation([FieldProblem(field="body", message="is nested too deeply")])
         case NotFound():
             return Problem(404, "NOT_FOUND", str(exc))
         case Unauthorized() | LitestarNotAuthorized():
