@@ -110,7 +110,10 @@ def find_date(text: str, today: date) -> DateMatch | None:
         for m in pattern.finditer(text):
             if kind == "weekday" and m[1] in {"sat", "sun", "wed", "mar", "may"} and not _looks_like_day(text, m):
                 continue
-            value = _resolve(kind, m, today)
+            try:
+                value = _resolve(kind, m, today)
+            except OverflowError:  # "in 999999999 days": beyond year 9999, so not a date
+                value = None
             if value is not None and (best is None or m.start() < best.start):
                 best = DateMatch(value, m.start(), m.end())
             break

@@ -475,7 +475,11 @@ class OfflineModel:
         for task_id in found.ids:
             task = snapshot.by_id(task_id)
             start = date.fromisoformat(task["due_date"]) if task and task["due_date"] else turn.today
-            new = start + timedelta(days=days)
+            try:
+                new = start + timedelta(days=days)
+            except OverflowError:  # past year 9999
+                turn.replies.append(f"I can't move task {task_id} that far; nothing changed.")
+                continue
             call = await turn.call("update_task", {"task_id": task_id, "due_date": new.isoformat()})
             if not is_error(call):
                 turn.replies.append(f"Moved task {task_id}: {call.result['title']} to {dates.describe(new, turn.today)}.")
