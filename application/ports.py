@@ -51,16 +51,17 @@ class ConversationRepository(Protocol):
     async def delete(self, user_id: str, conversation_id: UUID) -> bool:
         """Delete the conversation and, with it, its messages."""
 
-    async def add_message(self, message: Message) -> None: ...
+    async def add_message(self, message: Message) -> None:
+        """Append to the author's conversation and make it the conversation's latest activity
+        (``updated_at`` becomes the message time unless already later).
 
-    async def messages(
-        self, user_id: str, conversation_id: UUID, limit: int, offset: int
-    ) -> Page[Message]:
+        Raises ``LookupError`` when the conversation is not the author's (or does not exist).
+        """
+
+    async def messages(self, user_id: str, conversation_id: UUID, limit: int, offset: int) -> Page[Message]:
         """Oldest first."""
 
-    async def recent_messages(
-        self, user_id: str, conversation_id: UUID, limit: int
-    ) -> list[Message]:
+    async def recent_messages(self, user_id: str, conversation_id: UUID, limit: int) -> list[Message]:
         """The last ``limit`` messages, returned oldest first."""
 
 

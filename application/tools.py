@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -28,9 +29,7 @@ from domain.values import Priority, TaskStatus
 PriorityName = Literal["high", "medium", "low"]
 StatusName = Literal["all", "pending", "completed"]
 SortName = Literal["id", "-id", "due_date", "-due_date", "priority", "-priority", "created_at", "-created_at"]
-TaskId = Annotated[
-    int, Meta(ge=1, le=2**31 - 1, description="The task number, as shown to the user (task 3).")
-]
+TaskId = Annotated[int, Meta(ge=1, le=2**31 - 1, description="The task number, as shown to the user (task 3).")]
 Title = Annotated[str, Meta(min_length=1, max_length=255, description="Short imperative title.")]
 Description = Annotated[str, Meta(max_length=4000, description="Optional longer notes.")]
 
@@ -134,8 +133,12 @@ class ToolSpec:
         return _schema(self.result)
 
 
+@cache  # built once per type: generating it cost ~3 ms on every chat turn
 def _schema(struct: type[Struct]) -> dict[str, Any]:
-    """An inline object schema (no top-level $ref), as MCP and function calling expect."""
+    """An inline object schema (no top-level $ref), as MCP and function calling expect.
+
+    Shared between callers: treat it as read-only.
+    """
     (ref,), components = msgspec.json.schema_components([struct], ref_template="#/$defs/{name}")
     name = ref["$ref"].rsplit("/", 1)[1]
     schema: dict[str, Any] = dict(components.pop(name))
@@ -200,29 +203,54 @@ TOOLS: tuple[ToolSpec, ...] = (
         "add_task",
         "Create a task for the user. Put dates in due_date (YYYY-MM-DD), not in the title; "
         "priority is high, medium or low.",
-        AddTaskArgs, TaskOutcome, read_only=False, destructive=False, idempotent=False, handler=_add,
+        AddTaskArgs,
+        TaskOutcome,
+        read_only=False,
+        destructive=False,
+        idempotent=False,
+        handler=_add,
     ),
     ToolSpec(
         "list_tasks",
         "List the user's tasks, optionally filtered by status, priority, due dates, overdue or "
         "title words. Returns the tasks (with their numbers) and the total that match.",
-        ListTasksArgs, TaskList, read_only=True, destructive=False, idempotent=True, handler=_list,
+        ListTasksArgs,
+        TaskList,
+        read_only=True,
+        destructive=False,
+        idempotent=True,
+        handler=_list,
     ),
     ToolSpec(
         "complete_task",
         "Mark one of the user's tasks as done, by its number.",
-        TaskIdArgs, TaskOutcome, read_only=False, destructive=False, idempotent=True, handler=_complete,
+        TaskIdArgs,
+        TaskOutcome,
+        read_only=False,
+        destructive=False,
+        idempotent=True,
+        handler=_complete,
     ),
     ToolSpec(
         "delete_task",
         "Delete one of the user's tasks for good, by its number.",
-        TaskIdArgs, TaskOutcome, read_only=False, destructive=True, idempotent=True, handler=_delete,
+        TaskIdArgs,
+        TaskOutcome,
+        read_only=False,
+        destructive=True,
+        idempotent=True,
+        handler=_delete,
     ),
     ToolSpec(
         "update_task",
         "Change a task: title, description, priority, due_date (null removes it) or completed "
         "(false reopens it). Only the fields given change.",
-        UpdateTaskArgs, TaskOutcome, read_only=False, destructive=False, idempotent=True, handler=_update,
+        UpdateTaskArgs,
+        TaskOutcome,
+        read_only=False,
+        destructive=False,
+        idempotent=True,
+        handler=_update,
     ),
 )
 
@@ -298,4 +326,3 @@ class BoundTools:
 
 def is_error(call: ToolCall) -> bool:
     return "error" in call.result
-

@@ -38,7 +38,8 @@ class Conversation:
         return cls(id=id, user_id=user_id, title=derive_title(first_message), created_at=now, updated_at=now)
 
     def touch(self, now: datetime) -> None:
-        self.updated_at = now
+        """Record activity at ``now``; the last activity never moves back in time."""
+        self.updated_at = max(self.updated_at, now)
 
 
 def derive_title(first_message: str) -> str:
@@ -62,9 +63,7 @@ class Message:
     token_count: int = 0
 
     @classmethod
-    def from_user(
-        cls, *, id: UUID, conversation_id: UUID, user_id: str, content: str, now: datetime
-    ) -> Message:
+    def from_user(cls, *, id: UUID, conversation_id: UUID, user_id: str, content: str, now: datetime) -> Message:
         text = clean_message(content)
         return cls(
             id=id,

@@ -33,10 +33,16 @@ _DRIVERS = {
     "postgresql+asyncpg": "postgresql+asyncpg",
 }
 _UNITS = {
-    "s": 1, "sec": 1, "second": 1,
-    "m": 60, "min": 60, "minute": 60,
-    "h": 3600, "hour": 3600,
-    "d": 86400, "day": 86400,
+    "s": 1,
+    "sec": 1,
+    "second": 1,
+    "m": 60,
+    "min": 60,
+    "minute": 60,
+    "h": 3600,
+    "hour": 3600,
+    "d": 86400,
+    "day": 86400,
 }
 _DURATION = re.compile(r"\s*(\d+)\s*([a-z]*?)s?\s*")
 _RATE = re.compile(r"\s*(\d+)\s*/\s*(\d*)\s*([a-z]+?)s?\s*")
@@ -73,6 +79,9 @@ class Settings:
     llm_api: str = "responses"
     llm_tools: str = "catalogue"
     llm_mcp_url: str | None = None
+    llm_timeout: float = 30.0
+    llm_turn_timeout: float = 60.0
+    llm_max_attempts: int = 4
     cors_origins: tuple[str, ...] = ("http://localhost:3000",)
     history_messages: int = 20
     history_tokens: int = 8000
@@ -80,6 +89,7 @@ class Settings:
     db_max_overflow: int = 10
     db_pool_timeout: float = 10.0
     db_pool_recycle: int = 1800
+    db_ping_after_idle: float = 1.0
     login_rate_limit: RateLimit | None = RateLimit(10, 60)
     chat_rate_limit: RateLimit | None = RateLimit(60, 60)
     max_body_bytes: int = 64 * 1024
@@ -218,6 +228,9 @@ class _Reader:
             llm_api=self.choice("LLM_API", ("chat", "responses"), "chat" if base_url else "responses"),
             llm_tools=llm_tools,
             llm_mcp_url=self.url("LLM_MCP_URL"),
+            llm_timeout=float(self.integer("LLM_TIMEOUT", 30, minimum=1, maximum=3600)),
+            llm_turn_timeout=float(self.integer("LLM_TURN_TIMEOUT", 60, minimum=1, maximum=3600)),
+            llm_max_attempts=self.integer("LLM_MAX_ATTEMPTS", 4, minimum=1, maximum=10),
             cors_origins=origins,
             history_messages=self.integer("HISTORY_MESSAGES", 20, minimum=1, maximum=1000),
             history_tokens=self.integer("HISTORY_TOKENS", 8000, minimum=1),
@@ -225,6 +238,7 @@ class _Reader:
             db_max_overflow=self.integer("DB_MAX_OVERFLOW", 10, minimum=0, maximum=1000),
             db_pool_timeout=float(self.integer("DB_POOL_TIMEOUT", 10, minimum=1, maximum=3600)),
             db_pool_recycle=self.integer("DB_POOL_RECYCLE", 1800, minimum=0),
+            db_ping_after_idle=float(self.integer("DB_PING_AFTER_IDLE", 1, minimum=0, maximum=3600)),
             login_rate_limit=self.rate("LOGIN_RATE_LIMIT", RateLimit(10, 60)),
             chat_rate_limit=self.rate("CHAT_RATE_LIMIT", RateLimit(60, 60)),
             max_body_bytes=self.integer("MAX_BODY_BYTES", 64 * 1024, minimum=1024, maximum=64 * 1024 * 1024),
@@ -256,9 +270,7 @@ def database_url_from(value: str) -> str:
     try:
         parsed = make_url(value)
     except ArgumentError:
-        raise ConfigError(
-            "DATABASE_URL is not a database URL (e.g. sqlite+aiosqlite:///./todo-chat.db)"
-        ) from None
+        raise ConfigError("DATABASE_URL is not a database URL (e.g. sqlite+aiosqlite:///./todo-chat.db)") from None
     driver = _DRIVERS.get(parsed.drivername)
     if driver is None:
         raise ConfigError(
@@ -294,9 +306,7 @@ def kept_secret(path: Path) -> str:
     except FileExistsError:
         pass
     except OSError as exc:
-        raise ConfigError(
-            f"BETTER_AUTH_SECRET is unset and {path} cannot be created: {exc.strerror}"
-        ) from None
+        raise ConfigError(f"BETTER_AUTH_SECRET is unset and {path} cannot be created: {exc.strerror}") from None
     else:
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_urlsafe(48) + "\n")
@@ -304,9 +314,7 @@ def kept_secret(path: Path) -> str:
         try:
             value = path.read_text().strip()
         except OSError as exc:
-            raise ConfigError(
-                f"BETTER_AUTH_SECRET is unset and {path} cannot be read: {exc.strerror}"
-            ) from None
+            raise ConfigError(f"BETTER_AUTH_SECRET is unset and {path} cannot be read: {exc.strerror}") from None
         if value:
             break
         time.sleep(0.02)

@@ -31,20 +31,18 @@ from entrypoints.http.rate_limit import RateLimiter
 
 
 def _sql_engine(
-    url: str, pool_size: int, max_overflow: int, pool_timeout: float, pool_recycle: int
+    url: str, pool_size: int, max_overflow: int, pool_timeout: float, pool_recycle: int, ping_after_idle: float
 ) -> Any:
     from adapters.sql.engine import EngineSettings, create_engine
 
-    wanted = {
-        "pool_size": pool_size,
-        "max_overflow": max_overflow,
-        "pool_timeout": pool_timeout,
-        "pool_recycle": pool_recycle,
-    }
-    known = getattr(EngineSettings, "__dataclass_fields__", None) or getattr(
-        EngineSettings, "__struct_fields__", ()
+    settings = EngineSettings(
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        pool_timeout=pool_timeout,
+        pool_recycle=pool_recycle,
+        ping_after_idle=ping_after_idle,
     )
-    return create_engine(url, EngineSettings(**{k: v for k, v in wanted.items() if k in known}))
+    return create_engine(url, settings)
 
 
 def _sql_sessions(engine: Any) -> Any:
@@ -79,6 +77,9 @@ def _agents_model(
     tools: str = "catalogue",
     mcp_url: str | None = None,
     issuer: Any = None,
+    timeout: float = 30.0,
+    turn_timeout: float = 60.0,
+    max_attempts: int = 4,
 ) -> Any:
     from adapters.llm.openai_agents import AgentsModel, AgentsSettings
 
@@ -89,7 +90,15 @@ def _agents_model(
         if not mcp_url:
             raise ConfigError("LLM_MCP_URL must be set with LLM_TOOLS=mcp (todo-chat serve sets it itself)")
         tool_servers = McpAgentTools(mcp_url, issuer)
-    settings = AgentsSettings(api_key=api_key, base_url=base_url, model=model, api=api)
+    settings = AgentsSettings(
+        api_key=api_key,
+        base_url=base_url,
+        model=model,
+        api=api,
+        request_timeout=timeout,
+        turn_deadline=turn_timeout,
+        max_attempts=max_attempts,
+    )
     return AgentsModel(settings, tool_servers=tool_servers)
 
 
@@ -114,6 +123,7 @@ class Container(containers.DeclarativeContainer):
         max_overflow=config.db_max_overflow,
         pool_timeout=config.db_pool_timeout,
         pool_recycle=config.db_pool_recycle,
+        ping_after_idle=config.db_ping_after_idle,
     )
     sessions = providers.Singleton(_sql_sessions, engine)
     unit_of_work = providers.Factory(_sql_unit_of_work, sessions)
@@ -134,6 +144,9 @@ class Container(containers.DeclarativeContainer):
             tools=config.llm_tools,
             mcp_url=config.llm_mcp_url,
             issuer=token_issuer,
+            timeout=config.llm_timeout,
+            turn_timeout=config.llm_turn_timeout,
+            max_attempts=config.llm_max_attempts,
         ),
     )
     token_verifier = providers.Singleton(
@@ -224,4 +237,3 @@ def describe_model(container: Container) -> str:
         return "offline (built-in rule-based model, no network)"
     where = settings.openai_base_url or "OpenAI"
     return f"openai {settings.llm_model} via {where} ({settings.llm_api} API)"
-

@@ -144,8 +144,10 @@ class MemoryConversationRepository:
         return True
 
     async def add_message(self, message: Message) -> None:
-        if not self._owned(message.user_id, message.conversation_id):
+        conversation = self._owned(message.user_id, message.conversation_id)
+        if conversation is None:
             raise LookupError(f"conversation {message.conversation_id} does not belong to the user")
+        conversation.touch(message.created_at)
         self._state.messages[message.conversation_id].append(message)
 
     async def messages(self, user_id: str, conversation_id: UUID, limit: int, offset: int) -> Page[Message]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Select, case, delete, exists, func, insert, literal, select, update
+from sqlalchemy import Select, bindparam, case, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -32,6 +33,10 @@ class _Repository:
 
     async def _execute(self, statement: Any) -> Any:
         return await guarded(self._session.execute(statement))
+
+    async def _execute_with(self, statement: Any, parameters: dict[str, Any]) -> Any:
+        """A statement built once (bound parameters), run with this call's values."""
+        return await guarded(self._session.execute(statement, parameters))
 
 
 _PRIORITY_RANK = case({"high": 0, "medium": 1, "low": 2}, value=tasks.c.priority)
@@ -81,6 +86,45 @@ def recent_messages_statement(user_id: str, conversation_id: UUID, limit: int) -
         .order_by(messages.c.seq.desc())
         .limit(limit)
     )
+
+
+_MESSAGE_COLUMNS = [column.name for column in messages.c if column.name != "seq"]
+
+
+@cache
+def _append_message(dialect: str) -> tuple[Any, ...]:
+    """Statements that stamp the author's conversation with the message time and insert it.
+
+    Each changes no row when the conversation is not the author's; built once per dialect.
+    Parameters are the message row's keys with a ``p_`` prefix (a bound parameter of an
+    INSERT or UPDATE may not share a column's name).
+    """
+    owner = (conversations.c.id == bindparam("p_conversation_id"), conversations.c.user_id == bindparam("p_user_id"))
+    stamp = bindparam("p_created_at", type_=conversations.c.updated_at.type)
+    values = [bindparam(f"p_{name}", type_=messages.c[name].type) for name in _MESSAGE_COLUMNS]
+    if dialect == "sqlite":
+        latest = func.max(conversations.c.updated_at, stamp)  # SQLite's two-argument max()
+        touch = update(conversations).where(*owner).values(updated_at=latest)
+        # No identity on SQLite, but its writers are serialised (BEGIN IMMEDIATE), so the
+        # conversation's last seq + 1 cannot be taken twice; (conversation_id, seq) is indexed.
+        last_seq = select(func.coalesce(func.max(messages.c.seq), 0) + 1).where(
+            messages.c.conversation_id == bindparam("p_conversation_id", type_=messages.c.conversation_id.type)
+        )
+        insert_message = insert(messages).values(
+            {**dict(zip(_MESSAGE_COLUMNS, values, strict=True)), "seq": last_seq.scalar_subquery()}
+        )
+        return touch, insert_message
+    touched = (
+        update(conversations)
+        .where(*owner)
+        .values(updated_at=func.greatest(conversations.c.updated_at, stamp))
+        .returning(conversations.c.id)
+        .cte("touched")
+    )
+    rows = select(*(value.label(name) for name, value in zip(_MESSAGE_COLUMNS, values, strict=True))).select_from(
+        touched
+    )
+    return (insert(messages).from_select(_MESSAGE_COLUMNS, rows).add_cte(touched),)
 
 
 class SqlTaskRepository(_Repository):
@@ -181,26 +225,14 @@ class SqlConversationRepository(_Repository):
         return bool(result.rowcount)
 
     async def add_message(self, message: Message) -> None:
-        # Insert only into a conversation the author owns: one statement, no read-then-write
-        # race, and no aborted Postgres transaction when it does not.
-        values = [
-            literal(value, messages.c[name].type).label(name) for name, value in mappers.message_row(message).items()
-        ]
-        if self._dialect() == "sqlite":
-            # No identity on SQLite, but its writers are serialised (BEGIN IMMEDIATE), so the
-            # conversation's last seq + 1 cannot be taken twice. The (conversation_id, seq)
-            # index makes it one lookup.
-            earlier = messages.alias("earlier")
-            last = select(func.coalesce(func.max(earlier.c.seq), 0) + 1).where(
-                earlier.c.conversation_id == message.conversation_id
-            )
-            values.append(last.scalar_subquery().label("seq"))
-        owned = select(*values).where(
-            exists().where(conversations.c.id == message.conversation_id, conversations.c.user_id == message.user_id)
-        )
-        result = await self._execute(insert(messages).from_select([v.name for v in values], owned))
-        if not result.rowcount:
-            raise LookupError(f"conversation {message.conversation_id} does not belong to the user")
+        statements = _append_message(self._dialect())
+        values = {f"p_{name}": value for name, value in mappers.message_row(message).items()}
+        # Owner check, activity stamp and insert without a read-then-write race: on Postgres
+        # one round trip; on SQLite (in process, writers serialised) two statements.
+        for statement in statements:
+            result = await self._execute_with(statement, values)
+            if not result.rowcount:
+                raise LookupError(f"conversation {message.conversation_id} does not belong to the user")
 
     async def messages(self, user_id: str, conversation_id: UUID, limit: int, offset: int) -> Page[Message]:
         where = (messages.c.conversation_id == conversation_id, messages.c.user_id == user_id)

@@ -24,6 +24,7 @@ from application.ports import (
     TurnDone,
     TurnRequest,
     TurnResult,
+    UnitOfWork,
     UnitOfWorkFactory,
 )
 from application.prompts import system_prompt
@@ -82,9 +83,9 @@ class ChatUseCases:
         conversation_id: UUID | None = None,
         timezone: str = "UTC",
     ) -> ChatReply:
-        request, conversation = await self._begin(user_id, message, conversation_id, timezone)
+        request, conversation_id = await self._begin(user_id, message, conversation_id, timezone)
         result = await self._model.run_turn(request)
-        return await self._finish(conversation, result)
+        return await self._finish(user_id, conversation_id, result)
 
     async def stream(
         self,
@@ -93,8 +94,8 @@ class ChatUseCases:
         conversation_id: UUID | None = None,
         timezone: str = "UTC",
     ) -> AsyncIterator[ChatEvent]:
-        request, conversation = await self._begin(user_id, message, conversation_id, timezone)
-        yield ConversationStarted(conversation.id)
+        request, conversation_id = await self._begin(user_id, message, conversation_id, timezone)
+        yield ConversationStarted(conversation_id)
         result: TurnResult | None = None
         async for event in self._model.stream_turn(request):
             if isinstance(event, TurnDone):
@@ -103,40 +104,29 @@ class ChatUseCases:
                 yield event
         if result is None:
             raise LanguageModelUnavailable("the model ended the turn without a result")
-        yield await self._finish(conversation, result)
+        yield await self._finish(user_id, conversation_id, result)
 
     async def _begin(
         self, user_id: str, message: str, conversation_id: UUID | None, timezone: str
-    ) -> tuple[TurnRequest, Conversation]:
+    ) -> tuple[TurnRequest, UUID]:
         check_user_id(user_id)
         text = clean_message(message)
         zone = check_timezone(timezone)
         now = self._clock.now()
         async with self._uow() as uow:
             if conversation_id is None:
-                conversation = Conversation.start(
-                    id=self._ids.new_id(), user_id=user_id, first_message=text, now=now
+                conversation_id = self._ids.new_id()
+                await uow.conversations.add(
+                    Conversation.start(id=conversation_id, user_id=user_id, first_message=text, now=now)
                 )
-                await uow.conversations.add(conversation)
-            else:
-                found = await uow.conversations.get(user_id, conversation_id)
-                if found is None:
-                    raise NotFound("conversation", conversation_id)
-                conversation = found
-                conversation.touch(now)
-                await uow.conversations.save(conversation)
-            await uow.conversations.add_message(
+            # Owner-checked, and it stamps the conversation's activity: no read first.
+            await _append(
+                uow,
                 Message.from_user(
-                    id=self._ids.new_id(),
-                    conversation_id=conversation.id,
-                    user_id=user_id,
-                    content=text,
-                    now=now,
-                )
+                    id=self._ids.new_id(), conversation_id=conversation_id, user_id=user_id, content=text, now=now
+                ),
             )
-            recent = await uow.conversations.recent_messages(
-                user_id, conversation.id, self._history.max_messages
-            )
+            recent = await uow.conversations.recent_messages(user_id, conversation_id, self._history.max_messages)
             await uow.commit()
         local_today = now.astimezone(zone).date()
         request = TurnRequest(
@@ -146,25 +136,22 @@ class ChatUseCases:
             now=now,
             timezone=timezone,
         )
-        return request, conversation
+        return request, conversation_id
 
-    async def _finish(self, conversation: Conversation, result: TurnResult) -> ChatReply:
-        now = self._clock.now()
+    async def _finish(self, user_id: str, conversation_id: UUID, result: TurnResult) -> ChatReply:
         reply = Message.from_assistant(
             id=self._ids.new_id(),
-            conversation_id=conversation.id,
-            user_id=conversation.user_id,
+            conversation_id=conversation_id,
+            user_id=user_id,
             content=result.reply,
-            now=now,
+            now=self._clock.now(),
             tool_calls=tuple(result.tool_calls),
             token_count=(result.usage.output_tokens or None),
         )
         async with self._uow() as uow:
-            await uow.conversations.add_message(reply)
-            conversation.touch(now)
-            await uow.conversations.save(conversation)
+            await _append(uow, reply)
             await uow.commit()
-        return ChatReply(conversation.id, result.reply, list(result.tool_calls))
+        return ChatReply(conversation_id, result.reply, list(result.tool_calls))
 
     async def conversations(self, user_id: str, limit: int = 20, offset: int = 0) -> Page[Conversation]:
         check_paging(limit, offset)
@@ -186,3 +173,11 @@ class ChatUseCases:
             if not await uow.conversations.delete(user_id, conversation_id):
                 raise NotFound("conversation", conversation_id)
             await uow.commit()
+
+
+async def _append(uow: UnitOfWork, message: Message) -> None:
+    """Store a message in its author's conversation; someone else's or a deleted one is not found."""
+    try:
+        await uow.conversations.add_message(message)
+    except LookupError:
+        raise NotFound("conversation", message.conversation_id) from None

@@ -231,6 +231,24 @@ async def test_save_touches_and_delete_cascades(uow: UnitOfWorkFactory) -> None:
         assert await u.conversations.get("a", c2.id) is not None
 
 
+async def test_a_message_is_its_conversations_latest_activity_never_earlier(uow: UnitOfWorkFactory) -> None:
+    older, newer = conversation("a", NOW), conversation("a", NOW + timedelta(minutes=1))
+    async with uow() as u:
+        await u.conversations.add(older)
+        await u.conversations.add(newer)
+        await u.conversations.add_message(message(older, "later", NOW + timedelta(hours=1)))
+        await u.commit()
+    async with uow() as u:
+        # A message stamped earlier (a slower concurrent turn) does not move it back.
+        await u.conversations.add_message(message(older, "stale", NOW + timedelta(minutes=30)))
+        await u.commit()
+    async with uow() as u:
+        page = await u.conversations.find("a", 10, 0)
+        stored = await u.conversations.get("a", older.id)
+    assert [c.id for c in page.items] == [older.id, newer.id]
+    assert stored is not None and stored.updated_at == NOW + timedelta(hours=1)
+
+
 async def test_accounts(uow: UnitOfWorkFactory) -> None:
     account = Account(user_id="u1", email="ann@example.com", password_hash="h", created_at=NOW, name="Ann")
     async with uow() as u:
@@ -320,7 +338,8 @@ async def test_times_round_trip_as_aware_utc_everywhere(uow: UnitOfWorkFactory) 
         loaded = await u.conversations.get("a", conv.id)
         (stored,) = await u.conversations.recent_messages("a", conv.id, 1)
     assert loaded is not None
-    for moment, expected in ((loaded.created_at, NOW), (loaded.updated_at, NOW), (stored.created_at, msg.created_at)):
+    pairs = ((loaded.created_at, NOW), (loaded.updated_at, msg.created_at), (stored.created_at, msg.created_at))
+    for moment, expected in pairs:
         assert moment == expected and moment.utcoffset() == timedelta(0)
 
 

@@ -27,7 +27,7 @@ from tests.doubles import FakeClock
 from tests.support.net import free_port
 
 pytestmark = pytest.mark.timeout(30)
-FAST = EngineSettings(connect_timeout=1.0, pool_timeout=1.0, command_timeout=1.0)
+FAST = EngineSettings(connect_timeout=1.0, pool_timeout=1.0, command_timeout=1.0, ping_after_idle=0.2)
 
 
 def use_cases(engine: AsyncEngine) -> TaskUseCases:
@@ -77,10 +77,29 @@ async def test_a_dropped_connection_is_unavailable_and_the_pool_recovers(migrate
             await uow.tasks.find("a", TaskQuery())
         with pytest.raises(DatabaseUnavailable):
             await uow.commit()
-    # Idle pooled connections died too: pre-ping replaces them, nothing is lost.
+    # Idle pooled connections died too: once idle past ping_after_idle they are pinged
+    # before use and replaced, so nothing fails and nothing is lost.
     await terminate_backends(migrated_postgres)
+    await asyncio.sleep(0.3)
     assert [t.title for t in (await tasks.find("a", TaskQuery())).items] == ["before"]
     assert await database_ready(engine) is True
+    await engine.dispose()
+
+
+@pytest.mark.postgres
+async def test_a_connection_used_a_moment_ago_is_not_pinged_and_one_failure_renews_the_pool(
+    migrated_postgres: str,
+) -> None:
+    engine = create_engine(migrated_postgres, EngineSettings(pool_size=3, ping_after_idle=60))
+    tasks = use_cases(engine)
+    await asyncio.gather(*(tasks.add("a", NewTask(f"t{i}")) for i in range(3)))  # three pooled connections
+    await terminate_backends(migrated_postgres)
+    # No ping (busy connections skip it): the request on a dead connection fails cleanly...
+    with pytest.raises(DatabaseUnavailable):
+        await tasks.find("a", TaskQuery())
+    # ...and the disconnect invalidates the whole pool, so the other dead ones are not reused.
+    pages = await asyncio.gather(*(tasks.find("a", TaskQuery()) for _ in range(3)))
+    assert [page.total for page in pages] == [3, 3, 3]
     await engine.dispose()
 
 
