@@ -126,6 +126,10 @@ def _problem_for(exc: Exception) -> Problem | None:
             return _from_litestar_validation(exc)
         case SerializationException() | msgspec.DecodeError():
             return _validation([FieldProblem(field="body", message="is not valid JSON")])
+        case UnicodeDecodeError():
+            # msgspec decodes JSON strings as it parses: bytes that are not UTF-8 inside a string
+            # ("\xed\xa0\x80", an encoded surrogate) surface as this instead of a DecodeError.
+            return _validation([FieldProblem(field="body", message="is not valid UTF-8")])
         case RecursionError() if "deserializ" in str(exc):
             # msgspec gives up on JSON nested deeper than it can decode ([[[[...]]]] x 10,000):
             # the client's body is at fault, not the server.
