@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import sys
 from collections.abc import Callable
 from datetime import timedelta
@@ -88,6 +89,9 @@ def serve(
     out.print(f"  secret    {config.secret_source}")
     out.print(f"  workers   {workers}" + ("  (migrations skipped)" if no_migrate else ""))
     sys.stdout.flush()
+    # After its graceful shutdown uvicorn raises the SIGTERM it caught again; with the default
+    # handler that kills the process (status -15) although every request was answered.
+    signal.signal(signal.SIGTERM, _stopped_cleanly)
     uvicorn.run(
         "entrypoints.http.asgi:create",
         factory=True,
@@ -99,6 +103,10 @@ def serve(
         timeout_graceful_shutdown=30,
         server_header=False,
     )
+
+
+def _stopped_cleanly(_signum: int, _frame: object) -> None:
+    raise SystemExit(0)
 
 
 def _loopback(host: str) -> str:
@@ -123,12 +131,8 @@ def migrate() -> None:
 
 @app.command()
 def token(
-    user_id: Annotated[
-        str, typer.Argument(help="The user id to put in `sub` (1..128 of A-Z a-z 0-9 _ . @ -).")
-    ],
-    expires_in: Annotated[
-        str, typer.Option("--expires-in", help="Lifetime: seconds, or 30m, 12h, 7d.")
-    ] = "",
+    user_id: Annotated[str, typer.Argument(help="The user id to put in `sub` (1..128 of A-Z a-z 0-9 _ . @ -).")],
+    expires_in: Annotated[str, typer.Option("--expires-in", help="Lifetime: seconds, or 30m, 12h, 7d.")] = "",
 ) -> None:
     """Print a dev JWT for USER_ID signed with the configured secret (HS256)."""
     from adapters.security.jwt import JwtIssuer
@@ -158,9 +162,7 @@ def chat(
         str | None, typer.Option(help="Talk to a running server instead, e.g. http://127.0.0.1:8000.")
     ] = None,
     token: Annotated[str | None, typer.Option(help="Bearer token for --url (its sub is the user).")] = None,
-    timezone: Annotated[
-        str | None, typer.Option(help="IANA time zone for today/tomorrow (default: local).")
-    ] = None,
+    timezone: Annotated[str | None, typer.Option(help="IANA time zone for today/tomorrow (default: local).")] = None,
 ) -> None:
     """Chat with your tasks in the terminal (in-process on the configured database, or with --url)."""
     from entrypoints.terminal_chat import run
