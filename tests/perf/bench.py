@@ -1,7 +1,8 @@
 """Benchmarks: ``python -m tests.perf.bench`` writes docs/benchmarks.md.
 
 Everything runs on this machine, all traffic on 127.0.0.1, bounded in count and time.
-The load generator is this process; servers are real ``todo-chat serve`` processes.
+The load generator is this process (tests/perf/loadgen.py, lean on CPU because it shares
+the machine); servers are real ``todo-chat serve`` processes.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from adapters.sql.uow import SqlUnitOfWork, session_factory
 from application.queries import TaskQuery
 from domain.conversation import Conversation, Message
 from domain.task import Task
+from tests.perf.loadgen import Connection
 from tests.support.fake_openai import FakeOpenAI, Reply, serve_fake_openai
 from tests.support.net import free_port
 from tests.support.postgres import create_database, drop_database
@@ -47,6 +48,16 @@ def pct(samples: list[float], q: float) -> float:
 
 def summary(samples_ms: list[float]) -> str:
     return f"{pct(samples_ms, .5):.2f} / {pct(samples_ms, .95):.2f} / {pct(samples_ms, .99):.2f}"
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its children (uvicorn's workers), from /proc."""
+    total = 0.0
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    for each in [pid, *map(int, children.read_text().split() if children.exists() else [])]:
+        fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def token(user: str) -> str:
@@ -94,71 +105,64 @@ async def chat_load(
 ) -> tuple[float, list[float]]:
     """``concurrency`` conversations, each ``rounds`` times the ``turns`` script."""
     latencies: list[float] = []
-    limits = httpx.Limits(max_connections=concurrency + 5, max_keepalive_connections=concurrency + 5)
-    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
 
-        async def conversation(n: int) -> None:
-            user = f"load{uuid.uuid4().hex[:8]}"
-            headers = {"Authorization": f"Bearer {token(user)}"}
-            conversation_id = None
+    async def conversation(n: int) -> None:
+        user = f"load{uuid.uuid4().hex[:8]}"
+        conversation_id = None
+        async with Connection(base, {"Authorization": f"Bearer {token(user)}"}) as client:
             for r in range(rounds):
                 for text in turns:
                     body: dict[str, Any] = {"message": text.format(n=f"{n}-{r}")}
                     if conversation_id:
                         body["conversation_id"] = conversation_id
                     start = time.perf_counter()
-                    response = await client.post(f"/api/{user}/chat", json=body, headers=headers)
+                    response = await client.request("POST", f"/api/{user}/chat", body)
                     latencies.append((time.perf_counter() - start) * 1000)
                     response.raise_for_status()
                     conversation_id = response.json()["conversation_id"]
 
-        start = time.perf_counter()
-        await asyncio.gather(*(conversation(n) for n in range(concurrency)))
-        wall = time.perf_counter() - start
+    start = time.perf_counter()
+    await asyncio.gather(*(conversation(n) for n in range(concurrency)))
+    wall = time.perf_counter() - start
     return len(latencies) / wall, latencies
 
 
 async def rest_load(base: str, requests: int = 400, concurrency: int = 10) -> tuple[list[float], list[float], float]:
     user = "restbench"
-    headers = {"Authorization": f"Bearer {token(user)}"}
     creates: list[float] = []
     lists: list[float] = []
-    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-        async def worker(k: int) -> None:
+
+    async def worker(k: int) -> None:
+        async with Connection(base, {"Authorization": f"Bearer {token(user)}"}) as client:
             for i in range(requests // concurrency):
                 start = time.perf_counter()
-                created = await client.post(f"/api/{user}/tasks", json={"title": f"t{k}-{i}"}, headers=headers)
-                created.raise_for_status()
+                (await client.request("POST", f"/api/{user}/tasks", {"title": f"t{k}-{i}"})).raise_for_status()
                 creates.append((time.perf_counter() - start) * 1000)
                 start = time.perf_counter()
-                (await client.get(f"/api/{user}/tasks?status=pending&limit=50", headers=headers)).raise_for_status()
+                (await client.request("GET", f"/api/{user}/tasks?status=pending&limit=50")).raise_for_status()
                 lists.append((time.perf_counter() - start) * 1000)
 
-        start = time.perf_counter()
-        await asyncio.gather(*(worker(k) for k in range(concurrency)))
-        wall = time.perf_counter() - start
+    start = time.perf_counter()
+    await asyncio.gather(*(worker(k) for k in range(concurrency)))
+    wall = time.perf_counter() - start
     return creates, lists, (len(creates) + len(lists)) / wall
 
 
 async def mcp_calls(base: str, calls: int = 200) -> list[float]:
     user = "mcpbench"
     headers = {"Authorization": f"Bearer {token(user)}", "Accept": "application/json, text/event-stream",
-               "Content-Type": "application/json", "MCP-Protocol-Version": "2025-06-18"}
+               "MCP-Protocol-Version": "2025-06-18"}
     samples: list[float] = []
-    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+    async with Connection(base, headers) as client:
         for i in range(calls):
             name, arguments = ("add_task", {"title": f"mcp {i}"}) if i % 2 == 0 else ("list_tasks", {"limit": 20})
             body = {"jsonrpc": "2.0", "id": i, "method": "tools/call", "params": {"name": name, "arguments": arguments}}
             start = time.perf_counter()
-            response = await client.post("/mcp", json=body, headers=headers)
+            response = await client.request("POST", "/mcp", body)
             samples.append((time.perf_counter() - start) * 1000)
             response.raise_for_status()
-            assert "error" not in response.json(), response.text
+            assert "error" not in response.json(), response.body
     return samples
-
-
-async def timed(action: Callable[[], Awaitable[Any]]) -> Any:
-    return await action()
 
 
 def served(workdir: Path, url: str, *, workers: int = 1, extra: dict[str, str] | None = None) -> ServerProcess:
@@ -177,6 +181,15 @@ async def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="todo-bench-"))
     rows: dict[str, list[str]] = {"storage": [], "chat": [], "rest": [], "slow": [], "ceiling": [], "workers": []}
     created: list[str] = []
+    try:
+        await measure(workdir, rows, created)
+    finally:
+        for url in created:  # the benchmark's own databases, even after a failure
+            await drop_database(url)
+    write_report(rows)
+
+
+async def measure(workdir: Path, rows: dict[str, list[str]], created: list[str]) -> None:
     print("storage …", flush=True)
     for kind in ("sqlite", "postgres"):
         url = await database(kind, workdir)
@@ -190,28 +203,32 @@ async def main() -> None:
             await chat_load(server.url, 5, 1)  # warm-up
             for concurrency, rounds in ((1, 25), (10, 5), (50, 2)):
                 print(f"chat {kind} x{concurrency} …", flush=True)
+                assert server.process is not None
+                cpu_before = cpu_seconds(server.process.pid)
                 rate, latencies = await chat_load(server.url, concurrency, rounds)
+                cpu_ms = (cpu_seconds(server.process.pid) - cpu_before) * 1000 / len(latencies)
                 throughput[(kind, concurrency)] = rate
                 rows["chat"].append(
-                    f"| {kind} | {concurrency} | {len(latencies)} | {rate:.0f} | {summary(latencies)} |")
+                    f"| {kind} | {concurrency} | {len(latencies)} | {rate:.0f} | {summary(latencies)} | {cpu_ms:.2f} |")
             print(f"rest {kind} …", flush=True)
             creates, lists, rate = await rest_load(server.url)
             rows["rest"].append(f"| {kind} | create task | {summary(creates)} | |")
             rows["rest"].append(f"| {kind} | list 50 pending | {summary(lists)} | {rate:.0f} req/s overall |")
             mcp = await mcp_calls(server.url)
             rows["rest"].append(f"| {kind} | MCP tools/call (add/list) | {summary(mcp)} | |")
-    # 50 conversations against a model that takes 1 s per call.
+    # 50 conversations against a model that takes 1 s per call, on one and two workers.
     print("slow model …", flush=True)
-    with serve_fake_openai(FakeOpenAI(script=[Reply(text="ok", hang=1.0) for _ in range(60)])) as fake:
-        url = await database("postgres", workdir)
-        created.append(url)
-        extra = {"LLM_PROVIDER": "openai", "OPENAI_BASE_URL": fake.base_url, "OPENAI_API_KEY": "fake"}
-        with served(workdir, url, extra=extra) as server:
-            await chat_load(server.url, 1, 1, turns=("hello",))
-            start = time.perf_counter()
-            _, latencies = await chat_load(server.url, 50, 1, turns=("hello",))
-            wall = time.perf_counter() - start
-            rows["slow"].append(f"| 50 | {wall:.2f} s | {summary(latencies)} |")
+    for workers in (1, 2):
+        with serve_fake_openai(FakeOpenAI(script=[Reply(text="ok", hang=1.0) for _ in range(60)])) as fake:
+            url = await database("postgres", workdir)
+            created.append(url)
+            extra = {"LLM_PROVIDER": "openai", "OPENAI_BASE_URL": fake.base_url, "OPENAI_API_KEY": "fake"}
+            with served(workdir, url, workers=workers, extra=extra) as server:
+                await chat_load(server.url, 4, 1, turns=("hello",))  # warm every worker
+                start = time.perf_counter()
+                _, latencies = await chat_load(server.url, 50, 1, turns=("hello",))
+                wall = time.perf_counter() - start
+                rows["slow"].append(f"| {workers} | 50 | {wall:.2f} s | {summary(latencies)} |")
     # Ceiling: bare Litestar + asyncpg, same round trips as a turn, same load generator.
     print("ceiling …", flush=True)
     url = await database("postgres", workdir)
@@ -244,9 +261,6 @@ async def main() -> None:
             await chat_load(server.url, 5, 1)
             rate, latencies = await chat_load(server.url, 50, 2)
             rows["workers"].append(f"| {workers} | {rate:.0f} | {summary(latencies)} |")
-    for url in created:
-        await drop_database(url)
-    write_report(rows)
 
 
 def machine() -> str:
@@ -263,8 +277,8 @@ def write_report(rows: dict[str, list[str]]) -> None:
 
 Measured {stamp} on {machine()}; {pg} on the same machine; SQLite via aiosqlite.
 One run of `python -m tests.perf.bench` (all numbers below come from that run). The load
-generator runs in the same 2-core machine as the server, so every figure includes the
-client's own CPU use. Latencies are p50 / p95 / p99 in milliseconds.
+generator (tests/perf/loadgen.py, ~0.2 ms of CPU per request) shares the 2 cores with the
+server and the database. Latencies are p50 / p95 / p99 in milliseconds.
 
 ## Storage (in process, 300 samples each)
 
@@ -278,8 +292,8 @@ Target: history window under 5 ms.
 
 Each conversation repeats: add, add, list, complete by position. New users, real HTTP, JWT auth.
 
-| database | concurrent conversations | turns | turns/s | p50 / p95 / p99 ms |
-|---|---|---|---|---|
+| database | concurrent conversations | turns | turns/s | p50 / p95 / p99 ms | server CPU ms/turn |
+|---|---|---|---|---|---|
 {chr(10).join(rows["chat"])}
 
 Targets: >= 300 turns/s; p95 < 250 ms at 50 conversations.
@@ -294,13 +308,13 @@ Target: REST list p95 < 10 ms; tool call < 20 ms.
 
 ## 50 concurrent conversations, model takes 1 s per call (fake OpenAI server, Postgres)
 
-| conversations | wall time | p50 / p95 / p99 ms |
-|---|---|---|
+| workers | conversations | wall time | p50 / p95 / p99 ms |
+|---|---|---|---|
 {chr(10).join(rows["slow"])}
 
 Target: <= 1.2 s wall time (nothing serialises the model calls).
 
-## Ceiling: bare Litestar + asyncpg doing a turn's 13 round trips (Postgres)
+## Ceiling: bare Litestar + asyncpg doing a turn's 11 round trips and 3 commits (Postgres)
 
 | concurrent | ceiling turns/s | ceiling p50 / p95 / p99 ms | todo-chat turns/s | ratio |
 |---|---|---|---|---|
