@@ -40,6 +40,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("next_month", re.compile(_LEAD + r"next\s+month\b")),
     ("weekday", re.compile(_LEAD + r"(?:(?:this|next|coming|this\s+coming)\s+)?(" + _WD + r")\b(?:\s+(?:morning|afternoon|evening|night))?")),
 ]
+# A date phrase starts at a word boundary: "buy lemon" is not "buy le" + Monday, and
+# "bargain 3 days" holds no "in 3 days".
+_PATTERNS = [(kind, re.compile(r"\b" + pattern.pattern)) for kind, pattern in _PATTERNS]
 
 
 @dataclass(frozen=True, slots=True)
