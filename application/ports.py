@@ -6,7 +6,7 @@ user's rows. Repositories never commit; the unit of work owns the transaction.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
@@ -92,7 +92,12 @@ class UnitOfWork(Protocol):
     async def rollback(self) -> None: ...
 
 
-UnitOfWorkFactory = Callable[[], UnitOfWork]
+class UnitOfWorkFactory(Protocol):
+    def __call__(self, *, read_only: bool = False) -> UnitOfWork:
+        """A new unit of work. ``read_only`` promises that the block only reads, so a
+        store may skip the write transaction (no write lock, fewer round trips);
+        committing one is a programming error."""
+        ...
 
 
 class Clock(Protocol):

@@ -51,10 +51,10 @@ def _sql_sessions(engine: Any) -> Any:
     return session_factory(engine)
 
 
-def _sql_unit_of_work(sessions: Any) -> Any:
+def _sql_unit_of_work(sessions: Any, read_only: bool = False) -> Any:
     from adapters.sql.uow import SqlUnitOfWork
 
-    return SqlUnitOfWork(sessions)
+    return SqlUnitOfWork(sessions, read_only=read_only)
 
 
 def _database_ready(engine: Any) -> Awaitable[bool]:

@@ -37,8 +37,8 @@ class MemoryStore:
         self.lock = asyncio.Lock()
         self.commits = 0
 
-    def unit_of_work(self) -> MemoryUnitOfWork:
-        return MemoryUnitOfWork(self)
+    def unit_of_work(self, *, read_only: bool = False) -> MemoryUnitOfWork:
+        return MemoryUnitOfWork(self, read_only=read_only)
 
 
 def _priority_rank(task: Task) -> int:
@@ -174,8 +174,9 @@ class MemoryAccountRepository:
 
 
 class MemoryUnitOfWork:
-    def __init__(self, store: MemoryStore) -> None:
+    def __init__(self, store: MemoryStore, *, read_only: bool = False) -> None:
         self._store = store
+        self._read_only = read_only
         self._committed = False
 
     async def __aenter__(self) -> Self:
@@ -196,6 +197,8 @@ class MemoryUnitOfWork:
         self._store.lock.release()
 
     async def commit(self) -> None:
+        if self._read_only:
+            raise RuntimeError("commit() in a read-only unit of work")
         self._store.state = self._working
         self._store.commits += 1
         # Later writes in this block start from a fresh copy, as after a real commit.

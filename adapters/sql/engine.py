@@ -16,6 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 DEFAULT_URL = "sqlite+aiosqlite:///./todo-chat.db"
 # Task numbering uses INSERT .. ON CONFLICT DO UPDATE .. RETURNING (adapters/sql/repositories.py).
 SQLITE_MINIMUM = (3, 35, 0)
+# Execution option marking an engine whose transactions only read (adapters/sql/uow.py).
+READ_ONLY = "todo_chat_read_only"
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,9 @@ def _sqlite_engine(url: str, settings: EngineSettings) -> AsyncEngine:
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
         # IMMEDIATE takes the write lock up front: concurrent writers queue on the busy
-        # timeout instead of failing with "database is locked" on lock upgrade.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # timeout instead of failing with "database is locked" on lock upgrade. Readers
+        # take no lock: in WAL mode they read a snapshot while a writer works.
+        read_only = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine

@@ -57,7 +57,7 @@ class AccountUseCases:
             address = ""
         account = None
         if address:
-            async with self._uow() as uow:
+            async with self._uow(read_only=True) as uow:
                 account = await uow.accounts.by_email(address)
         stored = account.password_hash if account else self._decoy_hash
         if not self._hasher.verify(stored, password) or account is None:

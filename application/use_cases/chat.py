@@ -155,14 +155,14 @@ class ChatUseCases:
 
     async def conversations(self, user_id: str, limit: int = 20, offset: int = 0) -> Page[Conversation]:
         check_paging(limit, offset)
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             return await uow.conversations.find(user_id, limit, offset)
 
     async def conversation(
         self, user_id: str, conversation_id: UUID, limit: int = 50, offset: int = 0
     ) -> tuple[Conversation, Page[Message]]:
         check_paging(limit, offset)
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             conversation = await uow.conversations.get(user_id, conversation_id)
             if conversation is None:
                 raise NotFound("conversation", conversation_id)

@@ -75,11 +75,11 @@ class TaskUseCases:
             return task
 
     async def get(self, user_id: str, task_id: int) -> Task:
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             return await _load(uow.tasks, user_id, task_id)
 
     async def find(self, user_id: str, query: TaskQuery) -> Page[Task]:
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             return await uow.tasks.find(user_id, query)
 
     async def update(self, user_id: str, task_id: int, changes: TaskChanges) -> Task:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from functools import partial
 from pathlib import Path
 from typing import cast
 
@@ -24,7 +25,7 @@ async def sql_store(url: str) -> tuple[UnitOfWorkFactory, AsyncEngine]:
     await upgrade_to_head(url)
     engine = create_engine(url, EngineSettings(pool_size=5, max_overflow=60))
     sessions = session_factory(engine)
-    return (lambda: SqlUnitOfWork(sessions)), engine
+    return partial(SqlUnitOfWork, sessions), engine
 
 
 @pytest.fixture(params=STORES)

@@ -11,6 +11,7 @@ import asyncio
 import shutil
 import tempfile
 from collections.abc import Awaitable, Callable, Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -41,7 +42,7 @@ def _store(url: str, cleanup: Callable[[], None] = lambda: None) -> Store:
         await engine.dispose()
         cleanup()
 
-    return (lambda: SqlUnitOfWork(sessions)), close
+    return partial(SqlUnitOfWork, sessions), close
 
 
 @pytest.fixture(scope="module")

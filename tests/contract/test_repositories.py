@@ -249,6 +249,16 @@ async def test_a_message_is_its_conversations_latest_activity_never_earlier(uow:
     assert stored is not None and stored.updated_at == NOW + timedelta(hours=1)
 
 
+async def test_a_read_only_unit_of_work_reads_committed_state_and_refuses_to_commit(uow: UnitOfWorkFactory) -> None:
+    tasks = TaskUseCases(uow, FakeClock())
+    await tasks.add("a", NewTask("kept"))
+    async with uow(read_only=True) as reader:
+        assert [t.title for t in (await reader.tasks.find("a", TaskQuery())).items] == ["kept"]
+        with pytest.raises(RuntimeError, match="read-only"):
+            await reader.commit()
+    assert [t.title for t in (await tasks.find("a", TaskQuery())).items] == ["kept"]
+
+
 async def test_accounts(uow: UnitOfWorkFactory) -> None:
     account = Account(user_id="u1", email="ann@example.com", password_hash="h", created_at=NOW, name="Ann")
     async with uow() as u:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import AsyncIterator
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -144,12 +145,12 @@ async def test_migrating_does_not_depend_on_the_working_directory(
 async def test_restart_loses_nothing(database_url: str) -> None:
     await upgrade_to_head(database_url)
     first = create_engine(database_url)
-    tasks = TaskUseCases(lambda: SqlUnitOfWork(session_factory(first)), FakeClock())
+    tasks = TaskUseCases(partial(SqlUnitOfWork, session_factory(first)), FakeClock())
     await tasks.add("a", NewTask("survive the restart"))
     await first.dispose()
 
     second = create_engine(database_url)
-    tasks = TaskUseCases(lambda: SqlUnitOfWork(session_factory(second)), FakeClock())
+    tasks = TaskUseCases(partial(SqlUnitOfWork, session_factory(second)), FakeClock())
     page = await tasks.find("a", TaskQuery())
     assert [t.title for t in page.items] == ["survive the restart"]
     assert (await tasks.add("a", NewTask("next"))).id == 2

@@ -19,6 +19,7 @@ from adapters.sql.repositories import recent_messages_statement
 from adapters.sql.tables import conversations, messages
 from adapters.sql.uow import SqlUnitOfWork, session_factory
 from application.errors import Conflict
+from application.queries import TaskQuery
 from domain.account import Account
 from domain.task import Task
 from tests.support.postgres import create_database, drop_database
@@ -96,6 +97,25 @@ async def test_a_commit_is_visible_while_the_writer_block_is_still_open(engine: 
         async with SqlUnitOfWork(sessions) as reader:
             found = await reader.tasks.get("a", 1)
     assert found is not None and found.title == "fresh"
+
+
+async def test_readers_neither_wait_for_an_open_writer_nor_see_its_uncommitted_rows(
+    tmp_path: Path, engine: AsyncEngine
+) -> None:
+    sessions = session_factory(engine)
+    async with SqlUnitOfWork(sessions) as uow:
+        await uow.tasks.add(Task.create(user_id="a", id=1, title="committed", now=NOW))
+        await uow.commit()
+    async with SqlUnitOfWork(sessions) as writer:
+        await writer.tasks.add(Task.create(user_id="a", id=2, title="in flight", now=NOW))
+        # On SQLite the writer holds the write lock (BEGIN IMMEDIATE); a writer-mode read
+        # would queue behind it for the busy timeout, a read-only one reads its snapshot.
+        async with asyncio.timeout(2), SqlUnitOfWork(sessions, read_only=True) as reader:
+            seen = [t.title for t in (await reader.tasks.find("a", TaskQuery())).items]
+        await writer.commit()
+    assert seen == ["committed"]
+    async with SqlUnitOfWork(sessions, read_only=True) as reader:
+        assert (await reader.tasks.find("a", TaskQuery())).total == 2
 
 
 async def test_the_history_window_reads_the_index_backwards_without_sorting(engine: AsyncEngine) -> None:

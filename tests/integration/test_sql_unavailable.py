@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from functools import partial
 from pathlib import Path
 
 import asyncpg
@@ -32,7 +33,7 @@ FAST = EngineSettings(connect_timeout=1.0, pool_timeout=1.0, command_timeout=1.0
 
 def use_cases(engine: AsyncEngine) -> TaskUseCases:
     sessions = session_factory(engine)
-    return TaskUseCases(lambda: SqlUnitOfWork(sessions), FakeClock())
+    return TaskUseCases(partial(SqlUnitOfWork, sessions), FakeClock())
 
 
 @pytest.fixture

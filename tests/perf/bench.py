@@ -16,6 +16,7 @@ import tempfile
 import time
 import uuid
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +70,7 @@ def token(user: str) -> str:
 async def storage(url: str, label: str) -> list[str]:
     await upgrade_to_head(url)
     engine = create_engine(url)
-    uow = lambda: SqlUnitOfWork(session_factory(engine))  # noqa: E731
+    uow = partial(SqlUnitOfWork, session_factory(engine))
     conversation = Conversation.start(id=uuid.uuid4(), user_id="bench", first_message="hi", now=NOW)
     async with uow() as u:
         await u.conversations.add(conversation)
