@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import insert, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.sql.engine import create_engine
+from adapters.sql.engine import EngineSettings, create_engine
 from adapters.sql.migrate import upgrade_to_head
 from adapters.sql.repositories import recent_messages_statement
 from adapters.sql.tables import conversations, messages
@@ -116,6 +116,30 @@ async def test_readers_neither_wait_for_an_open_writer_nor_see_its_uncommitted_r
     assert seen == ["committed"]
     async with SqlUnitOfWork(sessions, read_only=True) as reader:
         assert (await reader.tasks.find("a", TaskQuery())).total == 2
+
+
+async def test_units_of_work_get_connections_in_arrival_order(tmp_path: Path, engine: AsyncEngine) -> None:
+    narrow = create_engine(
+        str(engine.url.render_as_string(hide_password=False)), EngineSettings(pool_size=1, max_overflow=0)
+    )
+    sessions = session_factory(narrow)
+    order: list[int] = []
+
+    async def unit(number: int) -> None:
+        async with SqlUnitOfWork(sessions, read_only=True) as uow:
+            await uow.tasks.find("a", TaskQuery())
+            order.append(number)
+
+    async with SqlUnitOfWork(sessions) as holder:
+        await holder.tasks.find("a", TaskQuery())
+        waiting = [asyncio.create_task(unit(n)) for n in range(5)]
+        await asyncio.sleep(0.05)  # all five queued behind the holder
+    # The holder goes straight on to its next unit of work without yielding, as a chat
+    # turn does from storing the message to running a tool: it must queue behind them.
+    await unit(5)
+    await asyncio.gather(*waiting)
+    await narrow.dispose()
+    assert order == [0, 1, 2, 3, 4, 5]
 
 
 async def test_the_history_window_reads_the_index_backwards_without_sorting(engine: AsyncEngine) -> None:

@@ -126,8 +126,8 @@ async def test_an_exhausted_pool_is_unavailable_not_a_hang(migrated_postgres: st
     sessions = session_factory(engine)
     async with SqlUnitOfWork(sessions) as holder:
         await holder.tasks.find("a", TaskQuery())
-        async with SqlUnitOfWork(sessions) as starved:
-            with pytest.raises(DatabaseUnavailable):
+        with pytest.raises(DatabaseUnavailable):
+            async with SqlUnitOfWork(sessions) as starved:
                 await starved.tasks.find("a", TaskQuery())
     await engine.dispose()
 
