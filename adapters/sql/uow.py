@@ -31,6 +31,11 @@ class Sessions:
     # the pool's connections in arrival order and the pool itself never has waiters.
     slots: asyncio.Semaphore | None
     wait: float
+    # SQLite has one writer at a time. Queued here, writers take turns in order; left to
+    # SQLite, they poll the lock with sleeps of up to 100 ms (its busy handler), which
+    # gave a few turns second-long waits. Other processes are still held off by the lock
+    # and busy_timeout.
+    writer_turn: asyncio.Lock | None
 
 
 def session_factory(engine: AsyncEngine) -> Sessions:
@@ -47,21 +52,34 @@ def session_factory(engine: AsyncEngine) -> Sessions:
         reader=async_sessionmaker(reads, expire_on_commit=False, autoflush=False),
         slots=asyncio.Semaphore(capacity) if capacity > 0 else None,  # no bound: nothing to queue for
         wait=pool.timeout() if isinstance(pool, QueuePool) else 30.0,
+        writer_turn=asyncio.Lock() if is_sqlite(str(engine.url)) else None,
     )
 
 
 class SqlUnitOfWork:
+    """One session and transaction. Open at most one writing unit of work at a time in a
+    task: on SQLite a second one would queue behind the first for the one writer's turn."""
+
     def __init__(self, sessions: Sessions, *, read_only: bool = False) -> None:
         self._sessions = sessions
         self._read_only = read_only
 
     async def __aenter__(self) -> Self:
-        if self._sessions.slots is not None:
-            try:
-                async with asyncio.timeout(self._sessions.wait):
-                    await self._sessions.slots.acquire()
-            except TimeoutError:
-                raise DatabaseUnavailable("no database connection became free in time") from None
+        self._held: list[asyncio.Lock | asyncio.Semaphore] = []
+        queues: list[asyncio.Lock | asyncio.Semaphore | None] = [] if self._read_only else [self._sessions.writer_turn]
+        queues.append(self._sessions.slots)  # the writer's turn first: no connection held while waiting
+        try:
+            async with asyncio.timeout(self._sessions.wait):
+                for queue in queues:
+                    if queue is not None:
+                        await queue.acquire()
+                        self._held.append(queue)
+        except TimeoutError:
+            self._release()
+            raise DatabaseUnavailable("no database connection became free in time") from None
+        except BaseException:  # cancelled while queueing: give back what was taken
+            self._release()
+            raise
         self._session = (self._sessions.reader if self._read_only else self._sessions.writer)()
         # Typed as the ports, so this class is a UnitOfWork to the type checker too.
         self.tasks: TaskRepository = SqlTaskRepository(self._session)
@@ -81,8 +99,11 @@ class SqlUnitOfWork:
             with contextlib.suppress(Exception):
                 await self._session.close()
         finally:
-            if self._sessions.slots is not None:
-                self._sessions.slots.release()
+            self._release()
+
+    def _release(self) -> None:
+        while self._held:
+            self._held.pop().release()
 
     async def commit(self) -> None:
         if self._read_only:

@@ -94,7 +94,7 @@ async def test_a_commit_is_visible_while_the_writer_block_is_still_open(engine: 
     async with SqlUnitOfWork(sessions) as writer:
         await writer.tasks.add(Task.create(user_id="a", id=1, title="fresh", now=NOW))
         await writer.commit()
-        async with SqlUnitOfWork(sessions) as reader:
+        async with SqlUnitOfWork(sessions, read_only=True) as reader:
             found = await reader.tasks.get("a", 1)
     assert found is not None and found.title == "fresh"
 
