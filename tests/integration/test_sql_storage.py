@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sql.engine import EngineSettings, create_engine
 from adapters.sql.migrate import upgrade_to_head
-from adapters.sql.repositories import recent_messages_statement
+from adapters.sql.repositories import RECENT_MESSAGES
 from adapters.sql.tables import conversations, messages
 from adapters.sql.uow import SqlUnitOfWork, session_factory
 from application.errors import Conflict
@@ -159,7 +159,7 @@ async def test_the_history_window_reads_the_index_backwards_without_sorting(engi
         ]  # fmt: skip
         await connection.execute(insert(messages), rows)
         await connection.execute(text("ANALYZE"))
-    statement = recent_messages_statement("a", conversation_id, 20)
+    statement = RECENT_MESSAGES.params(p_user_id="a", p_conversation_id=conversation_id, p_limit=20)
     compiled = statement.compile(engine.sync_engine, compile_kwargs={"literal_binds": True})
     literal = str(compiled)
     async with engine.connect() as connection:
