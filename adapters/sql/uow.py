@@ -69,11 +69,15 @@ class SqlUnitOfWork:
         queues: list[asyncio.Lock | asyncio.Semaphore | None] = [] if self._read_only else [self._sessions.writer_turn]
         queues.append(self._sessions.slots)  # the writer's turn first: no connection held while waiting
         try:
-            async with asyncio.timeout(self._sessions.wait):
-                for queue in queues:
-                    if queue is not None:
+            for queue in queues:
+                if queue is None:
+                    continue
+                if queue.locked():
+                    async with asyncio.timeout(self._sessions.wait):
                         await queue.acquire()
-                        self._held.append(queue)
+                else:
+                    await queue.acquire()  # free: taken at once, no timer to arm and cancel
+                self._held.append(queue)
         except TimeoutError:
             self._release()
             raise DatabaseUnavailable("no database connection became free in time") from None
