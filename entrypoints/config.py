@@ -86,7 +86,7 @@ class Settings:
     history_messages: int = 20
     history_tokens: int = 8000
     db_pool_size: int = 10
-    db_max_overflow: int = 10
+    db_max_overflow: int = 0
     db_pool_timeout: float = 10.0
     db_pool_recycle: int = 1800
     db_ping_after_idle: float = 1.0
@@ -235,7 +235,7 @@ class _Reader:
             history_messages=self.integer("HISTORY_MESSAGES", 20, minimum=1, maximum=1000),
             history_tokens=self.integer("HISTORY_TOKENS", 8000, minimum=1),
             db_pool_size=self.integer("DB_POOL_SIZE", 10, minimum=1, maximum=1000),
-            db_max_overflow=self.integer("DB_MAX_OVERFLOW", 10, minimum=0, maximum=1000),
+            db_max_overflow=self.integer("DB_MAX_OVERFLOW", 0, minimum=0, maximum=1000),
             db_pool_timeout=float(self.integer("DB_POOL_TIMEOUT", 10, minimum=1, maximum=3600)),
             db_pool_recycle=self.integer("DB_POOL_RECYCLE", 1800, minimum=0),
             db_ping_after_idle=float(self.integer("DB_PING_AFTER_IDLE", 1, minimum=0, maximum=3600)),
