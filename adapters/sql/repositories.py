@@ -9,7 +9,7 @@ from uuid import UUID
 from sqlalchemy import Integer, Select, bindparam, case, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
 from adapters.sql import mappers
@@ -24,19 +24,18 @@ from domain.values import TaskStatus
 
 
 class _Repository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
 
     def _dialect(self) -> str:
-        bind = self._session.bind
-        return bind.dialect.name if bind is not None else "postgresql"
+        return self._connection.dialect.name
 
     async def _execute(self, statement: Any) -> Any:
-        return await guarded(self._session.execute(statement))
+        return await guarded(self._connection.execute(statement))
 
     async def _execute_with(self, statement: Any, parameters: dict[str, Any]) -> Any:
         """A statement built once (bound parameters), run with this call's values."""
-        return await guarded(self._session.execute(statement, parameters))
+        return await guarded(self._connection.execute(statement, parameters))
 
 
 _PRIORITY_RANK = case({"high": 0, "medium": 1, "low": 2}, value=tasks.c.priority)

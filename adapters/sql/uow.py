@@ -1,4 +1,8 @@
-"""The SQL unit of work: one session, one transaction, rolled back unless committed."""
+"""The SQL unit of work: one connection, one transaction, rolled back unless committed.
+
+Repositories use SQLAlchemy Core on the connection; the ORM session adds nothing here
+(no mapped classes) but its per-statement bookkeeping.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.pool import QueuePool
 
 from adapters.sql.engine import READ_ONLY, is_sqlite
@@ -20,11 +24,11 @@ from application.ports import AccountRepository, ConversationRepository, TaskRep
 
 @dataclass(frozen=True, slots=True)
 class Sessions:
-    """Session makers for units of work that write and for those that only read, and a
+    """Engines for units of work that write and for those that only read (one pool), and a
     first-come-first-served queue for the pool's connections."""
 
-    writer: async_sessionmaker[AsyncSession]
-    reader: async_sessionmaker[AsyncSession]
+    writer: AsyncEngine
+    reader: AsyncEngine
     # SQLAlchemy's async pool lets a new checkout overtake a woken waiter, which then
     # queues again at the back: under load some turns starved for seconds (p95 at 50
     # concurrent turns 4-5x the median). asyncio.Semaphore is FIFO, so units of work take
@@ -48,8 +52,8 @@ def session_factory(engine: AsyncEngine) -> Sessions:
     pool = engine.pool
     capacity = pool.size() + getattr(pool, "_max_overflow", 0) if isinstance(pool, QueuePool) else -1
     return Sessions(
-        writer=async_sessionmaker(engine, expire_on_commit=False, autoflush=False),
-        reader=async_sessionmaker(reads, expire_on_commit=False, autoflush=False),
+        writer=engine,
+        reader=reads,
         slots=asyncio.Semaphore(capacity) if capacity > 0 else None,  # no bound: nothing to queue for
         wait=pool.timeout() if isinstance(pool, QueuePool) else 30.0,
         writer_turn=asyncio.Lock() if is_sqlite(str(engine.url)) else None,
@@ -84,11 +88,18 @@ class SqlUnitOfWork:
         except BaseException:  # cancelled while queueing: give back what was taken
             self._release()
             raise
-        self._session = (self._sessions.reader if self._read_only else self._sessions.writer)()
+        try:
+            # Checked out now (a slot is already ours); BEGIN waits for the first statement.
+            self._connection: AsyncConnection = await guarded(
+                (self._sessions.reader if self._read_only else self._sessions.writer).connect().start()
+            )
+        except BaseException:
+            self._release()
+            raise
         # Typed as the ports, so this class is a UnitOfWork to the type checker too.
-        self.tasks: TaskRepository = SqlTaskRepository(self._session)
-        self.conversations: ConversationRepository = SqlConversationRepository(self._session)
-        self.accounts: AccountRepository = SqlAccountRepository(self._session)
+        self.tasks: TaskRepository = SqlTaskRepository(self._connection)
+        self.conversations: ConversationRepository = SqlConversationRepository(self._connection)
+        self.accounts: AccountRepository = SqlAccountRepository(self._connection)
         return self
 
     async def __aexit__(
@@ -101,7 +112,7 @@ class SqlUnitOfWork:
         # A dead connection must not mask the error that got us here.
         try:
             with contextlib.suppress(Exception):
-                await self._session.close()
+                await self._connection.close()
         finally:
             self._release()
 
@@ -112,7 +123,7 @@ class SqlUnitOfWork:
     async def commit(self) -> None:
         if self._read_only:
             raise RuntimeError("commit() in a read-only unit of work")
-        await guarded(self._session.commit())
+        await guarded(self._connection.commit())
 
     async def rollback(self) -> None:
-        await guarded(self._session.rollback())
+        await guarded(self._connection.rollback())
