@@ -59,7 +59,7 @@ _LIST = re.compile(
 )
 _LIST_NOUN = re.compile(
     r"\b(?:tasks?|to-?dos?|list|left|overdue|late|due|pending|open|outstanding|remaining|done|completed|finished|"
-    r"plate|agenda|anything|everything|priority|urgent|important|items?|things|to\s+do|schedule|today|tomorrow|week)\b"
+    r"plate|agenda|all|anything|everything|priority|urgent|important|items?|things|to\s+do|schedule|today|tomorrow|week)\b"
 )
 _COUNT = re.compile(r"\bhow\s+many\b|\bcount\b|\bnumber\s+of\b")
 _DONE_VERBS = r"(?:done|finished|complete|completed|ticked\s+off|checked\s+off|crossed\s+off|sorted|dealt\s+with|taken\s+care\s+of|handled|over)"

@@ -18,6 +18,11 @@ LOOKUP_LIMIT = 100
 
 _ID = re.compile(r"(?:\btasks?|#|\bnumber|\bno\.|\bitem|\bnum)\s*#?\s*" + NUMBER + r"\b")
 _BARE_ID = re.compile(r"^\s*#?(\d+)\s*$")
+# "tasks 1, 2 and 3", "#2 & #4", "task one and task three": a phrase made only of numbers.
+_ANY_NUMBER = NUMBER.replace("(", "(?:", 1)  # the same alternatives, not captured
+_ID_ITEM = r"(?:(?:tasks?|numbers?|no\.|items?|#)\s*#?\s*)?" + _ANY_NUMBER + r"\b"
+_ID_LIST = re.compile(r"^" + _ID_ITEM + r"(?:\s*(?:,\s*(?:and\s+)?|\band\b|&|\bplus\b)\s*" + _ID_ITEM + r")+$")
+_NUMBER = re.compile(r"\b" + NUMBER + r"\b")
 _ORDINAL = re.compile(
     r"\b(?:the\s+)?(" + "|".join(sorted(map(re.escape, ORDINALS), key=len, reverse=True)) + r")"
     r"(?:\s+(?:one|task|item|thing|entry))?\b"
@@ -47,6 +52,14 @@ class Resolution:
     @property
     def found(self) -> bool:
         return bool(self.ids)
+
+
+def explicit_ids(text: str) -> tuple[int, ...]:
+    """The task numbers of a phrase that lists two or more of them and nothing else."""
+    if not _ID_LIST.match(text):
+        return ()
+    numbers = (parse_number(m[1]) for m in _NUMBER.finditer(text))
+    return tuple(dict.fromkeys(n for n in numbers if n is not None))
 
 
 def explicit_id(text: str) -> int | None:
@@ -128,6 +141,9 @@ def resolve_from_history(text: str, history: Sequence[Message]) -> Resolution | 
     Returns None when the phrase needs the person's task titles.
     """
     phrase = text.strip(" .,!?:;\"'").lower()
+    several = explicit_ids(phrase)
+    if several:
+        return Resolution(ids=several)  # the tool reports any that do not exist, one by one
     number = explicit_id(phrase)
     if number is not None:
         return Resolution(ids=(number,))
