@@ -256,11 +256,8 @@ class _Reader:
                 )
             return value, "environment"
         path = sqlite_path(database_url, workdir)
-        if not database_url.startswith("sqlite"):
+        if path is None:  # in-memory SQLite is refused earlier (database_url_from)
             raise ConfigError("BETTER_AUTH_SECRET is required with a PostgreSQL DATABASE_URL")
-        if path is None:
-            # An in-memory database forgets its users on exit; so may its secret.
-            return secrets.token_urlsafe(48), "generated for this process"
         secret_file = path.with_name(path.name + SECRET_FILE_SUFFIX)
         return kept_secret(secret_file), f"kept in {secret_file}"
 
@@ -277,12 +274,17 @@ def database_url_from(value: str) -> str:
             f"DATABASE_URL driver {parsed.drivername!r} is not supported "
             "(use sqlite+aiosqlite:// or postgresql+asyncpg://)"
         )
+    if parsed.get_backend_name() == "sqlite" and (
+        not parsed.database or parsed.database == ":memory:" or "mode=memory" in value
+    ):
+        # Every pooled connection would get its own empty database.
+        raise ConfigError("DATABASE_URL is an in-memory SQLite database; use a file, e.g. sqlite+aiosqlite:///./todo-chat.db")
     scheme, rest = value.split(":", 1)
     return driver + ":" + rest if scheme != driver else value
 
 
 def sqlite_path(database_url: str, workdir: Path) -> Path | None:
-    """The file of a SQLite URL (relative paths resolved in ``workdir``); None when in memory."""
+    """The file of a SQLite URL (relative paths resolved in ``workdir``); None for other databases."""
     if not database_url.startswith("sqlite"):
         return None
     database = make_url(database_url).database

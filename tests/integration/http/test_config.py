@@ -59,12 +59,6 @@ def test_workers_starting_together_agree_on_one_secret(tmp_path: Path) -> None:
     assert len(set(seen)) == 1
 
 
-def test_in_memory_sqlite_gets_a_process_secret_and_writes_no_file(tmp_path: Path) -> None:
-    settings = load_settings({"DATABASE_URL": "sqlite+aiosqlite://"}, tmp_path)
-    assert len(settings.secret) >= 32
-    assert list(tmp_path.iterdir()) == []
-
-
 def test_dotenv_is_read_and_the_environment_wins(tmp_path: Path) -> None:
     (tmp_path / ".env").write_text(
         f"BETTER_AUTH_SECRET={GOOD_SECRET}\nLLM_MODEL=from-dotenv\nHISTORY_MESSAGES=7\n"
@@ -93,6 +87,12 @@ def test_mask_url_leaves_urls_without_password_alone() -> None:
         ({"DATABASE_URL": "mysql://u@db/todo"}, "DATABASE_URL"),
         ({"DATABASE_URL": "::not a url::"}, "DATABASE_URL"),
         ({"DATABASE_URL": "sqlite+aiosqlite:////no/such/dir/x.db"}, "DATABASE_URL"),
+        ({"DATABASE_URL": "sqlite+aiosqlite:///:memory:"}, "DATABASE_URL"),
+        ({"DATABASE_URL": "sqlite://"}, "DATABASE_URL"),
+        ({"DB_PING_AFTER_IDLE": "-1"}, "DB_PING_AFTER_IDLE"),
+        ({"LLM_TIMEOUT": "soon"}, "LLM_TIMEOUT"),
+        ({"LLM_TURN_TIMEOUT": "0"}, "LLM_TURN_TIMEOUT"),
+        ({"LLM_MAX_ATTEMPTS": "0"}, "LLM_MAX_ATTEMPTS"),
         ({"LLM_PROVIDER": "gpt"}, "LLM_PROVIDER"),
         ({"LLM_PROVIDER": "openai"}, "OPENAI_API_KEY"),
         ({"LLM_API": "completions"}, "LLM_API"),
