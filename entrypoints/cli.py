@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import sys
 from collections.abc import Callable
 from datetime import timedelta
@@ -83,6 +84,9 @@ def serve(
         with err.status("Applying database migrations…"):
             guarded(lambda: _migrate(config.database_url))
     model = describe_model(guarded(lambda: build_container(config)))
+    if not _can_listen(host, port):
+        err.print(f"error: cannot listen on {_display_host(host)}:{port} (in use, or not an address of this machine)")
+        raise typer.Exit(1)
     out.print(f"todo-chat listening on [bold]http://{_display_host(host)}:{port}[/bold]")
     out.print(f"  database  {config.database_display}")
     out.print(f"  model     {model}")
@@ -107,6 +111,17 @@ def serve(
 
 def _stopped_cleanly(_signum: int, _frame: object) -> None:
     raise SystemExit(0)
+
+
+def _can_listen(host: str, port: int) -> bool:
+    """Whether uvicorn will be able to bind, checked before saying where we listen."""
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+            probe.bind((host, port))
+    except OSError:
+        return False
+    return True
 
 
 def _loopback(host: str) -> str:

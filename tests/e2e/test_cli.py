@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import time
 from pathlib import Path
 
@@ -86,3 +87,14 @@ def test_configuration_errors_exit_2_with_one_line_naming_the_variable(
     assert len(lines) == 1, done.stderr
     assert lines[0].startswith("error: ")
     assert variable in lines[0]
+
+
+def test_serve_on_a_port_in_use_says_so_and_never_claims_to_listen(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_cli("serve", "--port", str(port), cwd=tmp_path, timeout=60)
+    assert result.returncode == 1
+    assert "listening" not in result.stdout
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "Traceback" not in result.stderr
