@@ -13,6 +13,7 @@ from types import TracebackType
 from typing import Self
 from uuid import UUID
 
+from application.errors import Conflict
 from application.queries import Page, TaskQuery
 from domain.account import Account
 from domain.conversation import Conversation, Message
@@ -167,6 +168,8 @@ class MemoryAccountRepository:
         self._state = state
 
     async def add(self, account: Account) -> None:
+        if account.email in self._state.accounts:  # the unique email index of the SQL store
+            raise Conflict("email", "An account with this email already exists")
         self._state.accounts[account.email] = account
 
     async def by_email(self, email: str) -> Account | None:

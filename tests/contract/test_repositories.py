@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from application.errors import Conflict
 from application.ports import UnitOfWorkFactory
 from application.queries import TaskQuery
 from application.use_cases.tasks import NewTask, TaskUseCases
@@ -267,6 +268,12 @@ async def test_accounts(uow: UnitOfWorkFactory) -> None:
     async with uow() as u:
         assert await u.accounts.by_email("ann@example.com") == account
         assert await u.accounts.by_email("bob@example.com") is None
+    twin = Account(user_id="u2", email="ann@example.com", password_hash="h2", created_at=NOW)
+    async with uow() as u:
+        with pytest.raises(Conflict):
+            await u.accounts.add(twin)
+    async with uow() as u:
+        assert await u.accounts.by_email("ann@example.com") == account
 
 
 async def test_fifty_concurrent_adds_get_exactly_one_to_fifty(uow: UnitOfWorkFactory) -> None:
