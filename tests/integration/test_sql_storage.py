@@ -118,6 +118,20 @@ async def test_readers_neither_wait_for_an_open_writer_nor_see_its_uncommitted_r
         assert (await reader.tasks.find("a", TaskQuery())).total == 2
 
 
+async def test_a_connection_a_reader_used_rolls_back_a_writers_uncommitted_work(engine: AsyncEngine) -> None:
+    # One pooled connection: the writer gets the very connection the reader ran in autocommit.
+    single = create_engine(engine.url.render_as_string(hide_password=False), EngineSettings(pool_size=1))
+    sessions = session_factory(single)
+    async with SqlUnitOfWork(sessions, read_only=True) as reader:
+        await reader.tasks.find("a", TaskQuery())
+    async with SqlUnitOfWork(sessions) as writer:
+        await writer.tasks.add(Task.create(user_id="a", id=1, title="never committed", now=NOW))
+    async with SqlUnitOfWork(sessions, read_only=True) as reader:
+        total = (await reader.tasks.find("a", TaskQuery())).total
+    await single.dispose()
+    assert total == 0
+
+
 async def test_units_of_work_get_connections_in_arrival_order(tmp_path: Path, engine: AsyncEngine) -> None:
     narrow = create_engine(
         str(engine.url.render_as_string(hide_password=False)), EngineSettings(pool_size=1, max_overflow=0)
