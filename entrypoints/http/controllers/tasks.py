@@ -83,28 +83,14 @@ class TaskController(Controller):
         self, user_id: UserId, task_id: TaskId, tasks: Tasks, data: JSONBody[TaskReplace]
     ) -> TaskOut:
         """Sets title, description, priority and due date; an omitted field goes back to its default."""
-        changes = TaskChanges(
-            title=data.title,
-            description=data.description,
-            priority=data.priority,
-            due_date=data.due_date,
-            completed=data.completed,
-        )
-        return task_out(await tasks.update(user_id, task_id, changes))
+        return task_out(await tasks.update(user_id, task_id, changes_of(data)))
 
     @patch("/{task_id:int}", responses=errors(*PROTECTED, 404), summary="Change some fields of a task")
     async def update_task(
         self, user_id: UserId, task_id: TaskId, tasks: Tasks, data: JSONBody[TaskPatch]
     ) -> TaskOut:
         """Only the fields given change; ``null`` clears description or due_date."""
-        changes = TaskChanges(
-            title=data.title,
-            description=data.description,
-            priority=data.priority,
-            due_date=data.due_date,
-            completed=data.completed,
-        )
-        return task_out(await tasks.update(user_id, task_id, changes))
+        return task_out(await tasks.update(user_id, task_id, changes_of(data)))
 
     @patch("/{task_id:int}/complete", responses=errors(*PROTECTED, 404), summary="Toggle completion")
     async def toggle_task(self, user_id: UserId, task_id: TaskId, tasks: Tasks) -> TaskOut:
@@ -113,3 +99,14 @@ class TaskController(Controller):
     @delete("/{task_id:int}", responses=errors(*PROTECTED, 404), summary="Delete a task")
     async def delete_task(self, user_id: UserId, task_id: TaskId, tasks: Tasks) -> None:
         await tasks.delete(user_id, task_id)
+
+
+def changes_of(data: TaskReplace | TaskPatch) -> TaskChanges:
+    """PUT and PATCH differ only in what an omitted field means (their shapes' defaults)."""
+    return TaskChanges(
+        title=data.title,
+        description=data.description,
+        priority=data.priority,
+        due_date=data.due_date,
+        completed=data.completed,
+    )
