@@ -46,8 +46,6 @@ class ConversationRepository(Protocol):
     async def find(self, user_id: str, limit: int, offset: int) -> Page[Conversation]:
         """Newest activity first."""
 
-    async def save(self, conversation: Conversation) -> None: ...
-
     async def delete(self, user_id: str, conversation_id: UUID) -> bool:
         """Delete the conversation and, with it, its messages."""
 

@@ -133,10 +133,6 @@ class MemoryConversationRepository:
         mine.sort(key=lambda c: (c.updated_at, c.created_at), reverse=True)
         return Page([replace(c) for c in mine[offset : offset + limit]], len(mine), limit, offset)
 
-    async def save(self, conversation: Conversation) -> None:
-        if self._owned(conversation.user_id, conversation.id):
-            self._state.conversations[conversation.id] = replace(conversation)
-
     async def delete(self, user_id: str, conversation_id: UUID) -> bool:
         if not self._owned(user_id, conversation_id):
             return False

@@ -217,13 +217,6 @@ class SqlConversationRepository(_Repository):
     async def _count(self, statement: Any) -> int:
         return int((await self._execute(statement)).scalar_one())
 
-    async def save(self, conversation: Conversation) -> None:
-        await self._execute(
-            update(conversations)
-            .where(conversations.c.id == conversation.id, conversations.c.user_id == conversation.user_id)
-            .values(title=conversation.title, updated_at=conversation.updated_at)
-        )
-
     async def delete(self, user_id: str, conversation_id: UUID) -> bool:
         # Messages go with it through ON DELETE CASCADE (foreign keys are on for SQLite too).
         result = await self._execute(

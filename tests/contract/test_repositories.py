@@ -210,7 +210,7 @@ async def test_conversations_and_messages_round_trip_scoped_and_ordered(uow: Uni
         assert (await u.conversations.messages("b", c1.id, 10, 0)).total == 0
 
 
-async def test_save_touches_and_delete_cascades(uow: UnitOfWorkFactory) -> None:
+async def test_new_messages_reorder_conversations_and_delete_cascades(uow: UnitOfWorkFactory) -> None:
     c1, c2 = conversation("a", NOW), conversation("a", NOW + timedelta(minutes=1))
     async with uow() as u:
         await u.conversations.add(c1)
@@ -218,8 +218,7 @@ async def test_save_touches_and_delete_cascades(uow: UnitOfWorkFactory) -> None:
         await u.conversations.add_message(message(c1, "hi", NOW))
         await u.commit()
     async with uow() as u:
-        c1.touch(NOW + timedelta(hours=1))
-        await u.conversations.save(c1)
+        await u.conversations.add_message(message(c1, "later", NOW + timedelta(hours=1)))
         assert await u.conversations.delete("b", c2.id) is False
         await u.commit()
     async with uow() as u:
@@ -312,9 +311,8 @@ async def test_conversation_writes_are_scoped_to_the_owner(uow: UnitOfWorkFactor
         await u.commit()
     hijack = Conversation(id=mine.id, user_id="b", title="hijacked", created_at=NOW, updated_at=NOW + timedelta(days=1))
     async with uow() as u:
-        await u.conversations.save(hijack)
         with pytest.raises(LookupError):
-            await u.conversations.add_message(message(hijack, "injected", NOW))
+            await u.conversations.add_message(message(hijack, "injected", NOW + timedelta(days=1)))
         assert (await u.conversations.find("b", 10, 0)).total == 0
         await u.commit()
     async with uow() as u:
