@@ -32,11 +32,12 @@ from agents.tool_context import ToolContext
 from openai import AsyncOpenAI
 from openai.types.responses import ResponseTextDeltaEvent
 
+from adapters.llm.history_items import input_items
+from adapters.llm.reply_guard import correction, judge, reply_from_calls
 from application.errors import LanguageModelUnavailable
 from application.ports import TextDelta, TokenUsage, ToolEvent, TurnDone, TurnEvent, TurnRequest, TurnResult
-from application.tools import BoundTools
+from application.tools import BoundTools, is_error
 from domain.conversation import ToolCall
-from domain.values import Role
 
 logger = logging.getLogger(__name__)
 
@@ -164,14 +165,32 @@ class TurnState:
 
     tools: BoundTools
     calls: list[ToolCall] = field(default_factory=list)
+    # Non-idempotent calls that succeeded this turn, by name and canonical arguments.
+    done: dict[tuple[str, str], str] = field(default_factory=dict)
+    usage: TokenUsage = field(default_factory=TokenUsage)
+
+
+def _canonical(arguments: str) -> str:
+    try:
+        return json.dumps(json.loads(arguments or "{}"), sort_keys=True)
+    except ValueError:
+        return arguments
 
 
 async def _invoke(name: str, ctx: ToolContext[TurnState], arguments: str) -> str:
     state = ctx.context
+    spec = state.tools.specs.get(name)
+    key = (name, _canonical(arguments))
+    if spec is not None and not spec.idempotent and key in state.done:
+        # A model that repeats the same add in one turn means one task, not two.
+        return state.done[key]
     call = await state.tools.call(name, arguments or "{}")
     state.calls.append(call)
     # Errors go back to the model as the tool's output, so it can correct itself.
-    return json.dumps(call.result, default=str)
+    output = json.dumps(call.result, default=str)
+    if spec is not None and not spec.idempotent and not is_error(call):
+        state.done[key] = output
+    return output
 
 
 def _record_tool_error(args: Any) -> str | None:
@@ -194,20 +213,6 @@ def function_tools(tools: BoundTools) -> list[FunctionTool]:
         )
         for spec in tools.specs.values()
     ]
-
-
-def input_items(request: TurnRequest) -> list[Any]:
-    items: list[Any] = []
-    for message in request.history:
-        content = message.content
-        if message.role is Role.ASSISTANT and message.tool_calls:
-            # Earlier tool results are summarised in text: the model keeps the ids it showed.
-            done = "; ".join(
-                f"{c.tool}({json.dumps(c.arguments)}) -> {json.dumps(c.result)}" for c in message.tool_calls
-            )
-            content = f"{content}\n[tools used: {done}]"
-        items.append({"role": message.role.value, "content": content})
-    return items
 
 
 class ToolServers(Protocol):
@@ -273,24 +278,46 @@ class AgentsModel:
         except (openai.OpenAIError, AgentsException) as error:
             raise LanguageModelUnavailable(describe(error)) from error
 
+    def _run(self, agent: Agent[TurnState], items: list[Any], state: TurnState) -> Any:
+        return Runner.run(agent, items, context=state, max_turns=self.settings.max_turns, run_config=self._run_config)
+
+    async def _settle(self, agent: Agent[TurnState], reply: str, items: list[Any], state: TurnState) -> str:
+        """The reply to show: checked against the tool calls that really ran.
+
+        A reply reporting a change no tool made gets one more model call with a correction
+        (the model may still call the tool); if that still claims it, or the reply is empty or
+        raw tool output, the reply is written from the tool calls instead.
+        """
+        verdict = judge(reply, state.calls)
+        if verdict.ok:
+            return verdict.text
+        if verdict.unfounded:
+            logger.info("reply claims %s that no tool made; asking once more", sorted(verdict.unfounded))
+            again = await self._run(agent, [*items, {"role": "system", "content": correction(verdict.unfounded)}],
+                                    state)
+            _add_usage(state, again)
+            retried = judge(str(again.final_output or ""), state.calls)
+            if retried.ok:
+                return retried.text
+        return reply_from_calls(state.calls, claimed=verdict.unfounded)
+
     async def run_turn(self, request: TurnRequest) -> TurnResult:
         state = TurnState(request.tools)
         async with self._bounded_turn(state) as servers:
-            result = await Runner.run(
-                self._agent(request, servers), input_items(request), context=state,
-                max_turns=self.settings.max_turns, run_config=self._run_config,
-            )
-        usage = result.context_wrapper.usage
-        tokens = TokenUsage(usage.input_tokens, usage.output_tokens)
-        return TurnResult(str(result.final_output or ""), state.calls, tokens)
+            agent = self._agent(request, servers)
+            result = await self._run(agent, input_items(request), state)
+            _add_usage(state, result)
+            reply = await self._settle(agent, str(result.final_output or ""), result.to_input_list(), state)
+        return TurnResult(reply, state.calls, state.usage)
 
     async def stream_turn(self, request: TurnRequest) -> AsyncIterator[TurnEvent]:
         state = TurnState(request.tools)
         text: list[str] = []
         reported = 0
         async with self._bounded_turn(state) as servers:
+            agent = self._agent(request, servers)
             streamed = Runner.run_streamed(
-                self._agent(request, servers), input_items(request), context=state,
+                agent, input_items(request), context=state,
                 max_turns=self.settings.max_turns, run_config=self._run_config,
             )
             async for event in streamed.stream_events():
@@ -300,8 +327,16 @@ class AgentsModel:
                 while reported < len(state.calls):
                     yield ToolEvent(state.calls[reported])
                     reported += 1
+            _add_usage(state, streamed)
+            # The deltas already shown are the model's words; the final event carries the checked reply.
+            raw = str(streamed.final_output or "".join(text))
+            reply = await self._settle(agent, raw, streamed.to_input_list(), state)
         for call in state.calls[reported:]:
             yield ToolEvent(call)
-        usage = streamed.context_wrapper.usage
-        reply = str(streamed.final_output or "".join(text))
-        yield TurnDone(TurnResult(reply, state.calls, TokenUsage(usage.input_tokens, usage.output_tokens)))
+        yield TurnDone(TurnResult(reply, state.calls, state.usage))
+
+
+def _add_usage(state: TurnState, result: Any) -> None:
+    usage = result.context_wrapper.usage
+    state.usage = TokenUsage(state.usage.input_tokens + usage.input_tokens,
+                             state.usage.output_tokens + usage.output_tokens)

@@ -1,0 +1,158 @@
+"""What the reply may say: the tool calls that really ran are the truth.
+
+A small model reports changes it never made ("I've added ..." with no tool call), answers
+with an empty string, or echoes the raw tool result (``<tool_response>{...}``). This module
+judges a reply against the turn's tool calls and writes a plain sentence from those calls
+when the reply cannot be shown.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from domain.conversation import ToolCall
+
+Change = Literal["created", "completed", "deleted", "updated"]
+
+# Past-tense reports of a change, not mentions of a status ("Buy milk (completed)" in a list).
+_CLAIMS: dict[Change, re.Pattern[str]] = {
+    "created": re.compile(
+        r"\b(i(?:'ve| have)? (?:just )?(?:added|created)|(?:has|have) been (?:added|created)"
+        r"|successfully (?:added|created)|added (?:it|the task|task|a task|a new task|\"|')|^added\b"
+        r"|(?:added|created) (?:to|on|in) your)",
+        re.IGNORECASE | re.MULTILINE,
+    ),
+    "completed": re.compile(
+        r"\b(marked\b.{0,60}\b(?:as )?(?:done|complete|completed|finished)|i(?:'ve| have)? (?:just )?completed"
+        r"|(?:has|have) been (?:completed|marked)|is now (?:done|complete|completed|marked)|checked off"
+        r"|^completed\b)",
+        re.IGNORECASE | re.MULTILINE,
+    ),
+    "deleted": re.compile(
+        r"\b(i(?:'ve| have)? (?:just )?(?:deleted|removed)|(?:has|have) been (?:deleted|removed)"
+        r"|successfully (?:deleted|removed)|^(?:deleted|removed)\b|(?:deleted|removed) (?:it|the task|task))",
+        re.IGNORECASE | re.MULTILINE,
+    ),
+    "updated": re.compile(
+        r"\b(i(?:'ve| have)? (?:just )?(?:updated|changed|renamed|reopened|set)|(?:has|have) been "
+        r"(?:updated|changed|renamed|reopened|set)|successfully (?:updated|changed)|^(?:updated|renamed)\b)",
+        re.IGNORECASE | re.MULTILINE,
+    ),
+}
+_ECHO_MARKERS = ("<tool_response>", "</tool_response>", "<tool_call>", "</tool_call>")
+# Older histories showed tool calls as this prose, and small models copy it into replies.
+_PROSE_SUMMARY = re.compile(r"\s*\[tools used:.*?(\]\s*$|$)", re.DOTALL | re.IGNORECASE)
+
+
+def without_tool_summary(text: str) -> str:
+    """A reply without a copied ``[tools used: ...]`` summary."""
+    return _PROSE_SUMMARY.sub("", text).strip()
+
+
+def changes_made(calls: Sequence[ToolCall]) -> set[Change]:
+    """The kinds of change the turn's successful tool calls made."""
+    made: set[Change] = set()
+    for call in calls:
+        status = call.result.get("status")
+        if "error" in call.result or status not in _CLAIMS:
+            continue
+        made.add(status)
+        if call.tool == "update_task" and call.arguments.get("completed") is True:
+            made.add("completed")
+    return made
+
+
+def claimed_changes(reply: str) -> set[Change]:
+    return {kind for kind, pattern in _CLAIMS.items() if pattern.search(reply)}
+
+
+def unfounded_claims(reply: str, calls: Sequence[ToolCall]) -> set[Change]:
+    """Changes the reply reports that no tool call of this turn made."""
+    return claimed_changes(reply) - changes_made(calls)
+
+
+def is_unusable(reply: str) -> bool:
+    """Empty, raw JSON, or an echo of tool-call markup: nothing to show a person."""
+    text = reply.strip()
+    if not text or any(marker in text.lower() for marker in _ECHO_MARKERS):
+        return True
+    if text[0] in "{[":
+        try:
+            json.loads(text)
+        except ValueError:
+            return False
+        return True
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    text: str  # the reply, without a copied tool summary
+    unfounded: frozenset[Change] = frozenset()
+    unusable: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.unfounded and not self.unusable
+
+
+def judge(reply: str, calls: Sequence[ToolCall]) -> Verdict:
+    text = without_tool_summary(reply)
+    if is_unusable(text):
+        return Verdict(text, unusable=True)
+    return Verdict(text, unfounded=frozenset(unfounded_claims(text, calls)))
+
+
+_VERBS: dict[Change, str] = {"created": "add", "completed": "complete", "deleted": "delete", "updated": "update"}
+
+
+def correction(unfounded: frozenset[Change]) -> str:
+    """The note that asks the model once more, after a reply that reported changes no tool made."""
+    verbs = " or ".join(sorted(_VERBS[kind] for kind in unfounded))
+    return (
+        f"Your reply said you did {verbs} a task, but no tool was called for that, so nothing changed. "
+        "If the user asked for it, call the tool now (list_tasks first if you need the task's number). "
+        "Otherwise reply without claiming any change."
+    )
+
+
+def _describe(call: ToolCall) -> str:
+    result = call.result
+    if "error" in result:
+        return f"{call.tool.replace('_', ' ')} failed: {result['error']}."
+    if call.tool == "list_tasks":
+        return _describe_list(result)
+    status, task_id, title = result.get("status"), result.get("task_id"), result.get("title")
+    if status == "created":
+        return f"Added task {task_id}: {title}."
+    if status == "completed":
+        return f"Marked task {task_id} ({title}) as done."
+    if status == "deleted":
+        return f"Deleted task {task_id}: {title}."
+    if status == "updated":
+        return f"Updated task {task_id}: {title}."
+    return f"{call.tool.replace('_', ' ')} ran."
+
+
+def _describe_list(result: dict[str, object]) -> str:
+    tasks = result.get("tasks")
+    if not isinstance(tasks, list) or not tasks:
+        return "No tasks match."
+    shown = [f"{t.get('id')}. {t.get('title')}{' (done)' if t.get('completed') else ''}" for t in tasks[:10]]
+    more = len(tasks) - len(shown)
+    total = result.get("total", len(tasks))
+    return f"Your tasks ({total}): " + "; ".join(shown) + (f"; and {more} more." if more else ".")
+
+
+def reply_from_calls(calls: Sequence[ToolCall], *, claimed: frozenset[Change] = frozenset()) -> str:
+    """A sentence that says only what the tool calls did (and that nothing else changed)."""
+    parts = [_describe(call) for call in calls]
+    if claimed - changes_made(calls):
+        parts.append("Nothing else was changed." if parts else "Nothing was changed. Could you say again what to do?")
+    if not parts:
+        return "Sorry, I did not get that. Could you say it another way?"
+    return " ".join(parts)

@@ -1,0 +1,116 @@
+"""Real-model failure modes, reproduced with the fake server: how history is replayed, and
+what a reply may claim. Through the chat use case, state checked in the store."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from application.ports import TextDelta
+from application.queries import TaskQuery
+from application.use_cases.chat import ChatReply
+from application.use_cases.tasks import NewTask
+from tests.integration.llm.test_agents_model import Setup
+from tests.support.fake_openai import FakeOpenAI, Reply, serve_fake_openai
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeOpenAI]:
+    with serve_fake_openai() as server:
+        yield server
+
+
+def _assistant_tool_calls(request: dict[str, Any]) -> list[dict[str, Any]]:
+    return [c for m in request["messages"] if m["role"] == "assistant" for c in m.get("tool_calls") or []]
+
+
+async def test_earlier_tool_calls_are_replayed_as_tool_calls_with_matching_ids_never_as_prose(
+    fake: FakeOpenAI,
+) -> None:
+    app = Setup(fake)
+    fake.script += [Reply(tool_calls=[("add_task", '{"title": "milk"}')]), Reply(text="Added task 1: milk."),
+                    Reply(tool_calls=[("list_tasks", "{}")]), Reply(text="1. milk"),
+                    Reply(text="You're welcome.")]
+    first = await app.chat.send("alice", "add milk")
+    await app.chat.send("alice", "show my tasks", first.conversation_id)
+    await app.chat.send("alice", "thanks", first.conversation_id)
+    third = fake.requests[-1]
+    assert "tools used" not in json.dumps(third)
+    calls = _assistant_tool_calls(third)
+    assert [c["function"]["name"] for c in calls] == ["add_task", "list_tasks"]
+    assert json.loads(calls[0]["function"]["arguments"]) == {"title": "milk"}
+    outputs = {m["tool_call_id"]: json.loads(m["content"]) for m in third["messages"] if m["role"] == "tool"}
+    assert set(outputs) == {c["id"] for c in calls} and len(outputs) == 2
+    assert outputs[calls[0]["id"]] == {"task_id": 1, "status": "created", "title": "milk"}
+    # Order as it happened: user, call, result, reply; user, call, result, reply; user.
+    roles = [m["role"] for m in third["messages"][1:]]
+    assert roles == ["user", "assistant", "tool", "assistant", "user", "assistant", "tool", "assistant", "user"]
+    assert third["messages"][-2] == {"role": "assistant", "content": "1. milk"}
+
+
+async def test_a_reply_claiming_a_change_no_tool_made_is_asked_once_more_and_the_tool_then_runs(
+    fake: FakeOpenAI,
+) -> None:
+    app = Setup(fake)
+    fake.script += [Reply(text="I've added 'milk' to your list."),
+                    Reply(tool_calls=[("add_task", '{"title": "milk"}')]), Reply(text="Added task 1: milk.")]
+    reply = await app.chat.send("alice", "add milk")
+    assert app.titles("alice") == ["milk"]
+    assert reply.response == "Added task 1: milk."
+    correction = fake.requests[1]["messages"][-1]
+    assert correction["role"] == "system" and "no tool was called" in correction["content"]
+
+
+async def test_a_claim_repeated_after_the_correction_is_replaced_by_what_the_tools_did(fake: FakeOpenAI) -> None:
+    app = Setup(fake)
+    await app.tasks.add("alice", NewTask("tax"))
+    fake.script += [Reply(text="Task 1 has been marked as done!\n[tools used: complete_task(...)]"),
+                    Reply(text="Done, task 1 is now complete.")]
+    reply = await app.chat.send("alice", "I finished the tax report")
+    assert reply.response == "Nothing was changed. Could you say again what to do?"
+    assert (await app.tasks.find("alice", TaskQuery())).items[0].completed is False
+
+
+@pytest.mark.parametrize("text", ["", "   ", '<tool_response>{"task_id": 1}</tool_response>',
+                                  '{"task_id": 1, "status": "created", "title": "milk"}'])
+async def test_an_empty_or_echoed_reply_becomes_a_sentence_from_the_tool_results(fake: FakeOpenAI, text: str) -> None:
+    app = Setup(fake)
+    fake.script += [Reply(tool_calls=[("add_task", '{"title": "milk"}')]), Reply(text=text)]
+    reply = await app.chat.send("alice", "add milk")
+    assert reply.response == "Added task 1: milk."
+    assert len(fake.requests) == 2  # no re-ask: the tool results say what happened
+
+
+async def test_the_same_add_twice_in_one_turn_creates_one_task(fake: FakeOpenAI) -> None:
+    app = Setup(fake)
+    fake.script += [Reply(tool_calls=[("add_task", '{"title": "milk"}')]),
+                    Reply(tool_calls=[("add_task", '{ "title":"milk" }')]), Reply(text="Added task 1: milk.")]
+    reply = await app.chat.send("alice", "add milk")
+    assert app.titles("alice") == ["milk"]
+    assert [c.result for c in reply.tool_calls] == [{"task_id": 1, "status": "created", "title": "milk"}]
+    second_output = [m for m in fake.requests[2]["messages"] if m["role"] == "tool"][-1]
+    assert json.loads(second_output["content"])["task_id"] == 1  # the model is told it exists
+
+
+async def test_two_different_adds_in_one_turn_still_create_two_tasks(fake: FakeOpenAI) -> None:
+    app = Setup(fake)
+    fake.script += [Reply(tool_calls=[("add_task", '{"title": "milk"}'), ("add_task", '{"title": "eggs"}')]),
+                    Reply(text="Added milk and eggs.")]
+    await app.chat.send("alice", "add milk and eggs")
+    assert app.titles("alice") == ["milk", "eggs"]
+
+
+async def test_streaming_final_event_carries_the_checked_reply(fake: FakeOpenAI) -> None:
+    app = Setup(fake)
+    fake.script += [Reply(tool_calls=[("list_tasks", "{}")]), Reply(text="I have deleted all your tasks."),
+                    Reply(text="I have deleted them.")]
+    await app.tasks.add("alice", NewTask("tax"))
+    events = [e async for e in app.chat.stream("alice", "what do I have?")]
+    assert any(isinstance(e, TextDelta) for e in events)
+    final = events[-1]
+    assert isinstance(final, ChatReply)
+    assert final.response == "Your tasks (1): 1. tax. Nothing else was changed."
+    assert app.titles("alice") == ["tax"]

@@ -1,0 +1,56 @@
+"""What a reply may claim, judged against the turn's tool calls (replies seen from a real model)."""
+
+from __future__ import annotations
+
+import pytest
+
+from adapters.llm.reply_guard import judge, reply_from_calls
+from domain.conversation import ToolCall
+
+ADDED = ToolCall("add_task", {"title": "milk"}, {"task_id": 1, "status": "created", "title": "milk"})
+LISTED = ToolCall("list_tasks", {}, {"tasks": [{"id": 1, "title": "milk", "completed": True}], "total": 1})
+REOPEN_DONE = ToolCall("update_task", {"task_id": 1, "completed": True},
+                       {"task_id": 1, "status": "updated", "title": "milk"})
+
+
+@pytest.mark.parametrize(("reply", "claimed"), [
+    ("I've added 'buy milk' to your list.", {"created"}),
+    ("The task 'buy milk' has been added.", {"created"}),
+    ("Task 2 has been marked as completed.", {"completed"}),
+    ("I have marked task 2 as done.", {"completed"}),
+    ("Task 3 is now complete.", {"completed"}),
+    ("I have deleted task 4.", {"deleted"}),
+    ("The task has been removed from your list.", {"deleted"}),
+    ("I've updated the due date of task 1.", {"updated"}),
+    ("Your tasks: 1. milk (completed), 2. eggs.", set()),
+    ("Which task do you mean?", set()),
+    ("Would you like me to add it?", set()),
+])
+def test_claims_without_a_tool_call_are_unfounded(reply: str, claimed: set[str]) -> None:
+    assert judge(reply, []).unfounded == claimed
+    assert judge(reply, [LISTED]).unfounded == claimed
+
+
+def test_claims_backed_by_a_successful_call_are_fine() -> None:
+    assert judge("I've added 'milk' (task 1).", [ADDED]).ok
+    assert judge("Task 1 is now complete.", [REOPEN_DONE]).ok
+    failed = ToolCall("complete_task", {"task_id": 9}, {"error": "Task 9 not found"})
+    assert judge("Task 9 has been marked as done.", [failed]).unfounded == {"completed"}
+
+
+@pytest.mark.parametrize("reply", ["", "  \n", "<tool_response>{\"a\": 1}</tool_response>", '{"task_id": 1}',
+                                   '[{"id": 1}]', '<tool_call>{"name": "add_task"}</tool_call>'])
+def test_empty_or_raw_replies_are_unusable(reply: str) -> None:
+    assert judge(reply, [ADDED]).unusable
+
+
+def test_a_copied_summary_is_cut_and_what_is_left_is_judged() -> None:
+    verdict = judge("Added milk.\n[tools used: add_task({\"title\": \"milk\"}) -> {...}]", [ADDED])
+    assert verdict.ok and verdict.text == "Added milk."
+
+
+def test_the_sentence_from_tool_results_says_only_what_ran() -> None:
+    assert reply_from_calls([ADDED]) == "Added task 1: milk."
+    assert reply_from_calls([LISTED], claimed=frozenset({"deleted"})) == (
+        "Your tasks (1): 1. milk (done). Nothing else was changed.")
+    assert reply_from_calls([]) == "Sorry, I did not get that. Could you say it another way?"
