@@ -10,7 +10,7 @@ from litestar import Litestar, Router
 from litestar.config.cors import CORSConfig
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Tag
 from litestar.static_files import create_static_files_router
 from litestar.types import Receive, Scope, Send
@@ -26,6 +26,7 @@ from entrypoints.http.controllers.tasks import TaskController
 from entrypoints.http.docs import COMPONENTS, SECURITY
 from entrypoints.http.edge import Edge
 from entrypoints.http.errors import EXCEPTION_HANDLERS
+from entrypoints.http.swagger import LocalSwaggerRenderPlugin
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "web" / "static"
 API_VERSION = "1.0.0"
@@ -102,7 +103,7 @@ def create_app(container: Container) -> Litestar:
             version=API_VERSION,
             description=DESCRIPTION,
             path="/schema",
-            render_plugins=[SwaggerRenderPlugin(path="/"), JsonRenderPlugin()],
+            render_plugins=[LocalSwaggerRenderPlugin(path="/"), JsonRenderPlugin()],
             components=COMPONENTS,
             use_handler_docstrings=True,
             tags=[
