@@ -1,4 +1,4 @@
-"""The tool catalogue: five task tools with msgspec-defined arguments and results.
+"""The tool catalogue: the task tools with msgspec-defined arguments and results.
 
 One JSON schema per tool serves both the MCP server and the agent. A catalogue is
 only ever *bound* to the authenticated user on the server side: ``user_id`` is not
@@ -8,7 +8,7 @@ an argument, and unknown arguments (such as a smuggled ``user_id``) are rejected
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 from typing import Annotated, Any, Literal
@@ -20,7 +20,7 @@ from msgspec import UNSET, Meta, Struct, UnsetType
 from application.errors import DatabaseUnavailable
 from application.ports import Clock
 from application.queries import TaskQuery
-from application.use_cases.tasks import NewTask, TaskChanges, TaskUseCases
+from application.use_cases.tasks import BulkAction, BulkProgress, NewTask, TaskChanges, TaskUseCases
 from domain.conversation import ToolCall
 from domain.errors import DomainError
 from domain.task import Task
@@ -71,6 +71,13 @@ class UpdateTaskArgs(_Args):
     completed: bool | UnsetType = UNSET
 
 
+class BulkArgs(_Args):
+    confirm: Annotated[
+        bool,
+        Meta(description="false (the default) only says what would change; true makes the change."),
+    ] = False
+
+
 class TaskView(Struct, kw_only=True):
     id: int
     title: str
@@ -91,6 +98,18 @@ class TaskList(Struct, kw_only=True):
     total: int
 
 
+class BulkTask(Struct, kw_only=True):
+    task_id: int
+    title: str
+
+
+class BulkOutcome(Struct, kw_only=True):
+    status: Literal["preview", "completed", "deleted"]
+    count: int
+    tasks: list[BulkTask]
+    message: str
+
+
 def task_view(task: Task) -> TaskView:
     return TaskView(
         id=task.id,
@@ -108,6 +127,8 @@ class ToolContext:
 
     user_id: str
     today: date
+    # Hears each item of a bulk change (MCP progress notifications); None: nobody asked.
+    progress: BulkProgress | None = None
 
 
 Handler = Callable[[TaskUseCases, ToolContext, Any], Awaitable[Struct]]
@@ -198,6 +219,39 @@ async def _update(tasks: TaskUseCases, ctx: ToolContext, args: UpdateTaskArgs) -
     return TaskOutcome(task_id=task.id, status="updated", title=task.title)
 
 
+# What each bulk tool acts on, the action, and how its outcome reads.
+_BULK: dict[str, tuple[TaskStatus, BulkAction, Literal["completed", "deleted"]]] = {
+    "complete_all_tasks": (TaskStatus.PENDING, "complete", "completed"),
+    "delete_completed_tasks": (TaskStatus.COMPLETED, "delete", "deleted"),
+}
+PREVIEW_LIMIT = 100  # tasks named in a preview; the count is always exact
+
+
+def bulk_tool(name: str) -> Handler:
+    status, action, done = _BULK[name]
+
+    async def run(tasks: TaskUseCases, ctx: ToolContext, args: BulkArgs) -> BulkOutcome:
+        query = TaskQuery(status=status, sort="id")
+        if not args.confirm:
+            page = await tasks.find(ctx.user_id, replace(query, limit=PREVIEW_LIMIT))
+            listed = [BulkTask(task_id=t.id, title=t.title) for t in page.items]
+            verb = "complete" if action == "complete" else "delete"
+            message = (
+                f"Nothing to {verb}."
+                if page.total == 0
+                else f"This would {verb} {page.total} task{'s' if page.total != 1 else ''}; "
+                "nothing has changed yet. Call again with confirm: true to go ahead."
+            )
+            return BulkOutcome(status="preview", count=page.total, tasks=listed, message=message)
+        items = await tasks.bulk(ctx.user_id, action, query=query, progress=ctx.progress)
+        changed = [BulkTask(task_id=i.task_id, title=i.title or "") for i in items if i.ok]
+        noun = "task" if len(changed) == 1 else "tasks"
+        message = f"{done.capitalize()} {len(changed)} {noun}."
+        return BulkOutcome(status=done, count=len(changed), tasks=changed, message=message)
+
+    return run
+
+
 TOOLS: tuple[ToolSpec, ...] = (
     ToolSpec(
         "add_task",
@@ -252,7 +306,30 @@ TOOLS: tuple[ToolSpec, ...] = (
         idempotent=True,
         handler=_update,
     ),
+    ToolSpec(
+        "complete_all_tasks",
+        "Mark every pending task of the user as done. Without confirm: true it only says which "
+        "tasks it would complete; ask the user before confirming.",
+        BulkArgs,
+        BulkOutcome,
+        read_only=False,
+        destructive=True,
+        idempotent=True,
+        handler=bulk_tool("complete_all_tasks"),
+    ),
+    ToolSpec(
+        "delete_completed_tasks",
+        "Delete every completed task of the user for good. Without confirm: true it only says which "
+        "tasks it would delete; ask the user before confirming.",
+        BulkArgs,
+        BulkOutcome,
+        read_only=False,
+        destructive=True,
+        idempotent=True,
+        handler=bulk_tool("delete_completed_tasks"),
+    ),
 )
+BULK_TOOLS = frozenset(_BULK)
 
 
 class ToolCatalogue:
@@ -263,9 +340,9 @@ class ToolCatalogue:
         self._clock = clock
         self.specs: Mapping[str, ToolSpec] = {spec.name: spec for spec in specs}
 
-    def bind(self, user_id: str, timezone: str = "UTC") -> BoundTools:
+    def bind(self, user_id: str, timezone: str = "UTC", *, progress: BulkProgress | None = None) -> BoundTools:
         today = self._clock.now().astimezone(ZoneInfo(timezone)).date()
-        return BoundTools(self, ToolContext(user_id=user_id, today=today))
+        return BoundTools(self, ToolContext(user_id=user_id, today=today, progress=progress))
 
     async def _run(self, ctx: ToolContext, name: str, raw: Mapping[str, Any] | str | bytes) -> ToolCall:
         spec = self.specs.get(name)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal
 
 from msgspec import UNSET, UnsetType
 
+from application.changes import ChangeKind, NoTaskChanges, TaskChange, TaskChangeNotifier
 from application.ports import Clock, TaskRepository, UnitOfWorkFactory
 from application.queries import LIMIT_MAX, Page, TaskQuery
 from domain.errors import InvalidValue, NotFound
@@ -49,12 +51,20 @@ class BulkItem:
 
 
 BulkAction = Literal["complete", "reopen", "delete"]
+# Called after each item of a bulk change with (done, total); awaited, so it may send.
+BulkProgress = Callable[[int, int], Awaitable[None]]
 
 
 class TaskUseCases:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, changes: TaskChangeNotifier | None = None) -> None:
         self._uow = uow
         self._clock = clock
+        self._changes = changes or NoTaskChanges()
+
+    def _changed(self, user_id: str, kind: ChangeKind, *task_ids: int) -> None:
+        # After the commit only: subscribers must never hear of a rolled-back change.
+        if task_ids:
+            self._changes.publish(TaskChange(user_id, kind, task_ids))
 
     async def add(self, user_id: str, new: NewTask) -> Task:
         check_user_id(user_id)
@@ -72,7 +82,8 @@ class TaskUseCases:
             task.id = await uow.tasks.next_id(user_id)
             await uow.tasks.add(task)
             await uow.commit()
-            return task
+        self._changed(user_id, "created", task.id)
+        return task
 
     async def get(self, user_id: str, task_id: int) -> Task:
         async with self._uow(read_only=True) as uow:
@@ -88,7 +99,8 @@ class TaskUseCases:
             apply_changes(task, changes, self._clock)
             await uow.tasks.save(task)
             await uow.commit()
-            return task
+        self._changed(user_id, "updated", task.id)
+        return task
 
     async def complete(self, user_id: str, task_id: int) -> Task:
         return await self.update(user_id, task_id, TaskChanges(completed=True))
@@ -102,14 +114,16 @@ class TaskUseCases:
             task.toggle(self._clock.now())
             await uow.tasks.save(task)
             await uow.commit()
-            return task
+        self._changed(user_id, "updated", task.id)
+        return task
 
     async def delete(self, user_id: str, task_id: int) -> Task:
         async with self._uow() as uow:
             task = await _load(uow.tasks, user_id, task_id)
             await uow.tasks.delete(user_id, task_id)
             await uow.commit()
-            return task
+        self._changed(user_id, "deleted", task.id)
+        return task
 
     async def bulk(
         self,
@@ -118,10 +132,12 @@ class TaskUseCases:
         *,
         ids: list[int] | None = None,
         query: TaskQuery | None = None,
+        progress: BulkProgress | None = None,
     ) -> list[BulkItem]:
         """Apply ``action`` to the given ids or to every task matching ``query``, in one transaction.
 
-        Missing ids are reported per item and do not stop the others.
+        Missing ids are reported per item and do not stop the others. ``progress`` hears
+        each item as it is done (inside the transaction: nothing is committed until the end).
         """
         if (ids is None) == (query is None):
             raise InvalidValue("ids", "give either ids or a filter")
@@ -147,7 +163,11 @@ class TaskUseCases:
                     (task.complete if action == "complete" else task.reopen)(now)
                     await uow.tasks.save(task)
                 results.append(BulkItem(task_id, ok=True, title=task.title))
+                if progress is not None:
+                    await progress(len(results), len(wanted))
             await uow.commit()
+        changed = tuple(item.task_id for item in results if item.ok)
+        self._changed(user_id, "deleted" if action == "delete" else "updated", *changed)
         return results
 
 

@@ -10,9 +10,12 @@ from application.use_cases.tasks import NewTask, TaskUseCases
 from tests.doubles import FakeClock
 
 
-def test_five_tools_with_inline_object_schemas() -> None:
+def test_the_tools_with_inline_object_schemas() -> None:
     names = [spec.name for spec in TOOLS]
-    assert names == ["add_task", "list_tasks", "complete_task", "delete_task", "update_task"]
+    assert names == [
+        "add_task", "list_tasks", "complete_task", "delete_task", "update_task",
+        "complete_all_tasks", "delete_completed_tasks",
+    ]
     for spec in TOOLS:
         schema = spec.input_schema
         assert schema["type"] == "object" and "$ref" not in schema
