@@ -35,9 +35,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("n_from_now", re.compile(NUMBER + r"\s+(day|week)s?\s+from\s+(?:now|today)\b")),
     ("in_a", re.compile(r"in\s+a\s+(fortnight)\b")),
     ("next_week", re.compile(_LEAD + r"next\s+week\b")),
-    ("end_of_week", re.compile(_LEAD + r"(?:the\s+)?end\s+of\s+(?:the|this)\s+week\b")),
+    ("end_of_week", re.compile(_LEAD + r"(?:(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?week|eow)\b")),
     ("end_of_month", re.compile(_LEAD + r"(?:the\s+)?end\s+of\s+(?:the|this)\s+month\b")),
     ("next_month", re.compile(_LEAD + r"next\s+month\b")),
+    ("weekend", re.compile(_LEAD + r"(?:this\s+|the\s+|next\s+)?weekend\b")),
+    ("last_week", re.compile(_LEAD + r"last\s+week\b")),
+    ("last_weekday", re.compile(_LEAD + r"last\s+(" + _WD + r")\b")),
+    ("day_only", re.compile(_LEAD + r"(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?(?:" + _MON + r")\b)")),
     ("weekday", re.compile(_LEAD + r"(?:(?:this|next|coming|this\s+coming)\s+)?(" + _WD + r")\b(?:\s+(?:morning|afternoon|evening|night))?")),
 ]
 # A date phrase starts at a word boundary: "buy lemon" is not "buy le" + Monday, and
@@ -90,6 +94,19 @@ def _resolve(kind: str, m: re.Match[str], today: date) -> date | None:
             month = today.month - 1 + n
             return _safe(today.year + month // 12, month % 12 + 1, min(today.day, 28)) or today
         return today + timedelta(days=n * (7 if unit == "week" else 1))
+    if kind == "weekend":
+        return today + timedelta(days=(5 - today.weekday()) % 7)
+    if kind == "last_week":
+        return today - timedelta(days=7)
+    if kind == "last_weekday":
+        return today - timedelta(days=(today.weekday() - WEEKDAYS[m[1]]) % 7 or 7)
+    if kind == "day_only":
+        day = int(m[1])
+        candidate = _safe(today.year, today.month, day)
+        if candidate is None or candidate < today:
+            following = today.month % 12 + 1
+            candidate = _safe(today.year + (today.month == 12), following, day)
+        return candidate
     if kind == "in_a":
         return today + timedelta(days=14)
     if kind == "next_week":

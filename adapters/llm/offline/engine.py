@@ -1,0 +1,194 @@
+"""Reads a message into intents with slots: pure, deterministic, no I/O.
+
+    message -> sentences -> tokens -> tags (perceptron tagger) -> clauses (split at S)
+            -> per clause: intent (perceptron classifier) + slots cut from the original text
+
+The model that acts on a reading (adapters.llm.offline.model) resolves references and
+dates and decides whether it is sure enough to change anything.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from adapters.llm.offline.perceptron import AveragedPerceptron, GreedyTagger
+from adapters.llm.offline.text import Token, intent_features, token_features, tokenize
+
+WEIGHTS = Path(__file__).with_name("weights.json.gz")
+_BOUNDARY = re.compile(r"[.!?;]+\s+(?=\S)|\s*\n+\s*")
+_ABBREVIATION = re.compile(r"(?:^|\s)(?:dr|mr|mrs|ms|st|prof|jr|sr|vs|etc|e\.g|i\.e|approx|no|mt|ft|ave|rd|inc|ltd|co)\.?$",
+                           re.IGNORECASE)
+_NOTE_LABEL = re.compile(r"(?:details?|notes?|description|desc|comment)\s*:", re.IGNORECASE)
+# A list laid out as bullets or numbers is one list of items, not separate sentences.
+_BULLET = re.compile(r"\s*\n\s*(?:[-*•·]|\d{1,2}[.)])\s+|(?:(?<=\s)|^)\d{1,2}\)\s+")
+MUTATING = frozenset({"add", "complete", "reopen", "delete", "update", "undo"})
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One intent of a message, with the person's own words for each slot."""
+
+    intent: str
+    confidence: float
+    text: str  # the clause as typed
+    titles: tuple[str, ...] = ()
+    date: str | None = None  # normalised words, for the date resolver
+    priority: str | None = None  # normalised words
+    reference: str | None = None  # normalised words
+    references: tuple[str, ...] = ()  # several tasks named at once ("the yoga class and the piano lesson")
+    note: str | None = None
+    new_title: str | None = None
+    alternatives: tuple[str, ...] = field(default=())  # other intents close behind
+
+    @property
+    def mutating(self) -> bool:
+        return self.intent in MUTATING
+
+
+@dataclass(frozen=True, slots=True)
+class Engine:
+    tagger: GreedyTagger
+    classifier: AveragedPerceptron
+
+    def read(self, message: str) -> list[Reading]:
+        readings: list[Reading] = []
+        for sentence in _sentences(message.strip()):
+            tokens = tokenize(sentence)
+            if not tokens:
+                continue
+            tags = self.tagger.tag(token_features(tokens))
+            for clause_tokens, clause_tags in _clauses(tokens, tags):
+                readings.append(self._reading(sentence, clause_tokens, clause_tags))
+        return readings
+
+    def tags(self, text: str) -> list[tuple[str, str]]:
+        """(token, tag) pairs: for tests and for debugging a misreading."""
+        tokens = tokenize(text)
+        return [(t.raw, g) for t, g in zip(tokens, self.tagger.tag(token_features(tokens)), strict=True)]
+
+    def _reading(self, sentence: str, tokens: list[Token], tags: list[str]) -> Reading:
+        scores = self.classifier.scores(intent_features(tokens, tags))
+        ranked = sorted(scores.items(), key=lambda item: (-item[1], self.classifier.classes.index(item[0])))
+        best, top = ranked[0]
+        runner = ranked[1][1] if len(ranked) > 1 else top - 1.0
+        spread = max(1.0, abs(top) + abs(runner))
+        confidence = (top - runner) / spread
+        close = tuple(label for label, score in ranked[1:3] if top - score < 0.25 * spread)
+        text = sentence[tokens[0].start : tokens[-1].end]
+        return Reading(
+            intent=best,
+            confidence=round(confidence, 3),
+            text=text,
+            titles=_titles(sentence, tokens, tags),
+            date=_words(tokens, tags, "D"),
+            priority=_words(tokens, tags, "P"),
+            reference=_words(tokens, tags, "R"),
+            references=_word_groups(tokens, tags, "R"),
+            note=_original(sentence, tokens, tags, "N"),
+            new_title=_original(sentence, tokens, tags, "X"),
+            alternatives=close,
+        )
+
+
+def _sentences(message: str) -> list[str]:
+    if len(_BULLET.findall(message)) >= 2:
+        head, *items = _BULLET.split(message)
+        message = head.rstrip(" :") + ": " + ", ".join(i.strip(" ,;") for i in items if i.strip(" ,;"))
+    out: list[str] = []
+    start = 0
+    for m in _BOUNDARY.finditer(message):
+        piece = message[start : m.start() + len(m.group().rstrip())]
+        if _ABBREVIATION.search(message[start : m.start()]) and m.group().startswith(".") and "\n" not in m.group():
+            continue  # "Dr. Patel", "St. Mary's": not the end of a sentence
+        if _NOTE_LABEL.match(message, m.end()):
+            continue  # "... tomorrow. details: ..." belongs to the task before it
+        out.append(piece)
+        start = m.end()
+    out.append(message[start:])
+    return [p.strip() for p in out if p.strip()]
+
+
+def _clauses(tokens: list[Token], tags: list[str]) -> list[tuple[list[Token], list[str]]]:
+    out: list[tuple[list[Token], list[str]]] = [([], [])]
+    for token, tag in zip(tokens, tags, strict=True):
+        if tag == "S":
+            if out[-1][0]:
+                out.append(([], []))
+            continue
+        out[-1][0].append(token)
+        out[-1][1].append(tag)
+    return [c for c in out if c[0]]
+
+
+def _groups(tokens: list[Token], tags: list[str], wanted: str) -> list[tuple[int, int]]:
+    """Index ranges of consecutive tokens with the wanted tag."""
+    groups: list[tuple[int, int]] = []
+    start = None
+    for i, tag in enumerate([*tags, "~"]):
+        if tag == wanted and start is None:
+            start = i
+        elif tag != wanted and start is not None:
+            groups.append((start, i))
+            start = None
+    return groups
+
+
+_EDGE = " ,.;:!?-–—\"'“”‘’()[]"
+
+
+def _cut(sentence: str, tokens: list[Token], start: int, end: int) -> str:
+    return sentence[tokens[start].start : tokens[end - 1].end].strip(_EDGE)
+
+
+def _titles(sentence: str, tokens: list[Token], tags: list[str]) -> tuple[str, ...]:
+    """Titles as typed. Items split at L; pieces split by a date or priority join up."""
+    items: list[list[str]] = [[]]
+    for i, tag in enumerate(tags):
+        if tag == "L" and items[-1]:
+            items.append([])
+        elif tag == "T":
+            start = i
+            if i == 0 or tags[i - 1] != "T":
+                end = start
+                while end < len(tags) and tags[end] == "T":
+                    end += 1
+                piece = _cut(sentence, tokens, start, end)
+                if piece:
+                    items[-1].append(piece)
+    return tuple(" ".join(parts) for parts in items if parts)
+
+
+def _original(sentence: str, tokens: list[Token], tags: list[str], wanted: str) -> str | None:
+    groups = _groups(tokens, tags, wanted)
+    if not groups:
+        return None
+    text = sentence[tokens[groups[0][0]].start : tokens[groups[-1][1] - 1].end].strip(_EDGE)
+    return text or None
+
+
+def _word_groups(tokens: list[Token], tags: list[str], wanted: str) -> tuple[str, ...]:
+    groups: list[list[str]] = [[]]
+    for token, tag in zip(tokens, tags, strict=True):
+        if tag == "L" and groups[-1]:
+            groups.append([])
+        elif tag == wanted:
+            groups[-1].append(token.norm)
+    return tuple(" ".join(g) for g in groups if g)
+
+
+def _words(tokens: list[Token], tags: list[str], wanted: str) -> str | None:
+    words = [t.norm for t, tag in zip(tokens, tags, strict=True) if tag == wanted]
+    return " ".join(words) if words else None
+
+
+@lru_cache(maxsize=1)
+def load(path: Path = WEIGHTS) -> Engine:
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        data = json.load(handle)
+    return Engine(GreedyTagger(AveragedPerceptron.from_json(data["tagger"])),
+                  AveragedPerceptron.from_json(data["intents"]))

@@ -1,0 +1,52 @@
+"""Closed word classes the engine knows by name. Titles are open: anything else may be one.
+
+These lists are features and normalisation, not rules: the tagger decides, from context,
+whether "by", "low" or "friday" is a date, a priority or part of a title.
+"""
+
+from __future__ import annotations
+
+# Shorthand people type, read as the word they mean.
+SLANG = {
+    "tmrw": "tomorrow", "tmr": "tomorrow", "tmrrw": "tomorrow", "tomoz": "tomorrow", "2moro": "tomorrow",
+    "2morrow": "tomorrow", "tomorow": "tomorrow", "tommorow": "tomorrow", "tommorrow": "tomorrow", "tmw": "tomorrow",
+    "2nite": "tonight", "2night": "tonight", "tonite": "tonight", "2day": "today", "tday": "today", "tdy": "today",
+    "pls": "please", "plz": "please", "plse": "please", "u": "you", "ur": "your", "r": "are", "thx": "thanks",
+    "ty": "thanks", "im": "i'm", "ive": "i've", "dont": "don't", "didnt": "didn't", "whats": "what's",
+    "wats": "what's", "wat": "what", "whta": "what", "hw": "how", "ad": "add", "tsk": "task", "taks": "task",
+    "tak": "task", "tasl": "task", "asap": "asap", "prio": "priority", "pri": "priority", "hi-pri": "high",
+    "mins": "minutes", "wk": "week", "wks": "weeks", "nxt": "next", "thurs": "thursday", "tues": "tuesday",
+    "weds": "wednesday", "mon": "monday", "tue": "tuesday", "wed": "wednesday", "thu": "thursday", "fri": "friday",
+    "b4": "before", "btw": "btw", "rn": "now", "w/": "with", "abt": "about", "bc": "because", "cuz": "because",
+    "smth": "something", "sth": "something", "anythng": "anything", "anythin": "anything", "nothin": "nothing",
+    "somethin": "something", "gotta": "gotta", "wanna": "wanna", "gonna": "gonna", "lemme": "let me",
+    "shud": "should", "cud": "could", "dun": "done", "fin": "finished", "finshed": "finished", "compelte": "complete",
+    "dlete": "delete", "delet": "delete", "remve": "remove", "rmv": "remove", "del": "delete", "chk": "check",
+    "rmd": "remind", "remidn": "remind", "rmind": "remind", "remnd": "remind", "mrk": "mark", "ok": "ok", "k": "ok",
+}
+
+# Words worth correcting when one keystroke away (long enough that a slip is not another word).
+TYPO_TARGETS = (
+    "remind", "delete", "remove", "complete", "completed", "finished", "finish", "tomorrow", "tonight", "priority",
+    "urgent", "important", "rename", "reschedule", "postpone", "description", "monday", "tuesday", "wednesday",
+    "thursday", "friday", "saturday", "sunday", "overdue", "pending", "reminder", "change", "update", "anything",
+    "everything", "please", "second", "third", "reopen", "remaining", "schedule", "create",
+)
+
+DATE_WORDS = frozenset(
+    ["today", "tonight", "tomorrow", "yesterday", "morning", "afternoon", "evening", "night", "noon", "midnight", "week", "weeks", "weekend", "month", "months", "day", "days", "fortnight", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "next", "eod", "eow", "later", "due"]
+)
+PRIORITY_WORDS = frozenset(
+    ["urgent", "urgently", "asap", "important", "critical", "crucial", "vital", "high", "low", "medium", "normal", "priority", "whenever", "someday", "rush", "hurry", "eventually", "top", "prio"]
+)
+NUMBER_WORDS = frozenset(["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "a", "couple", "few"])
+ORDINAL_WORDS = frozenset(
+    ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "last", "final", "1st", "2nd", "3rd", "4th", "5th", "latter", "former"]
+)
+PRONOUNS = frozenset(["it", "that", "this", "them", "those", "these", "both", "one", "ones"])
+COMMAND_WORDS = frozenset(
+    ["add", "create", "new", "remind", "reminder", "put", "jot", "note", "log", "make", "set", "mark", "tick", "check", "cross", "complete", "finish", "finished", "done", "completed", "delete", "remove", "erase", "scrap", "bin", "trash", "drop", "cancel", "ditch", "forget", "rename", "retitle", "call", "change", "update", "edit", "move", "push", "postpone", "reschedule", "bump", "shift", "delay", "raise", "lower", "reopen", "undo", "restore", "uncomplete", "show", "list", "display", "what's", "what", "which", "how", "many", "any", "anything", "everything", "left", "overdue", "pending", "open", "task", "tasks", "todo", "todos", "to-do", "item", "items", "list", "description", "notes", "details", "title", "name", "priority", "due", "date", "deadline", "did", "have", "has", "is", "are", "was", "were", "already", "yet", "stop", "instead", "actually", "wait", "oops", "back", "please", "also", "and", "then", "plus"]
+)
+FILLER_WORDS = frozenset(
+    ["i", "i'm", "i've", "i'll", "we", "need", "to", "have", "got", "gotta", "must", "should", "want", "wanna", "gonna", "can", "could", "would", "you", "please", "just", "oh", "so", "okay", "ok", "hey", "um", "uh", "well", "also", "btw", "actually", "maybe", "let", "me", "don't", "dont", "forget", "about", "that", "the", "a", "an", "my"]
+)

@@ -1,0 +1,148 @@
+"""Tokens with their place in the person's text, a normalised reading of each, and the
+features the tagger and the intent classifier see.
+
+The person's text is never rewritten: titles and notes are cut from the original string
+by character offsets, so capitals and punctuation survive as typed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from adapters.llm.offline.lexicon import (
+    COMMAND_WORDS,
+    DATE_WORDS,
+    FILLER_WORDS,
+    NUMBER_WORDS,
+    ORDINAL_WORDS,
+    PRIORITY_WORDS,
+    PRONOUNS,
+    SLANG,
+    TYPO_TARGETS,
+)
+
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[^\w\s]")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    start: int
+    end: int
+    raw: str
+    norm: str
+
+
+def _edit1(word: str, target: str) -> bool:
+    """True when one insertion, deletion, substitution or adjacent swap turns word into target."""
+    if abs(len(word) - len(target)) > 1 or word == target:
+        return False
+    if len(word) == len(target):
+        diffs = [i for i, (a, b) in enumerate(zip(word, target, strict=True)) if a != b]
+        if len(diffs) == 1:
+            return True
+        return len(diffs) == 2 and diffs[1] == diffs[0] + 1 and word[diffs[0]] == target[diffs[1]] and word[diffs[1]] == target[diffs[0]]
+    short, long_ = (word, target) if len(word) < len(target) else (target, word)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+@lru_cache(maxsize=8192)
+def normalise_word(raw: str) -> str:
+    word = raw.lower().replace("’", "'")
+    if word in SLANG:
+        return SLANG[word]
+    if len(word) >= 5 and word not in COMMAND_WORDS and not word.isdigit():
+        for target in TYPO_TARGETS:
+            if _edit1(word, target):
+                return target
+    return word
+
+
+def tokenize(text: str) -> list[Token]:
+    return [Token(m.start(), m.end(), m.group(), normalise_word(m.group())) for m in _TOKEN.finditer(text)]
+
+
+def _shape(raw: str) -> str:
+    if raw.isdigit():
+        return "d"
+    if raw[:1].isdigit():
+        return "d+"
+    if not raw[:1].isalpha():
+        return "p"
+    if raw.isupper() and len(raw) > 1:
+        return "XX"
+    return "Xx" if raw[:1].isupper() else "x"
+
+
+def _lex(word: str) -> str:
+    if word in DATE_WORDS:
+        return "date"
+    if word in PRIORITY_WORDS:
+        return "pri"
+    if word in NUMBER_WORDS or word.isdigit():
+        return "num"
+    if word in ORDINAL_WORDS:
+        return "ord"
+    if word in PRONOUNS:
+        return "pron"
+    if word in COMMAND_WORDS:
+        return "cmd"
+    if word in FILLER_WORDS:
+        return "fill"
+    return "-"
+
+
+def token_features(tokens: list[Token]) -> list[list[str]]:
+    words = [t.norm for t in tokens]
+    lex = [_lex(w) for w in words]
+    n = len(tokens)
+    first = words[0] if words else ""
+    out: list[list[str]] = []
+    for i, token in enumerate(tokens):
+        w = words[i]
+        p1 = words[i - 1] if i > 0 else "<s>"
+        p2 = words[i - 2] if i > 1 else "<s>"
+        n1 = words[i + 1] if i + 1 < n else "</s>"
+        n2 = words[i + 2] if i + 2 < n else "</s>"
+        l1 = lex[i - 1] if i > 0 else "<s>"
+        r1 = lex[i + 1] if i + 1 < n else "</s>"
+        out.append([
+            "b",
+            f"w={w}",
+            f"s3={w[-3:]}",
+            f"sh={_shape(token.raw)}",
+            f"lx={lex[i]}",
+            f"w-1={p1}",
+            f"w-2={p2}",
+            f"w+1={n1}",
+            f"w+2={n2}",
+            f"w-1w={p1}|{w}",
+            f"ww+1={w}|{n1}",
+            f"l-1={l1}",
+            f"l+1={r1}",
+            f"l-1l+1={l1}|{lex[i]}|{r1}",
+            f"first={first}",
+            f"pos={min(i, 4)}",
+            f"end={min(n - 1 - i, 3)}",
+            f"shn={_shape(tokens[i + 1].raw) if i + 1 < n else '</s>'}",
+        ])
+    return out
+
+
+def intent_features(tokens: list[Token], tags: list[str]) -> list[str]:
+    """Bag of words and bigrams over the non-title words, plus the tags' outline."""
+    words = [t.norm for t in tokens]
+    kept = [w if tag not in "TNX" else f"<{tag}>" for w, tag in zip(words, tags, strict=True)]
+    collapsed: list[str] = []
+    for w in kept:
+        if not collapsed or not (w.startswith("<") and collapsed[-1] == w):
+            collapsed.append(w)
+    features = ["b"] + [f"u={w}" for w in collapsed]
+    features += [f"bi={a}|{b}" for a, b in zip(["<s>", *collapsed], [*collapsed, "</s>"], strict=True)]
+    features += [f"t={tag}" for tag in sorted(set(tags))]
+    features.append(f"outline={''.join(dict.fromkeys(tags))}")
+    if collapsed:
+        features.append(f"first={collapsed[0]}")
+        features.append(f"last={collapsed[-1]}")
+    return features

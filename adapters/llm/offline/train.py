@@ -1,0 +1,106 @@
+"""Rebuild the offline engine's weights: ``python -m adapters.llm.offline.train``.
+
+Deterministic: the same corpus size, seed and code give the same file, byte for byte
+(gzip with a fixed mtime, JSON with sorted keys). Training sees only the generated
+corpus, never the phrasing sets, so the figures in docs/language.md measure generalisation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import random
+import sys
+import time
+from pathlib import Path
+
+from adapters.llm.offline.corpus import Example, generate
+from adapters.llm.offline.perceptron import AveragedPerceptron, GreedyTagger
+from adapters.llm.offline.text import Token, intent_features, token_features, tokenize
+
+TAGS = ("C", "T", "D", "P", "R", "N", "X", "L", "S")
+INTENTS = ("add", "complete", "reopen", "delete", "update", "list", "count", "search", "check", "undo", "greet",
+           "thanks", "help", "none", "complete_all", "clear_completed", "delete_all")
+WEIGHTS = Path(__file__).with_name("weights.json.gz")
+SEED = 20261201
+CORPUS_SIZE = 24000
+EPOCHS = 6
+
+
+def example_tokens(example: Example) -> list[tuple[str, list[Token], list[str]]]:
+    """Per clause: (intent, tokens, tags); clause texts are joined into one message."""
+    out = []
+    text = ""
+    for intent, segments in example.clauses:
+        tokens: list[Token] = []
+        tags: list[str] = []
+        for segment, tag in segments:
+            if text and not text.endswith(" ") and not segment.startswith((" ", ",", ".", ";", ":", "?", "!")):
+                text += " "
+            start = len(text)
+            text += segment
+            for token in tokenize(segment):
+                tokens.append(Token(start + token.start, start + token.end, token.raw, token.norm))
+                tags.append(tag)
+        out.append((intent, tokens, tags))
+    return out
+
+
+def train(size: int = CORPUS_SIZE, seed: int = SEED, epochs: int = EPOCHS, log: bool = True) -> dict[str, object]:
+    started = time.perf_counter()
+    examples = [example_tokens(e) for e in generate(size, seed)]
+    tagger = GreedyTagger(AveragedPerceptron(TAGS))
+    classifier = AveragedPerceptron(INTENTS)
+    rng = random.Random(seed)
+    sequences = []
+    clauses = []
+    for parts in examples:
+        tokens = [t for _, toks, _ in parts for t in toks]
+        tags = [g for _, _, tgs in parts for g in tgs]
+        sequences.append((token_features(tokens), tags))
+        for intent, toks, tgs in parts:
+            body = [(t, g) for t, g in zip(toks, tgs, strict=True) if g != "S"]
+            if body:
+                clause_tokens = [t for t, _ in body]
+                clauses.append((intent, intent_features(clause_tokens, [g for _, g in body])))
+    for epoch in range(epochs):
+        rng.shuffle(sequences)
+        rng.shuffle(clauses)
+        tag_errors = sum(tagger.train_one(features, tags) for features, tags in sequences)
+        intent_errors = 0
+        for intent, features in clauses:
+            guess = classifier.predict(features)
+            intent_errors += guess != intent
+            classifier.update(intent, guess, features)
+        if log:
+            tokens = sum(len(t) for _, t in sequences)
+            print(f"epoch {epoch + 1}/{epochs}: tag errors {tag_errors}/{tokens}, intent errors "
+                  f"{intent_errors}/{len(clauses)}", file=sys.stderr)
+    tagger.model.average()
+    classifier.average()
+    if log:
+        print(f"trained in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return {"version": 1, "seed": seed, "size": size, "epochs": epochs,
+            "tagger": tagger.model.to_json(), "intents": classifier.to_json()}
+
+
+def write(model: dict[str, object], path: Path = WEIGHTS) -> None:
+    payload = json.dumps(model, sort_keys=True, separators=(",", ":")).encode()
+    with path.open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as out:
+        out.write(payload)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=CORPUS_SIZE)
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--epochs", type=int, default=EPOCHS)
+    parser.add_argument("--out", type=Path, default=WEIGHTS)
+    args = parser.parse_args()
+    write(train(args.size, args.seed, args.epochs), args.out)
+    print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KiB)")
+
+
+if __name__ == "__main__":
+    main()
