@@ -19,11 +19,12 @@ from msgspec import UNSET, Meta, Struct, UnsetType
 
 from application.errors import DatabaseUnavailable
 from application.ports import Clock
-from application.queries import TaskQuery
+from application.queries import LIMIT_MAX, OFFSET_MAX, TaskQuery
 from application.use_cases.tasks import BulkAction, BulkProgress, NewTask, TaskChanges, TaskUseCases
 from domain.conversation import ToolCall
 from domain.errors import DomainError
 from domain.task import Task
+from domain.text import check_storable
 from domain.values import Priority, TaskStatus
 
 PriorityName = Literal["high", "medium", "low"]
@@ -35,7 +36,10 @@ Description = Annotated[str, Meta(max_length=4000, description="Optional longer 
 
 
 class _Args(Struct, forbid_unknown_fields=True, kw_only=True, omit_defaults=True):
-    pass
+    """Every string argument is checked for text the database cannot store (NUL, lone surrogates)."""
+
+    def __post_init__(self) -> None:
+        check_storable({name: getattr(self, name) for name in self.__struct_fields__})
 
 
 class AddTaskArgs(_Args):
@@ -54,8 +58,8 @@ class ListTasksArgs(_Args):
     overdue: Annotated[bool, Meta(description="Only pending tasks whose due date has passed.")] = False
     q: Annotated[str, Meta(max_length=255, description="Words the title must contain.")] | None = None
     sort: SortName = "id"
-    limit: Annotated[int, Meta(ge=1, le=100)] = 50
-    offset: Annotated[int, Meta(ge=0)] = 0
+    limit: Annotated[int, Meta(ge=1, le=LIMIT_MAX)] = 50
+    offset: Annotated[int, Meta(ge=0, le=OFFSET_MAX)] = 0
 
 
 class TaskIdArgs(_Args):
@@ -255,8 +259,9 @@ def bulk_tool(name: str) -> Handler:
 TOOLS: tuple[ToolSpec, ...] = (
     ToolSpec(
         "add_task",
-        "Create a task for the user. Put dates in due_date (YYYY-MM-DD), not in the title; "
-        "priority is high, medium or low.",
+        "Create one task for the user; call it once per task. Dates go in due_date (YYYY-MM-DD), "
+        "not in the title; priority is high, medium or low. Example: 'buy milk, urgent' -> "
+        '{"title": "buy milk", "priority": "high"}.',
         AddTaskArgs,
         TaskOutcome,
         read_only=False,
@@ -266,8 +271,9 @@ TOOLS: tuple[ToolSpec, ...] = (
     ),
     ToolSpec(
         "list_tasks",
-        "List the user's tasks, optionally filtered by status, priority, due dates, overdue or "
-        "title words. Returns the tasks (with their numbers) and the total that match.",
+        "List the user's tasks with their ids, optionally filtered by status, priority, due dates, "
+        "overdue or title words. Call it first when a task is named by words or position. "
+        "Example: 'what is left?' -> {\"status\": \"pending\"}.",
         ListTasksArgs,
         TaskList,
         read_only=True,
@@ -277,7 +283,8 @@ TOOLS: tuple[ToolSpec, ...] = (
     ),
     ToolSpec(
         "complete_task",
-        "Mark one of the user's tasks as done, by its number.",
+        "Mark one task as done, by its id from a tool result. Example: 'done with task 3' -> "
+        '{"task_id": 3}.',
         TaskIdArgs,
         TaskOutcome,
         read_only=False,
@@ -287,7 +294,8 @@ TOOLS: tuple[ToolSpec, ...] = (
     ),
     ToolSpec(
         "delete_task",
-        "Delete one of the user's tasks for good, by its number.",
+        "Delete one task for good, by its id from a tool result. Example: 'remove task 2' -> "
+        '{"task_id": 2}.',
         TaskIdArgs,
         TaskOutcome,
         read_only=False,
@@ -297,8 +305,9 @@ TOOLS: tuple[ToolSpec, ...] = (
     ),
     ToolSpec(
         "update_task",
-        "Change a task: title, description, priority, due_date (null removes it) or completed "
-        "(false reopens it). Only the fields given change.",
+        "Change a task, by its id from a tool result: title, description, priority, due_date "
+        "(null removes it) or completed (false reopens it). Only the fields given change. "
+        'Example: \'make task 4 high priority\' -> {"task_id": 4, "priority": "high"}.',
         UpdateTaskArgs,
         TaskOutcome,
         read_only=False,
@@ -339,6 +348,15 @@ class ToolCatalogue:
         self._tasks = tasks
         self._clock = clock
         self.specs: Mapping[str, ToolSpec] = {spec.name: spec for spec in specs}
+
+    @property
+    def tasks(self) -> TaskUseCases:
+        """The use cases behind the tools (MCP resources and prompts read through them too)."""
+        return self._tasks
+
+    @property
+    def clock(self) -> Clock:
+        return self._clock
 
     def bind(self, user_id: str, timezone: str = "UTC", *, progress: BulkProgress | None = None) -> BoundTools:
         today = self._clock.now().astimezone(ZoneInfo(timezone)).date()

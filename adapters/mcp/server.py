@@ -1,4 +1,5 @@
-"""One MCP server whose tools are the tool catalogue, bound per call to the caller.
+"""One MCP server over the caller's tasks: the catalogue's tools, resources, prompts,
+completion, logging, and change notifications.
 
 Built on the SDK's low-level ``Server`` rather than ``MCPServer``: ``MCPServer`` derives
 each tool's schema from a Python signature through pydantic, while ours come from the
@@ -7,29 +8,57 @@ the schemas verbatim, so MCP clients and the model are shown exactly the same co
 
 The user is never a tool argument: ``user_of_request`` answers who is calling (the
 verified bearer token over HTTP, the fixed ``--user`` over stdio), and the catalogue
-rejects unknown arguments, so a smuggled ``user_id`` fails validation.
+rejects unknown arguments, so a smuggled ``user_id`` fails validation. Resources,
+prompts, completion and subscriptions ask ``user_of_request`` the same way and read only
+through the task use cases, which take the user on every call.
+
+The bulk tools (``application.tools.BULK_TOOLS``) ask the user to confirm through the
+client when it can elicit (``adapters.mcp.confirm``) and report progress per task.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import warnings
 from collections.abc import Callable
 from typing import Any
 
 from mcp.server import Server, ServerRequestContext
+from mcp.shared.exceptions import MCPError
 from mcp.types import (
+    INVALID_PARAMS,
     CallToolRequestParams,
     CallToolResult,
+    CompleteRequestParams,
+    CompleteResult,
+    Completion,
+    EmptyResult,
+    GetPromptRequestParams,
+    GetPromptResult,
+    InputRequiredResult,
+    ListPromptsResult,
+    ListResourcesResult,
+    ListResourceTemplatesResult,
     ListToolsResult,
+    LoggingLevel,
     PaginatedRequestParams,
+    PromptReference,
+    ReadResourceRequestParams,
+    ReadResourceResult,
+    ResourceTemplateReference,
+    SetLevelRequestParams,
     TextContent,
     Tool,
     ToolAnnotations,
 )
 
+from adapters.mcp import confirm, task_prompts, task_resources
+from adapters.mcp.task_subscriptions import TaskSubscriptions
+from application.changes import TaskChangeFeed
 from application.errors import Unauthorized
-from application.tools import ToolCatalogue, ToolSpec, is_error
+from application.tools import BULK_TOOLS, ToolCatalogue, ToolSpec, is_error
+from domain.conversation import ToolCall
 
 SERVER_NAME = "todo-chat"
 INSTRUCTIONS = (
@@ -67,33 +96,84 @@ def _error(message: str) -> CallToolResult:
     return CallToolResult(content=[TextContent(type="text", text=message)], is_error=True)
 
 
+LOG_LEVELS: tuple[LoggingLevel, ...] = (
+    "debug", "info", "notice", "warning", "error", "critical", "alert", "emergency",
+)
+DEFAULT_LOG_LEVEL: LoggingLevel = "info"
+LOGGER_NAME = "todo-chat"
+
+
+def _authenticated(user_of_request: Callable[[], str]) -> str:
+    """The caller, or the protocol error a non-tool request gets when there is none."""
+    try:
+        return user_of_request()
+    except Unauthorized:
+        raise MCPError(INVALID_PARAMS, "Authentication required") from None
+
+
 def build_mcp_server(
     catalogue: ToolCatalogue,
     user_of_request: Callable[[], str],
     *,
+    changes: TaskChangeFeed | None = None,
     name: str = SERVER_NAME,
     version: str = "",
 ) -> Server[Any]:
     """The MCP server; serve it over stdio (``Server.run``) or HTTP (``McpHttp``).
 
-    ``user_of_request`` is called once per tool call, inside the request, and must
-    raise ``Unauthorized`` when nobody is authenticated.
+    ``user_of_request`` is called once per request, inside it, and must raise
+    ``Unauthorized`` when nobody is authenticated. With ``changes``, clients can
+    subscribe to the task resources (``resources/subscribe``, ``subscriptions/listen``).
     """
     listing = ListToolsResult(tools=[tool_definition(spec) for spec in catalogue.specs.values()])
     input_schemas = {spec.name: spec.input_schema for spec in catalogue.specs.values()}
+    tasks = catalogue.tasks
+    # logging/setLevel is per connection (handshake era); on 2026-07-28 each request's
+    # _meta carries its level and the SDK filters for us.
+    log_levels: dict[int, LoggingLevel] = {}
+
+    async def log(ctx: ServerRequestContext[Any], level: LoggingLevel, data: Any) -> None:
+        wanted = log_levels.get(id(ctx.session._connection), DEFAULT_LOG_LEVEL)
+        if LOG_LEVELS.index(level) < LOG_LEVELS.index(wanted):
+            return
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # deprecated at 2026-07-28, still what 2025 clients read
+            await ctx.session.send_log_message(level, data, logger=LOGGER_NAME, related_request_id=ctx.request_id)
+
+    async def set_logging_level(ctx: ServerRequestContext[Any], params: SetLevelRequestParams) -> EmptyResult:
+        _authenticated(user_of_request)
+        log_levels[id(ctx.session._connection)] = params.level
+        return EmptyResult()
 
     async def list_tools(
         ctx: ServerRequestContext[Any], params: PaginatedRequestParams | None
     ) -> ListToolsResult:
         return listing
 
-    async def call_tool(ctx: ServerRequestContext[Any], params: CallToolRequestParams) -> CallToolResult:
+    async def call_tool(
+        ctx: ServerRequestContext[Any], params: CallToolRequestParams
+    ) -> CallToolResult | InputRequiredResult:
         try:
             user_id = user_of_request()
         except Unauthorized:
             return _error("Authentication required")
+
+        async def progress(done: int, total: int) -> None:
+            # A no-op unless the client sent a progress token with this call.
+            await ctx.session.report_progress(done, total, f"{done} of {total} tasks")
+
+        bound = catalogue.bind(user_id, progress=progress)
+        arguments = params.arguments or {}
         try:
-            call = await catalogue.bind(user_id).call(params.name, params.arguments or {})
+            if params.name in BULK_TOOLS:
+                outcome = await _bulk(ctx, params, bound.call, arguments)
+                if isinstance(outcome, InputRequiredResult):
+                    return outcome
+                call = outcome
+                if not is_error(call) and call.result.get("status") != "preview":
+                    await log(ctx, "info", {"tool": params.name, "message": call.result.get("message")})
+            else:
+                call = await bound.call(params.name, arguments)
         except Exception:
             # The catalogue already turns domain and database failures into messages;
             # anything else is a bug whose details stay in the server log.
@@ -108,12 +188,86 @@ def build_mcp_server(
             structured_content=call.result,
         )
 
-    return Server(
-        name,
-        version=version,
-        title="todo-chat tasks",
-        instructions=INSTRUCTIONS,
-        get_tool_input_schema=input_schemas.get,
-        on_list_tools=list_tools,
-        on_call_tool=call_tool,
-    )
+    async def list_resources(
+        ctx: ServerRequestContext[Any], params: PaginatedRequestParams | None
+    ) -> ListResourcesResult:
+        user_id = _authenticated(user_of_request)
+        return await task_resources.list_resources(tasks, user_id, params.cursor if params else None)
+
+    async def list_resource_templates(
+        ctx: ServerRequestContext[Any], params: PaginatedRequestParams | None
+    ) -> ListResourceTemplatesResult:
+        _authenticated(user_of_request)
+        return task_resources.list_templates()
+
+    async def read_resource(ctx: ServerRequestContext[Any], params: ReadResourceRequestParams) -> ReadResourceResult:
+        user_id = _authenticated(user_of_request)
+        return await task_resources.read_resource(tasks, user_id, str(params.uri))
+
+    async def list_prompts(ctx: ServerRequestContext[Any], params: PaginatedRequestParams | None) -> ListPromptsResult:
+        _authenticated(user_of_request)
+        return ListPromptsResult(prompts=task_prompts.PROMPTS)
+
+    async def get_prompt(ctx: ServerRequestContext[Any], params: GetPromptRequestParams) -> GetPromptResult:
+        user_id = _authenticated(user_of_request)
+        now = catalogue.clock.now()
+        return await task_prompts.get_prompt(tasks, user_id, params.name, params.arguments, now)
+
+    async def complete(ctx: ServerRequestContext[Any], params: CompleteRequestParams) -> CompleteResult:
+        user_id = _authenticated(user_of_request)
+        ref, argument = params.ref, params.argument
+        template = isinstance(ref, ResourceTemplateReference) and ref.uri == task_resources.TASK_URI_TEMPLATE
+        if template and argument.name == "task_id":
+            return CompleteResult(completion=await task_resources.complete_task_id(tasks, user_id, argument.value))
+        prompt = isinstance(ref, PromptReference) and ref.name == task_prompts.PLAN_MY_DAY
+        if prompt and argument.name == task_prompts.FOCUS:
+            return CompleteResult(completion=await task_resources.complete_task_title(tasks, user_id, argument.value))
+        # Nothing to suggest for other arguments or references (the spec's empty answer).
+        return CompleteResult(completion=Completion(values=[], total=0, has_more=False))
+
+    subscriptions = TaskSubscriptions(changes, user_of_request) if changes is not None else None
+    with warnings.catch_warnings():
+        # logging/setLevel is deprecated at 2026-07-28, but the handshake-era clients most
+        # people use (and the conformance suite) still send it.
+        warnings.simplefilter("ignore")
+        return Server(
+            name,
+            version=version,
+            title="todo-chat tasks",
+            instructions=INSTRUCTIONS,
+            get_tool_input_schema=input_schemas.get,
+            on_list_tools=list_tools,
+            on_call_tool=call_tool,
+            on_list_resources=list_resources,
+            on_list_resource_templates=list_resource_templates,
+            on_read_resource=read_resource,
+            on_subscribe_resource=subscriptions.subscribe if subscriptions else None,
+            on_unsubscribe_resource=subscriptions.unsubscribe if subscriptions else None,
+            on_subscriptions_listen=subscriptions.listen if subscriptions else None,
+            on_list_prompts=list_prompts,
+            on_get_prompt=get_prompt,
+            on_completion=complete,
+            on_set_logging_level=set_logging_level,
+        )
+
+
+async def _bulk(
+    ctx: ServerRequestContext[Any],
+    params: CallToolRequestParams,
+    call: Callable[[str, dict[str, Any]], Any],
+    arguments: dict[str, Any],
+) -> ToolCall | InputRequiredResult:
+    """A bulk tool: preview, ask the user when the client can, then change (or not)."""
+    preview: ToolCall = await call(params.name, {**arguments, "confirm": False})
+    if is_error(preview) or preview.result["count"] == 0:
+        return preview
+    question = preview.result["message"].split(";")[0] + ". Go ahead?"
+    answer = await confirm.ask(ctx, params, question)
+    if isinstance(answer, InputRequiredResult):
+        return answer
+    if answer is confirm.Answer.NO:
+        result = {**preview.result, "status": "preview", "message": "Nothing changed: the change was not confirmed."}
+        return ToolCall(preview.name, preview.arguments, result)
+    if answer is confirm.Answer.CANNOT_ASK and not arguments.get("confirm"):
+        return preview  # says what it would do; confirm: true from the caller goes ahead
+    return await call(params.name, {**arguments, "confirm": True})
