@@ -79,6 +79,10 @@ def serve(
         # LLM_TOOLS=mcp: the agent calls this very server's /mcp; the workers read the environment.
         os.environ["LLM_MCP_URL"] = f"http://{_loopback(host)}:{port}/mcp"
         config = settings()
+    if config.public_url is None:
+        # MCP sign-in metadata names this URL; set PUBLIC_URL when clients reach the server elsewhere.
+        os.environ["PUBLIC_URL"] = f"http://{_loopback(host)}:{port}"
+        config = settings()
     configure_logging(config.log_level)
     if not no_migrate:
         with err.status("Applying database migrations…"):

@@ -95,6 +95,10 @@ class Settings:
     max_body_bytes: int = 64 * 1024
     mcp_allowed_hosts: tuple[str, ...] = DEFAULT_MCP_ALLOWED_HOSTS
     log_level: str = "INFO"
+    # Where clients reach this server (MCP sign-in metadata, resource URLs); never the Host header.
+    public_url: str | None = None
+    oauth_access_lifetime: timedelta = timedelta(minutes=15)
+    oauth_refresh_lifetime: timedelta = timedelta(days=30)
 
     @property
     def is_sqlite(self) -> bool:
@@ -244,7 +248,26 @@ class _Reader:
             max_body_bytes=self.integer("MAX_BODY_BYTES", 64 * 1024, minimum=1024, maximum=64 * 1024 * 1024),
             mcp_allowed_hosts=self.items("MCP_ALLOWED_HOSTS", DEFAULT_MCP_ALLOWED_HOSTS),
             log_level=log_level,
+            public_url=self.public_url("PUBLIC_URL"),
+            oauth_access_lifetime=self.duration("OAUTH_ACCESS_TOKEN_LIFETIME", timedelta(minutes=15)),
+            oauth_refresh_lifetime=self.duration("OAUTH_REFRESH_TOKEN_LIFETIME", timedelta(days=30)),
         )
+
+    def public_url(self, name: str) -> str | None:
+        value = self.url(name)
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.query or parts.fragment:
+            raise ConfigError(f"{name} must be a base URL without query or fragment (got {value!r})")
+        return value.rstrip("/")
+
+    def duration(self, name: str, default: timedelta) -> timedelta:
+        value = self.raw(name)
+        try:
+            return parse_duration(value) if value else default
+        except ValueError as exc:
+            raise ConfigError(f"{name} {exc} (got {value!r})") from None
 
     def secret(self, database_url: str, workdir: Path) -> tuple[str, str]:
         value = self._values.get("BETTER_AUTH_SECRET", "").strip()

@@ -17,8 +17,12 @@ from urllib.parse import urlsplit
 
 from dependency_injector import containers, providers
 
-from adapters.mcp import JwtTokenVerifier, McpHttp, build_mcp_server, user_of_access_token
+from adapters.events import InProcessTaskChanges
+from adapters.mcp import MCP_PATH, JwtTokenVerifier, McpHttp, build_mcp_server, user_of_access_token
+from adapters.mcp.http import DEFAULT_PUBLIC_URL
 from adapters.security.jwt import JwtIssuer, JwtVerifier
+from adapters.security.oauth_provider import BuiltinAuthorizationServer
+from adapters.security.oauth_tokens import AccessTokenCodec
 from adapters.security.passwords import Argon2Hasher
 from adapters.system import SystemClock, UuidGenerator
 from application.history import HistoryWindow
@@ -102,12 +106,50 @@ def _agents_model(
     return AgentsModel(settings, tool_servers=tool_servers)
 
 
-def _mcp_allowed_hosts(hosts: tuple[str, ...], self_url: str | None) -> tuple[str, ...]:
-    """The configured hosts, plus the one the agent uses to reach /mcp itself (LLM_TOOLS=mcp)."""
-    if not self_url:
-        return hosts
-    own = urlsplit(self_url).netloc
-    return hosts if own in hosts else (*hosts, own)
+def _mcp_allowed_hosts(hosts: tuple[str, ...], *urls: str | None) -> tuple[str, ...]:
+    """The configured hosts, plus those of PUBLIC_URL and of the URL the agent uses to reach
+    /mcp itself (LLM_TOOLS=mcp)."""
+    for url in urls:
+        own = urlsplit(url).netloc if url else ""
+        if own and own not in hosts:
+            hosts = (*hosts, own)
+    return hosts
+
+
+def _public_base_url(public_url: str | None) -> str:
+    return (public_url or DEFAULT_PUBLIC_URL).rstrip("/")
+
+
+def _authorization_server(base_url: str, jwks_url: str | None, jwt_issuer: str | None) -> str:
+    """Who signs MCP clients in: this app, or the identity provider whose keys we trust."""
+    if not jwks_url:
+        return base_url
+    if jwt_issuer:
+        return jwt_issuer
+    parts = urlsplit(jwks_url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _sql_oauth_store(sessions: Any) -> Any:
+    from adapters.sql.oauth import SqlOAuthStore
+
+    return SqlOAuthStore(sessions)
+
+
+def _oauth_server(
+    jwks_url: str | None, store: Any, secret: str, base_url: str, access_lifetime: Any, refresh_lifetime: Any
+) -> BuiltinAuthorizationServer | None:
+    """The built-in authorization server; none when an identity provider (JWT_JWKS_URL) signs people in."""
+    if jwks_url:
+        return None
+    codec = AccessTokenCodec(secret, issuer=base_url, lifetime=access_lifetime)
+    return BuiltinAuthorizationServer(
+        store, codec, secret, resource=base_url + MCP_PATH, refresh_lifetime=refresh_lifetime
+    )
+
+
+def _write_tools(catalogue: ToolCatalogue) -> frozenset[str]:
+    return frozenset(spec.name for spec in catalogue.specs.values() if not spec.read_only)
 
 
 class Container(containers.DeclarativeContainer):
@@ -161,7 +203,12 @@ class Container(containers.DeclarativeContainer):
         HistoryWindow, max_messages=config.history_messages, max_tokens=config.history_tokens
     )
     # Use cases are stateless; they get the unit-of-work *provider* and call it per transaction.
-    task_use_cases = providers.Singleton(TaskUseCases, uow=unit_of_work.provider, clock=clock)
+    # Every committed task change is announced here (MCP resource subscriptions listen);
+    # in process, so per replica (docs/mcp.md).
+    task_changes = providers.Singleton(InProcessTaskChanges)
+    task_use_cases = providers.Singleton(
+        TaskUseCases, uow=unit_of_work.provider, clock=clock, changes=task_changes
+    )
     tool_catalogue = providers.Singleton(ToolCatalogue, tasks=task_use_cases, clock=clock)
     chat_use_cases = providers.Singleton(
         ChatUseCases,
@@ -183,12 +230,39 @@ class Container(containers.DeclarativeContainer):
 
     # MCP over HTTP: the tools bound to the user of the verified bearer token. A Factory,
     # so every app built from this container gets its own session manager.
-    mcp_server = providers.Singleton(build_mcp_server, tool_catalogue, user_of_access_token)
+    mcp_server = providers.Singleton(
+        build_mcp_server, tool_catalogue, user_of_access_token, changes=task_changes
+    )
+
+    # MCP sign-in: public URLs from PUBLIC_URL only; OAuth state in the database (replicas share it).
+    public_base_url = providers.Callable(_public_base_url, config.public_url)
+    oauth_store = providers.Singleton(_sql_oauth_store, sessions)
+    oauth_server = providers.Singleton(
+        _oauth_server,
+        config.jwks_url,
+        oauth_store,
+        config.secret,
+        public_base_url,
+        config.oauth_access_lifetime,
+        config.oauth_refresh_lifetime,
+    )
     mcp_http = providers.Factory(
         McpHttp,
         mcp_server,
-        providers.Singleton(JwtTokenVerifier, token_verifier),
-        allowed_hosts=providers.Callable(_mcp_allowed_hosts, config.mcp_allowed_hosts, config.llm_mcp_url),
+        providers.Singleton(
+            JwtTokenVerifier,
+            token_verifier,
+            oauth_server,
+            providers.Callable(lambda base: base + MCP_PATH, public_base_url),
+        ),
+        allowed_hosts=providers.Callable(
+            _mcp_allowed_hosts, config.mcp_allowed_hosts, config.public_url, config.llm_mcp_url
+        ),
+        public_url=public_base_url,
+        authorization_server=providers.Callable(
+            _authorization_server, public_base_url, config.jwks_url, config.jwt_issuer
+        ),
+        write_tools=providers.Callable(_write_tools, tool_catalogue),
     )
 
     login_limiter = providers.Singleton(RateLimiter, config.login_rate_limit)

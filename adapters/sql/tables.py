@@ -137,3 +137,58 @@ messages = Table(
     CheckConstraint("role IN ('user', 'assistant')", name="role"),
     Index(None, "conversation_id", "seq", unique=True),
 )
+
+# The built-in OAuth authorization server (MCP sign-in, migration 0002_oauth).
+CLIENT_ID = String(2048)  # a client ID metadata document's URL can be long
+DIGEST = String(64)  # hex SHA-256
+
+oauth_clients = Table(
+    "oauth_clients",
+    metadata,
+    Column("client_id", CLIENT_ID, primary_key=True),
+    Column("metadata_json", Text, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+oauth_grants = Table(
+    "oauth_grants",
+    metadata,
+    Column("grant_id", String(36), primary_key=True),
+    Column("user_id", USER_ID, nullable=False),
+    Column("client_id", CLIENT_ID, nullable=False),
+    Column("scopes", Text, nullable=False),
+    Column("resource", Text, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("revoked_at", UtcDateTime()),
+    Index(None, "user_id"),
+)
+
+oauth_codes = Table(
+    "oauth_codes",
+    metadata,
+    Column("code_hash", DIGEST, primary_key=True),
+    Column("grant_id", String(36), nullable=False),
+    Column("client_id", CLIENT_ID, nullable=False),
+    Column("user_id", USER_ID, nullable=False),
+    Column("redirect_uri", Text, nullable=False),
+    Column("redirect_uri_explicit", Boolean, nullable=False),
+    Column("code_challenge", String(128), nullable=False),
+    Column("scopes", Text, nullable=False),
+    Column("resource", Text, nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
+    Column("consumed_at", UtcDateTime()),
+)
+
+oauth_refresh_tokens = Table(
+    "oauth_refresh_tokens",
+    metadata,
+    Column("token_hash", DIGEST, primary_key=True),
+    Column("grant_id", String(36), nullable=False),
+    Column("client_id", CLIENT_ID, nullable=False),
+    Column("user_id", USER_ID, nullable=False),
+    Column("scopes", Text, nullable=False),
+    Column("resource", Text, nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
+    Column("rotated_at", UtcDateTime()),
+    Index(None, "grant_id"),
+)

@@ -26,6 +26,7 @@ from entrypoints.http.controllers.tasks import TaskController
 from entrypoints.http.docs import COMPONENTS, SECURITY
 from entrypoints.http.edge import Edge
 from entrypoints.http.errors import EXCEPTION_HANDLERS
+from entrypoints.http.oauth import oauth_route_handlers
 from entrypoints.http.swagger import LocalSwaggerRenderPlugin
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "web" / "static"
@@ -80,8 +81,16 @@ def create_app(container: Container) -> Litestar:
         async with mcp.lifespan():
             yield
 
+    # MCP sign-in (OAuth 2.1): the built-in authorization server, unless an identity provider signs in.
+    oauth_server = container.oauth_server()
+    oauth = (
+        oauth_route_handlers(oauth_server, container.account_use_cases, container.login_limiter)
+        if oauth_server is not None
+        else []
+    )
+
     app = TodoChatApp(
-        route_handlers=[AuthController, HealthController, api, *mcp_route_handlers(mcp), web],
+        route_handlers=[AuthController, HealthController, api, *mcp_route_handlers(mcp), *oauth, web],
         dependencies={
             "tasks": Provide(lambda: container.task_use_cases(), sync_to_thread=False),
             "chat": Provide(lambda: container.chat_use_cases(), sync_to_thread=False),

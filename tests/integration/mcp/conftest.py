@@ -18,6 +18,7 @@ from dependency_injector import providers
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
+from adapters.memory.oauth import MemoryOAuthStore
 from adapters.memory.store import MemoryStore
 from application.use_cases.tasks import TaskUseCases
 from entrypoints.config import Settings
@@ -67,19 +68,25 @@ async def serve(app: Any, port: int | None = None) -> AsyncIterator[str]:
         await task
 
 
-def memory_container() -> tuple[Container, MemoryStore]:
-    """The real container and settings, on the memory store and the offline model."""
+def memory_container(port: int | None = None, **settings: Any) -> tuple[Container, MemoryStore]:
+    """The real container and settings, on the memory stores and the offline model; its public
+    URL is ``http://127.0.0.1:<port>`` (what ``todo-chat serve`` sets when PUBLIC_URL is unset)."""
     store = MemoryStore()
-    container = build_container(Settings(secret=SECRET, login_rate_limit=None, chat_rate_limit=None))
+    public_url = f"http://127.0.0.1:{port}" if port else None
+    container = build_container(
+        Settings(secret=SECRET, login_rate_limit=None, chat_rate_limit=None, public_url=public_url, **settings)
+    )
     container.unit_of_work.override(providers.Callable(store.unit_of_work))
+    container.oauth_store.override(providers.Singleton(MemoryOAuthStore))
     return container, store
 
 
 @pytest.fixture
 async def served() -> AsyncIterator[Served]:
     """The whole app (REST, chat, MCP) served by uvicorn, as ``todo-chat serve`` builds it."""
-    container, store = memory_container()
-    async with serve(create_app(container)) as base_url:
+    port = free_port()
+    container, store = memory_container(port)
+    async with serve(create_app(container), port) as base_url:
         yield Served(base_url, store, container)
 
 

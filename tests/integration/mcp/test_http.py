@@ -194,7 +194,9 @@ async def test_only_post_is_served_and_foreign_origins_are_refused(served: Serve
 
 async def test_allowed_hosts_come_from_the_settings() -> None:
     store = MemoryStore()
-    container = build_container(Settings(secret=SECRET, mcp_allowed_hosts=("tasks.example.com",)))
+    container = build_container(
+        Settings(secret=SECRET, mcp_allowed_hosts=("tasks.example.com",), public_url="https://tasks.example.com")
+    )
     container.unit_of_work.override(providers.Callable(store.unit_of_work))
     async with serve(create_app(container)) as base_url, httpx.AsyncClient() as http:
         token, _ = container.token_issuer().issue("alice")
@@ -205,8 +207,9 @@ async def test_allowed_hosts_come_from_the_settings() -> None:
             base_url + "/mcp", json=INITIALIZE, headers={**headers, "Host": "tasks.example.com"}
         )
         assert public.status_code == 200
-        # The metadata names the URL the client used.
-        metadata = await http.get(
-            base_url + "/.well-known/oauth-protected-resource/mcp", headers={"Host": "tasks.example.com"}
-        )
-        assert metadata.json()["resource"] == "http://tasks.example.com/mcp"
+        # The metadata names PUBLIC_URL, whatever Host the request carried.
+        for host in ("tasks.example.com", "evil.example"):
+            metadata = await http.get(
+                base_url + "/.well-known/oauth-protected-resource/mcp", headers={"Host": host}
+            )
+            assert metadata.json()["resource"] == "https://tasks.example.com/mcp"
