@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 
 import anyio
+from mcp.server.lowlevel.server import NotificationOptions
 from mcp.server.stdio import stdio_server
 
 from adapters.mcp import build_mcp_server
@@ -48,9 +49,11 @@ async def _serve(user: str, settings: Settings) -> None:
         container = composition.build_container(settings)
         await composition.prepare(container)
         try:
-            server = build_mcp_server(container.tool_catalogue(), lambda: user)
+            server = build_mcp_server(container.tool_catalogue(), lambda: user, changes=container.task_changes())
             database = composition.describe_database(container)
             logger.info("serving MCP over stdio for user %r on %s", user, database)
-            await server.run(read_stream, write_stream, server.create_initialization_options())
+            # A stdio connection lasts: subscribed clients hear resource changes on it.
+            options = server.create_initialization_options(NotificationOptions(resources_changed=True))
+            await server.run(read_stream, write_stream, options)
         finally:
             await composition.shutdown(container)

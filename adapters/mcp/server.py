@@ -267,7 +267,7 @@ async def _bulk(
         return answer
     if answer is confirm.Answer.NO:
         result = {**preview.result, "status": "preview", "message": "Nothing changed: the change was not confirmed."}
-        return ToolCall(preview.name, preview.arguments, result)
+        return ToolCall(preview.tool, preview.arguments, result)
     if answer is confirm.Answer.CANNOT_ASK and not arguments.get("confirm"):
         return preview  # says what it would do; confirm: true from the caller goes ahead
     return await call(params.name, {**arguments, "confirm": True})
