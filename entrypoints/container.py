@@ -21,6 +21,7 @@ from adapters.events import InProcessTaskChanges
 from adapters.mcp import MCP_PATH, JwtTokenVerifier, McpHttp, build_mcp_server, user_of_access_token
 from adapters.mcp.http import DEFAULT_PUBLIC_URL
 from adapters.security.jwt import JwtIssuer, JwtVerifier
+from adapters.security.oauth_clients import ClientMetadataDocuments
 from adapters.security.oauth_provider import BuiltinAuthorizationServer
 from adapters.security.oauth_tokens import AccessTokenCodec
 from adapters.security.passwords import Argon2Hasher
@@ -137,14 +138,20 @@ def _sql_oauth_store(sessions: Any) -> Any:
 
 
 def _oauth_server(
-    jwks_url: str | None, store: Any, secret: str, base_url: str, access_lifetime: Any, refresh_lifetime: Any
+    jwks_url: str | None,
+    store: Any,
+    secret: str,
+    base_url: str,
+    access_lifetime: Any,
+    refresh_lifetime: Any,
+    documents: ClientMetadataDocuments,
 ) -> BuiltinAuthorizationServer | None:
     """The built-in authorization server; none when an identity provider (JWT_JWKS_URL) signs people in."""
     if jwks_url:
         return None
     codec = AccessTokenCodec(secret, issuer=base_url, lifetime=access_lifetime)
     return BuiltinAuthorizationServer(
-        store, codec, secret, resource=base_url + MCP_PATH, refresh_lifetime=refresh_lifetime
+        store, codec, secret, resource=base_url + MCP_PATH, refresh_lifetime=refresh_lifetime, documents=documents
     )
 
 
@@ -237,6 +244,8 @@ class Container(containers.DeclarativeContainer):
     # MCP sign-in: public URLs from PUBLIC_URL only; OAuth state in the database (replicas share it).
     public_base_url = providers.Callable(_public_base_url, config.public_url)
     oauth_store = providers.Singleton(_sql_oauth_store, sessions)
+    # Client ID metadata documents are fetched over the network; tests give it a fake transport.
+    client_documents = providers.Singleton(ClientMetadataDocuments)
     oauth_server = providers.Singleton(
         _oauth_server,
         config.jwks_url,
@@ -245,6 +254,7 @@ class Container(containers.DeclarativeContainer):
         public_base_url,
         config.oauth_access_lifetime,
         config.oauth_refresh_lifetime,
+        client_documents,
     )
     mcp_http = providers.Factory(
         McpHttp,

@@ -4,6 +4,10 @@
 ``/revoke`` are the ``mcp`` SDK's handlers (``adapters/security/oauth_endpoints.py``),
 mounted as exact ASGI routes like ``/mcp``. ``/oauth/consent`` is ours: the person signs
 in with their todo-chat account and allows (or narrows, or denies) what the client asked.
+
+A wrong password or too many attempts shows the form again, with the reason, as a 200: it
+is a page for a person (error statuses are rewritten to the JSON error body by the edge).
+An invalid or expired sign-in request is a 400.
 """
 
 from __future__ import annotations
@@ -85,10 +89,10 @@ def oauth_route_handlers(
             session = await accounts().login(email, field("password"))
         except RateLimited as exc:
             page = consent_page(pending, signed, email=email, error=f"Too many attempts; wait {exc.retry_after} s.")
-            return _html(page, 429, pending)
+            return _html(page, 200, pending)
         except Unauthorized:
             page = consent_page(pending, signed, email=email, error="Wrong email or password.")
-            return _html(page, 401, pending)
+            return _html(page, 200, pending)
         granted = tuple(form.get("scope") or [])
         return _redirect(await provider.approve(pending, session.user_id, granted), pending)
 

@@ -86,7 +86,9 @@ class Browser:
         )
 
 
-def oauth_provider(mcp_url: str, browser: Browser, storage: MemoryTokenStorage) -> OAuthClientProvider:
+def oauth_provider(
+    mcp_url: str, browser: Browser, storage: MemoryTokenStorage, client_metadata_url: str | None = None
+) -> OAuthClientProvider:
     metadata = OAuthClientMetadata(
         client_name="todo-chat tests",
         redirect_uris=[REDIRECT_URI],  # type: ignore[list-item]
@@ -100,6 +102,7 @@ def oauth_provider(mcp_url: str, browser: Browser, storage: MemoryTokenStorage) 
         storage=storage,
         redirect_handler=browser.open,
         callback_handler=browser.result,
+        client_metadata_url=client_metadata_url,
     )
 
 

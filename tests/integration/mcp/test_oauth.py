@@ -14,10 +14,12 @@ from typing import Any
 import httpx
 import httpx2
 import jwt
+import pytest
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
 from adapters.memory.oauth import MemoryOAuthStore
+from adapters.security.oauth_clients import ClientMetadataDocuments, ClientRejected
 from adapters.security.oauth_tokens import AccessTokenCodec
 from application.queries import TaskQuery
 from application.use_cases.tasks import NewTask
@@ -387,7 +389,7 @@ async def test_a_read_only_grant_cannot_call_a_write_tool() -> None:
         assert [t.title for t in remaining.items] == ["Already here"]
 
 
-async def test_the_consent_page_keeps_the_csp_and_a_wrong_password_is_a_401() -> None:
+async def test_the_consent_page_keeps_the_csp_and_a_wrong_password_shows_it_again() -> None:
     async with served_app() as served, httpx.AsyncClient() as http:
         await register_account(http, served.base_url, "ed@example.com")
         client = await register_client(http, served.base_url)
@@ -413,8 +415,9 @@ async def test_the_consent_page_keeps_the_csp_and_a_wrong_password_is_a_401() ->
             served.base_url + "/oauth/consent",
             data={"request": request, "email": "ed@example.com", "password": "nope", "action": "allow"},
         )
-        assert wrong.status_code == 401
+        assert wrong.status_code == 200, "the form again, for the person to retry"
         assert "Wrong email or password" in wrong.text
+        assert "location" not in wrong.headers
         denied = await http.post(served.base_url + "/oauth/consent", data={"request": request, "action": "deny"})
         assert denied.status_code == 303
         assert "error=access_denied" in denied.headers["location"]
@@ -469,3 +472,98 @@ async def test_oauth_state_is_shared_through_the_store() -> None:
         }
         assert (await http.post(base_b + "/mcp", json=LIST, headers=bearer)).status_code == 200
         assert len(shared.grants) == 1 and store.commits >= 1
+
+
+def document_host(documents: dict[str, dict[str, Any]]) -> httpx.MockTransport:
+    """A stand-in for the clients' web servers: serves each metadata document at its URL."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        found = documents.get(str(request.url))
+        return httpx.Response(200, json=found) if found is not None else httpx.Response(404)
+
+    return httpx.MockTransport(answer)
+
+
+CIMD_URL = "https://app.example/oauth/client.json"
+
+
+async def test_a_client_id_metadata_document_replaces_registration() -> None:
+    document = {
+        "client_id": CIMD_URL,
+        "client_name": "Example App",
+        "redirect_uris": [REDIRECT_URI],
+        "token_endpoint_auth_method": "none",
+    }
+    port = free_port()
+    container, _ = memory_container(port)
+    container.client_documents.override(ClientMetadataDocuments(transport=document_host({CIMD_URL: document})))
+    async with serve(create_app(container), port) as base_url, httpx.AsyncClient() as http:
+        await register_account(http, base_url, "gu@example.com")
+        browser = Browser(email="gu@example.com")
+        storage = MemoryTokenStorage()
+        auth = oauth_provider(base_url + "/mcp", browser, storage, client_metadata_url=CIMD_URL)
+        async with (
+            httpx2.AsyncClient(auth=auth, timeout=10) as mcp_http,
+            Client(streamable_http_client(base_url + "/mcp", http_client=mcp_http)) as client,
+        ):
+            added = await client.call_tool("add_task", {"title": "From a metadata document"})
+            assert added.structured_content is not None and added.structured_content["task_id"] == 1
+        assert storage.client_info is not None and storage.client_info.client_id == CIMD_URL
+        assert "Example App" in browser.pages[0]
+        assert container.oauth_store().clients == {}, "nothing was registered"
+
+
+@pytest.mark.parametrize(
+    ("document", "why"),
+    [
+        ({"client_id": "https://other.example/c.json", "redirect_uris": [REDIRECT_URI]}, "another client_id"),
+        ({"client_id": CIMD_URL, "redirect_uris": ["http://evil.example/cb"]}, "http on a public host"),
+        (
+            {
+                "client_id": CIMD_URL,
+                "redirect_uris": [REDIRECT_URI],
+                "token_endpoint_auth_method": "client_secret_basic",
+            },
+            "a secret",
+        ),
+        (None, "no document"),
+    ],
+)
+async def test_a_bad_metadata_document_is_no_client(document: dict[str, Any] | None, why: str) -> None:
+    port = free_port()
+    container, _ = memory_container(port)
+    documents = {CIMD_URL: document} if document is not None else {}
+    container.client_documents.override(ClientMetadataDocuments(transport=document_host(documents)))
+    async with serve(create_app(container), port) as base_url, httpx.AsyncClient() as http:
+        _, challenge = pkce()
+        refused = await http.get(
+            base_url + "/authorize",
+            params={
+                "response_type": "code",
+                "client_id": CIMD_URL,
+                "redirect_uri": REDIRECT_URI,
+                "code_challenge": challenge,
+            },
+        )
+        assert refused.status_code == 400, why
+        assert refused.json()["error"] == "invalid_request"
+        assert "location" not in refused.headers
+
+
+async def test_metadata_documents_are_not_fetched_from_internal_addresses() -> None:
+    fetched: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        fetched.append(str(request.url))
+        return httpx.Response(200, json={})
+
+    documents = ClientMetadataDocuments(transport=httpx.MockTransport(answer))
+    for url in (
+        "https://127.0.0.1/c.json",
+        "https://10.0.0.8/c.json",
+        "https://[::1]/c.json",
+        "https://localhost/c.json",
+    ):
+        with pytest.raises(ClientRejected):
+            await documents.client(url)
+    assert fetched == []
