@@ -6,6 +6,7 @@ that names the variable, so start-up fails before anything is served.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import secrets
@@ -203,6 +204,7 @@ class _Reader:
                 "OPENAI_API_KEY is required when LLM_PROVIDER=openai "
                 "(or set OPENAI_BASE_URL for a local OpenAI-compatible server)"
             )
+        local = base_url is not None and is_local_model_url(base_url)
         llm_tools = self.choice("LLM_TOOLS", ("catalogue", "mcp"), "catalogue")
         if llm_tools == "mcp" and provider != "openai":
             raise ConfigError("LLM_TOOLS=mcp needs LLM_PROVIDER=openai (the offline model calls the tools directly)")
@@ -232,8 +234,9 @@ class _Reader:
             llm_api=self.choice("LLM_API", ("chat", "responses"), "chat" if base_url else "responses"),
             llm_tools=llm_tools,
             llm_mcp_url=self.url("LLM_MCP_URL"),
-            llm_timeout=float(self.integer("LLM_TIMEOUT", 30, minimum=1, maximum=3600)),
-            llm_turn_timeout=float(self.integer("LLM_TURN_TIMEOUT", 60, minimum=1, maximum=3600)),
+            # A local model's first call on a cold prompt takes 15-30 s on a laptop CPU, often more.
+            llm_timeout=float(self.integer("LLM_TIMEOUT", 120 if local else 30, minimum=1, maximum=3600)),
+            llm_turn_timeout=float(self.integer("LLM_TURN_TIMEOUT", 300 if local else 60, minimum=1, maximum=3600)),
             llm_max_attempts=self.integer("LLM_MAX_ATTEMPTS", 4, minimum=1, maximum=10),
             cors_origins=origins,
             history_messages=self.integer("HISTORY_MESSAGES", 20, minimum=1, maximum=1000),
@@ -283,6 +286,17 @@ class _Reader:
             raise ConfigError("BETTER_AUTH_SECRET is required with a PostgreSQL DATABASE_URL")
         secret_file = path.with_name(path.name + SECRET_FILE_SUFFIX)
         return kept_secret(secret_file), f"kept in {secret_file}"
+
+
+def is_local_model_url(url: str) -> bool:
+    """A model server on this machine or network (Ollama, llama.cpp, vLLM): slower first calls."""
+    host = (urlsplit(url).hostname or "").lower()
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        # localhost, mDNS / cloud-internal names, or a compose service name such as "ollama"
+        return host == "localhost" or host.endswith((".local", ".internal")) or "." not in host
+    return address.is_loopback or address.is_private or address.is_link_local
 
 
 def database_url_from(value: str) -> str:

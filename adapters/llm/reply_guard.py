@@ -21,24 +21,24 @@ Change = Literal["created", "completed", "deleted", "updated"]
 # Past-tense reports of a change, not mentions of a status ("Buy milk (completed)" in a list).
 _CLAIMS: dict[Change, re.Pattern[str]] = {
     "created": re.compile(
-        r"\b(i(?:'ve| have)? (?:just )?(?:added|created)|(?:has|have) been (?:added|created)"
+        r"\b((?:i|you|we)(?:'ve| have)? (?:just )?(?:added|created)|(?:has|have) been (?:added|created)"
         r"|successfully (?:added|created)|added (?:it|the task|task|a task|a new task|\"|')|^added\b"
         r"|(?:added|created) (?:to|on|in) your)",
         re.IGNORECASE | re.MULTILINE,
     ),
     "completed": re.compile(
-        r"\b(marked\b.{0,60}\b(?:as )?(?:done|complete|completed|finished)|i(?:'ve| have)? (?:just )?completed"
-        r"|(?:has|have) been (?:completed|marked)|is now (?:done|complete|completed|marked)|checked off"
-        r"|^completed\b)",
+        r"\b(marked\b.{0,60}\b(?:as )?(?:done|complete|completed|finished)"
+        r"|(?:i|you|we)(?:'ve| have)? (?:just )?completed|(?:has|have) been (?:completed|marked)"
+        r"|is now (?:done|complete|completed|marked)|checked off|^completed\b)",
         re.IGNORECASE | re.MULTILINE,
     ),
     "deleted": re.compile(
-        r"\b(i(?:'ve| have)? (?:just )?(?:deleted|removed)|(?:has|have) been (?:deleted|removed)"
+        r"\b((?:i|you|we)(?:'ve| have)? (?:just )?(?:deleted|removed)|(?:has|have) been (?:deleted|removed)"
         r"|successfully (?:deleted|removed)|^(?:deleted|removed)\b|(?:deleted|removed) (?:it|the task|task))",
         re.IGNORECASE | re.MULTILINE,
     ),
     "updated": re.compile(
-        r"\b(i(?:'ve| have)? (?:just )?(?:updated|changed|renamed|reopened|set)|(?:has|have) been "
+        r"\b((?:i|you|we)(?:'ve| have)? (?:just )?(?:updated|changed|renamed|reopened|set)|(?:has|have) been "
         r"(?:updated|changed|renamed|reopened|set)|successfully (?:updated|changed)|^(?:updated|renamed)\b)",
         re.IGNORECASE | re.MULTILINE,
     ),
@@ -126,6 +126,8 @@ def _describe(call: ToolCall) -> str:
         return f"{call.tool.replace('_', ' ')} failed: {result['error']}."
     if call.tool == "list_tasks":
         return _describe_list(result)
+    if "count" in result and isinstance(result.get("message"), str):
+        return str(result["message"])  # a bulk tool says what it did (or would do) itself
     status, task_id, title = result.get("status"), result.get("task_id"), result.get("title")
     if status == "created":
         return f"Added task {task_id}: {title}."

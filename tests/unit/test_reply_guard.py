@@ -22,6 +22,8 @@ REOPEN_DONE = ToolCall("update_task", {"task_id": 1, "completed": True},
     ("I have deleted task 4.", {"deleted"}),
     ("The task has been removed from your list.", {"deleted"}),
     ("I've updated the due date of task 1.", {"updated"}),
+    ('You added a new task: "Renew my passport" (task number 1).', {"created"}),
+    ('You updated the task "Renew my passport" to have a high priority.', {"updated"}),
     ("Your tasks: 1. milk (completed), 2. eggs.", set()),
     ("Which task do you mean?", set()),
     ("Would you like me to add it?", set()),
@@ -54,3 +56,10 @@ def test_the_sentence_from_tool_results_says_only_what_ran() -> None:
     assert reply_from_calls([LISTED], claimed=frozenset({"deleted"})) == (
         "Your tasks (1): 1. milk (done). Nothing else was changed.")
     assert reply_from_calls([]) == "Sorry, I did not get that. Could you say it another way?"
+
+
+def test_a_bulk_tool_result_speaks_for_itself() -> None:
+    bulk = ToolCall("complete_all_tasks", {"confirm": True},
+                    {"status": "completed", "count": 2, "tasks": [], "message": "Completed 2 tasks."})
+    assert reply_from_calls([bulk]) == "Completed 2 tasks."
+    assert judge("I have marked all your tasks as done.", [bulk]).ok

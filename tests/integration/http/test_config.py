@@ -134,6 +134,22 @@ def test_openai_settings(tmp_path: Path) -> None:
     assert "sk-test" not in repr(hosted)
 
 
+@pytest.mark.parametrize(("base_url", "timeouts"), [
+    (None, (30.0, 60.0)),  # the hosted API answers in seconds
+    ("http://127.0.0.1:8091/v1", (120.0, 300.0)),  # a cold local model's first call takes 16-28 s, often more
+    ("http://ollama:11434/v1", (120.0, 300.0)),
+    ("https://models.example.com/v1", (30.0, 60.0)),
+])
+def test_local_model_servers_get_timeouts_a_cold_first_call_fits(
+    tmp_path: Path, base_url: str | None, timeouts: tuple[float, float]
+) -> None:
+    env = {"LLM_PROVIDER": "openai", "OPENAI_API_KEY": "k"} | ({"OPENAI_BASE_URL": base_url} if base_url else {})
+    settings = load_settings(env, tmp_path)
+    assert (settings.llm_timeout, settings.llm_turn_timeout) == timeouts
+    chosen = load_settings(env | {"LLM_TIMEOUT": "5", "LLM_TURN_TIMEOUT": "9"}, tmp_path)
+    assert (chosen.llm_timeout, chosen.llm_turn_timeout) == (5.0, 9.0)
+
+
 def test_lists_and_limits(tmp_path: Path) -> None:
     settings = load_settings(
         {

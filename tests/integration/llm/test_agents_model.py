@@ -13,7 +13,7 @@ from application.errors import LanguageModelUnavailable
 from application.history import HistoryWindow
 from application.ports import TextDelta, ToolEvent
 from application.queries import TaskQuery
-from application.tools import ToolCatalogue
+from application.tools import TOOLS, ToolCatalogue
 from application.use_cases.chat import ChatReply, ChatUseCases
 from application.use_cases.tasks import NewTask, TaskUseCases
 from domain.values import Role
@@ -63,7 +63,8 @@ async def test_tool_call_then_text_changes_only_the_users_tasks(fake: FakeOpenAI
     assert first["messages"][0]["role"] == "system" and "todo-chat" in first["messages"][0]["content"]
     assert first["messages"][-1] == {"role": "user", "content": "remind me to call mom, urgent"}
     names = {t["function"]["name"] for t in first["tools"]}
-    assert names == {"add_task", "list_tasks", "complete_task", "delete_task", "update_task"}
+    assert names == {spec.name for spec in TOOLS}  # every catalogue tool, bulk ones included
+    assert {"add_task", "list_tasks", "complete_task", "delete_task", "update_task"} <= names
     assert all("user_id" not in t["function"]["parameters"]["properties"] for t in first["tools"])
     # The tool result went back to the model.
     tool_message = next(m for m in fake.requests[1]["messages"] if m["role"] == "tool")
