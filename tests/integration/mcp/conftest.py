@@ -91,11 +91,13 @@ async def served() -> AsyncIterator[Served]:
 
 
 @contextlib.asynccontextmanager
-async def mcp_client(url: str, token: str | None, *, mode: str = "auto") -> AsyncIterator[Client]:
-    """The official client over streamable HTTP, with the bearer token on every request."""
+async def mcp_client(url: str, token: str | None, *, mode: str = "auto", **options: Any) -> AsyncIterator[Client]:
+    """The official client over streamable HTTP, with the bearer token on every request.
+
+    ``options`` go to ``Client`` (``elicitation_callback``, ``logging_callback``, ...)."""
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     async with httpx2.AsyncClient(headers=headers, timeout=10) as http, Client(
-        streamable_http_client(url, http_client=http), mode=mode
+        streamable_http_client(url, http_client=http), mode=mode, **options
     ) as client:
         yield client
 
