@@ -30,7 +30,9 @@ from tests.support.net import free_port
 
 START_TIMEOUT_S = 30.0
 STOP_TIMEOUT_S = 15.0
-SCRUBBED_PREFIXES = ("OPENAI_", "LLM_", "JWT_", "DATABASE_", "BETTER_AUTH_", "MCP_", "CORS_", "HISTORY_")
+SCRUBBED_PREFIXES = (
+    "OPENAI_", "LLM_", "JWT_", "DATABASE_", "BETTER_AUTH_", "MCP_", "CORS_", "HISTORY_", "PUBLIC_URL", "OAUTH_",
+)
 
 
 def todo_chat_command() -> list[str]:
