@@ -52,6 +52,7 @@ OBJECTS = (
     "the high school reunion", "low-fat yoghurt", "the low tide walk", "urgent care paperwork", "the top shelf",
     "Dr. Patel about the results", "donations at St. Mary's", "the documents to Mr. Müller", "the KALLAX shelf to IKEA",
     "the Q3 numbers", "a 5k run", "the B2B deck", "the 2nd floor printer", "the first aid kit", "the last chapter",
+    "problem set 4", "chapter 3", "the level 2 exam", "room 101", "the 3 forms", "season 2", "the 7am class",
     "the medium roast coffee", "the weekend bag", "the Monday meeting notes", "the Friday deadline email",
     "a cake for the office", "the MRI results", "the cover for the BBQ", "the Xmas cards", "Mia's lunch",
 )
@@ -77,6 +78,8 @@ DATES = (
     "on the 1st of march", "by 2027-01-15", "the day after tomorrow", "2nite", "2moro", "by tomorrow",
     "due tomorrow", "due friday", "due next monday", "due today", "for tomorrow", "for friday", "before friday",
     "by the end of the month", "end of month", "3 days from now", "a week from today", "by tonight", "this weekend",
+    "until thursday", "till friday", "until monday", "by thurs", "b4 sunday", "before monday", "by dec 10", "by nov 3",
+    "for next thursday", "for next week", "for the 1st of october", "on the 12th", "for saturday", "by next friday",
     "in 10 days", "on the weekend", "next tuesday", "by thursday", "first thing tomorrow", "tomorrow afternoon",
 )
 SHIFTS = ("by 2 days", "a day", "a week", "by a week", "2 days", "three days", "by one week", "back a day", "back 2 days", "out a week")
@@ -117,7 +120,8 @@ PAST_DONE = (
     "picked up the dry cleaning", "returned the library books", "cleaned the kitchen", "walked the dog",
     "did the laundry", "took out the bins", "wrote the speech", "bought groceries", "buying groceries",
 )
-FILLERS = ("", "", "", "", "oh and ", "also ", "and ", "ok ", "okay so ", "hey ", "btw ", "oh ", "right, ", "um ", "so ")
+FILLERS = ("", "", "", "", "oh and ", "also ", "and ", "ok ", "okay so ", "hey ", "btw ", "oh ", "right, ", "um ", "so ",
+           "actually ", "great, ", "ok, ", "cool, ")
 POLITE = ("", "", "", "please ", "pls ", "can you ", "could you ", "can you please ", "would you ")
 TAILS = ("", "", "", "", " please", " pls", " thanks", " to my list", " to the list", " to my todo list", " for me")
 
@@ -143,8 +147,10 @@ def _past(verb: str) -> str:
     return f"{past} {rest}".strip()
 
 
-def _title_ref(rng: random.Random) -> str:
+def _title_ref(rng: random.Random, verbs: bool = False) -> str:
     roll = rng.random()
+    if verbs and roll < 0.3:
+        return f"{rng.choice(VERBS)} {rng.choice(OBJECTS)}"
     if roll < 0.5:
         return rng.choice(TITLE_REFS)
     obj = rng.choice(OBJECTS)
@@ -152,14 +158,12 @@ def _title_ref(rng: random.Random) -> str:
         return f"the task about {obj}"
     if roll < 0.75:
         return f"the one about {obj}"
-    if roll < 0.85:
-        return f"{rng.choice(VERBS)} {obj}"
     return f"{obj} thing" if obj.startswith("the ") else f"the {obj} task"
 
 
-def _ref(rng: random.Random) -> str:
+def _ref(rng: random.Random, verbs: bool = False) -> str:
     pool = rng.choice((ORDINAL_REFS, ID_REFS, PRONOUN_REFS, (), ()))
-    return rng.choice(pool) if pool else _title_ref(rng)
+    return rng.choice(pool) if pool else _title_ref(rng, verbs)
 
 
 def _title(rng: random.Random) -> str:
@@ -210,7 +214,7 @@ def _add(rng: random.Random) -> list[Segment]:
         adj = rng.choice(("an urgent", "a high priority", "an important", "a low priority"))
         return _seg((lead + polite + "add", "C"), (adj, "P"), ("task to" if rng.random() < 0.5 else "task:", "C"),
                     (title, "T"), (date, "D"))
-    if shape < 0.3 and not prefix:
+    if shape < 0.3 and (not prefix or rng.random() < 0.5):
         return _seg((lead, "C"), (title, "T"), (rng.choice(DATES), "D"), (sep + pri, "P"))
     if shape < 0.34:
         # a date corrected in the same breath: only the last one counts
@@ -259,8 +263,8 @@ def _add_items(rng: random.Random) -> list[Segment]:
 
 def _refs(rng: random.Random) -> list[Segment]:
     if rng.random() < 0.15:
-        return [(_title_ref(rng), "R"), (rng.choice((" and ", " & ", ", ")), "L"), (_title_ref(rng), "R")]
-    return [(_ref(rng), "R")]
+        return [(_title_ref(rng, True), "R"), (rng.choice((" and ", " & ", ", ")), "L"), (_title_ref(rng, True), "R")]
+    return [(_ref(rng, True), "R")]
 
 
 def _complete(rng: random.Random) -> list[Segment]:
@@ -314,14 +318,15 @@ def _reopen(rng: random.Random) -> list[Segment]:
 
 
 def _delete(rng: random.Random) -> list[Segment]:
-    ref = _ref(rng)
+    ref = _ref(rng, True)
     before, after = rng.choice((
         ("delete ", ""), ("remove ", ""), ("scrap ", ""), ("get rid of ", ""), ("", " can go"), ("forget ", ""),
         ("drop ", ""), ("cancel ", ""), ("bin ", ""), ("trash ", ""), ("erase ", ""), ("ditch ", ""),
         ("take ", " off the list"), ("remove ", " from my list"), ("delete ", " please"), ("nuke ", ""),
         ("i don't need ", " anymore"), ("", " is no longer needed"), ("", " isn't needed anymore"),
         ("never mind ", ""), ("nevermind ", ""), ("forget about ", ""), ("kill ", ""), ("cross out ", ""),
-        ("no need to ", " anymore"), ("no need for ", ""), ("", " got cancelled, take it off my list"),
+        ("no need to ", " anymore"), ("no need for ", ""), ("no need to ", " any more"), ("there's no need to ", ""),
+        ("i no longer need to ", ""), ("don't need to ", " anymore"), ("no need to ", ""), ("", " got cancelled, take it off my list"),
         ("", " was cancelled"), ("", " is cancelled, remove it"), ("", " isn't happening"), ("", " got canceled"),
         ("please erase ", ""), ("could you please delete ", " for me"), ("i don't have to ", " anymore"),
         ("", " is not needed"), ("remove ", " from the list please"), ("scratch ", ""), ("", " is off"),
@@ -453,10 +458,18 @@ NONE = ("what's the weather like", "tell me a joke", "who won the game", "what i
         "what's 2 plus 2", "how are you", "meh", "the sky is blue", "whatever", "I like turtles")
 
 
+_WHEN = frozenset(["today", "tonight", "tomorrow", "friday", "monday", "tuesday", "wednesday", "thursday", "saturday", "sunday", "week", "weekend", "next", "this", "month", "days", "3", "soon", "by", "before"])
+
+
+def _dated(text: str) -> list[Segment]:
+    """A question's words as commands, its date words as a date."""
+    return [(word, "D" if word.strip("?!.,") in _WHEN else "C") for word in text.split()]
+
+
 def _from(phrases: tuple[str, ...], tag: str = "C") -> Callable[[random.Random], list[Segment]]:
     def make(rng: random.Random) -> list[Segment]:
         ending = rng.choice(("", "", "?", "!", ".", " please"))
-        return [(rng.choice(FILLERS[:6]) + rng.choice(phrases) + ending, tag)]
+        return _dated(rng.choice(FILLERS[:6]) + rng.choice(phrases) + ending)
     return make
 
 
@@ -483,8 +496,8 @@ LIST_FILTERS = ("today", "by friday", "this week", "in the next 3 days", "overdu
 def _list_with_filters(rng: random.Random) -> list[Segment]:
     if rng.random() < 0.5:
         return _from(LIST_PHRASES)(rng)
-    return [(rng.choice(FILLERS[:6]) + rng.choice(LIST_STARTS) + " " + rng.choice(LIST_FILTERS)
-             + rng.choice(("?", "", "?", " please", "?!")), "C")]
+    return _dated(rng.choice(FILLERS[:6]) + rng.choice(LIST_STARTS) + " " + rng.choice(LIST_FILTERS)
+                  + rng.choice(("?", "", "?", " please", "?!")))
 
 
 GENERATORS: tuple[tuple[str, Callable[[random.Random], list[Segment]], float], ...] = (

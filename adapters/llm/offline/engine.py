@@ -23,6 +23,7 @@ WEIGHTS = Path(__file__).with_name("weights.json.gz")
 _BOUNDARY = re.compile(r"[.!?;]+\s+(?=\S)|\s*\n+\s*")
 _ABBREVIATION = re.compile(r"(?:^|\s)(?:dr|mr|mrs|ms|st|prof|jr|sr|vs|etc|e\.g|i\.e|approx|no|mt|ft|ave|rd|inc|ltd|co)\.?$",
                            re.IGNORECASE)
+_QUOTED = re.compile(r"(?:(?<=^)|(?<=[\s(:]))[\"“‘'](?P<q>(?:[^\"“”‘’']|['’](?=\w))+?)[\"”’'](?=$|[\s,.!?;:)])")
 _NOTE_LABEL = re.compile(r"(?:details?|notes?|description|desc|comment)\s*:", re.IGNORECASE)
 # A list laid out as bullets or numbers is one list of items, not separate sentences.
 _BULLET = re.compile(r"\s*\n\s*(?:[-*•·]|\d{1,2}[.)])\s+|(?:(?<=\s)|^)\d{1,2}\)\s+")
@@ -37,6 +38,7 @@ class Reading:
     confidence: float
     text: str  # the clause as typed
     titles: tuple[str, ...] = ()
+    item_dates: tuple[str | None, ...] = ()  # per title: its own date words, if it has any
     date: str | None = None  # normalised words, for the date resolver
     priority: str | None = None  # normalised words
     reference: str | None = None  # normalised words
@@ -79,18 +81,43 @@ class Engine:
         spread = max(1.0, abs(top) + abs(runner))
         confidence = (top - runner) / spread
         close = tuple(label for label, score in ranked[1:3] if top - score < 0.25 * spread)
-        text = sentence[tokens[0].start : tokens[-1].end]
+        start, end = tokens[0].start, tokens[-1].end
+        text = sentence[start:end]
+        titles, item_dates = _items(sentence, tokens, tags)
+        references = _word_groups(tokens, tags, "R")
+        note = _original(sentence, tokens, tags, "N")
+        new_title = _original(sentence, tokens, tags, "X")
+        # Quotes mark exact words: a quoted title, note or new title is taken whole.
+        quoted = [(m.start("q"), m.end("q"), m.group("q")) for m in _QUOTED.finditer(sentence, start, end)]
+        if quoted:
+            def inside(kind: str) -> str | None:
+                spans = [(tokens[a].start, tokens[b - 1].end) for a, b in _groups(tokens, tags, kind)]
+                for q_start, q_end, q_text in quoted:
+                    if any(a < q_end and q_start < b for a, b in spans):
+                        return q_text.strip()
+                return None
+            if best == "update" and len(quoted) >= 2:
+                references, new_title = (quoted[0][2].lower(),), quoted[-1][2].strip()
+            else:
+                title = inside("T")
+                if title and len(titles) <= 1:
+                    titles = (title,)
+                note = inside("N") or note
+                new_title = inside("X") or new_title
+                if not note and best == "add" and len(quoted) >= 2 and titles and titles[0] == quoted[0][2].strip():
+                    note = quoted[1][2].strip()  # "create 'X' with the description 'Y'"
         return Reading(
             intent=best,
             confidence=round(confidence, 3),
             text=text,
-            titles=_titles(sentence, tokens, tags),
+            titles=titles,
+            item_dates=item_dates,
             date=_words(tokens, tags, "D"),
             priority=_words(tokens, tags, "P"),
-            reference=_words(tokens, tags, "R"),
-            references=_word_groups(tokens, tags, "R"),
-            note=_original(sentence, tokens, tags, "N"),
-            new_title=_original(sentence, tokens, tags, "X"),
+            reference=" ".join(references) if references else None,
+            references=references,
+            note=note,
+            new_title=new_title,
             alternatives=close,
         )
 
@@ -145,12 +172,17 @@ def _cut(sentence: str, tokens: list[Token], start: int, end: int) -> str:
     return sentence[tokens[start].start : tokens[end - 1].end].strip(_EDGE)
 
 
-def _titles(sentence: str, tokens: list[Token], tags: list[str]) -> tuple[str, ...]:
-    """Titles as typed. Items split at L; pieces split by a date or priority join up."""
+def _items(sentence: str, tokens: list[Token], tags: list[str]) -> tuple[tuple[str, ...], tuple[str | None, ...]]:
+    """Titles as typed, with each one's own date words. Items split at L; pieces of one
+    title split by a date or priority join up."""
     items: list[list[str]] = [[]]
+    item_dates: list[list[str]] = [[]]
     for i, tag in enumerate(tags):
         if tag == "L" and items[-1]:
             items.append([])
+            item_dates.append([])
+        elif tag == "D":
+            item_dates[-1].append(tokens[i].norm)
         elif tag == "T":
             start = i
             if i == 0 or tags[i - 1] != "T":
@@ -160,7 +192,8 @@ def _titles(sentence: str, tokens: list[Token], tags: list[str]) -> tuple[str, .
                 piece = _cut(sentence, tokens, start, end)
                 if piece:
                     items[-1].append(piece)
-    return tuple(" ".join(parts) for parts in items if parts)
+    kept = [(" ".join(parts), " ".join(d) or None) for parts, d in zip(items, item_dates, strict=True) if parts]
+    return tuple(t for t, _ in kept), tuple(d for _, d in kept)
 
 
 def _original(sentence: str, tokens: list[Token], tags: list[str], wanted: str) -> str | None:
@@ -171,6 +204,9 @@ def _original(sentence: str, tokens: list[Token], tags: list[str], wanted: str) 
     return text or None
 
 
+_POINTERS = frozenset(["it", "that", "this", "one", "ones", "them", "those", "these", "both", "all", "of", "the", "same"])
+
+
 def _word_groups(tokens: list[Token], tags: list[str], wanted: str) -> tuple[str, ...]:
     groups: list[list[str]] = [[]]
     for token, tag in zip(tokens, tags, strict=True):
@@ -178,7 +214,17 @@ def _word_groups(tokens: list[Token], tags: list[str], wanted: str) -> tuple[str
             groups.append([])
         elif tag == wanted:
             groups[-1].append(token.norm)
-    return tuple(" ".join(g) for g in groups if g)
+    out = []
+    for words in groups:
+        if not words:
+            continue
+        if all(w in _POINTERS for w in words) and len(words) >= 2:
+            # "that ... it", "both of them": a pointer, said twice
+            plural = any(w in {"them", "those", "these", "both", "all", "ones"} for w in words)
+            out.append("them" if plural else "it")
+        else:
+            out.append(" ".join(words))
+    return tuple(out)
 
 
 def _words(tokens: list[Token], tags: list[str], wanted: str) -> str | None:

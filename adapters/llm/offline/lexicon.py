@@ -22,7 +22,7 @@ SLANG = {
     "somethin": "something", "gotta": "gotta", "wanna": "wanna", "gonna": "gonna", "lemme": "let me",
     "shud": "should", "cud": "could", "dun": "done", "fin": "finished", "finshed": "finished", "compelte": "complete",
     "dlete": "delete", "delet": "delete", "remve": "remove", "rmv": "remove", "del": "delete", "chk": "check",
-    "rmd": "remind", "remidn": "remind", "rmind": "remind", "remnd": "remind", "mrk": "mark", "ok": "ok", "k": "ok",
+    "rmd": "remind", "one's": "one", "ones": "ones", "remidn": "remind", "rmind": "remind", "remnd": "remind", "mrk": "mark", "ok": "ok", "k": "ok",
 }
 
 # Words worth correcting when one keystroke away (long enough that a slip is not another word).

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -49,6 +49,9 @@ _PRONOUN = frozenset({"it", "that", "this", "that one", "this one", "the same on
 _PLURAL = frozenset({"them", "those", "these", "both", "them all", "all of them", "both of them", "both them", "all those",
                      "all of those", "all them", "those ones", "these ones", "all"})
 _ID = re.compile(r"^(?:the\s+)?(?:(?:task|item)\s*)?(?:number|no\.?|#)?\s*#?\s*(\d+|one|two|three|four|five|six|seven|eight|nine|ten)$")
+_BULK = frozenset({"complete_all", "clear_completed", "delete_all"})
+_QUANTIFIER = re.compile(r"\b(?:all|every|everything|whole|entire|ones|tasks|stuff|items|things)\b", re.IGNORECASE)
+BULK_CONFIDENCE = 0.3
 # How sure the classifier must be before the list changes (margin over the runner-up).
 ACT_CONFIDENCE = 0.12
 HELP_TEXT = (
@@ -133,6 +136,10 @@ class OfflineModel:
     # -- dispatch -------------------------------------------------------------------------
     async def _act(self, turn: Turn, reading: Reading, *, several: bool) -> None:
         intent = reading.intent
+        if intent in _BULK and not (_QUANTIFIER.search(reading.text) and reading.confidence >= BULK_CONFIDENCE):
+            # A change to every task needs the person to have said "all" / "everything".
+            intent = {"complete_all": "complete", "clear_completed": "delete", "delete_all": "delete"}[intent]
+            reading = replace(reading, intent=intent)
         if reading.mutating and reading.confidence < ACT_CONFIDENCE:
             turn.say(f"{self._best_guess(reading)} I haven't changed anything yet.")
             return
@@ -175,9 +182,13 @@ class OfflineModel:
         if not titles:
             turn.say("What should the task be called? I haven't added anything yet.")
             return
-        due = read_date(reading.date, turn.today)
+        shared = read_date(reading.date, turn.today)
         priority = read_priority(reading.priority)
-        for title in titles:
+        own = [read_date(words, turn.today) for words in reading.item_dates] if len(reading.item_dates) == len(titles) else []
+        # "add A tomorrow and B friday": each its own; "add milk, eggs and bread tomorrow": all tomorrow.
+        separate = sum(1 for d in own if d is not None) > 1 or (own and own[-1] is None and any(own))
+        for index, title in enumerate(titles):
+            due = own[index] if separate else shared
             args: dict[str, Any] = {"title": title[:255]}
             if priority:
                 args["priority"] = priority

@@ -36,7 +36,7 @@ def example_tokens(example: Example) -> list[tuple[str, list[Token], list[str]]]
         tokens: list[Token] = []
         tags: list[str] = []
         for segment, tag in segments:
-            if text and not text.endswith(" ") and not segment.startswith((" ", ",", ".", ";", ":", "?", "!")):
+            if text and not text.endswith(" ") and not segment.startswith((" ", ",", ".", ";", ":", "?", "!", "'")):
                 text += " "
             start = len(text)
             text += segment
