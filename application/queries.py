@@ -13,6 +13,9 @@ T = TypeVar("T")
 
 LIMIT_MAX = 100
 LIMIT_DEFAULT = 50
+# The largest offset any edge accepts (REST and the tools): far past any real list, and small
+# enough for every database's integer types.
+OFFSET_MAX = 1_000_000_000
 TASK_SORTS = ("id", "-id", "due_date", "-due_date", "priority", "-priority", "created_at",
               "-created_at", "updated_at", "-updated_at", "title", "-title")
 

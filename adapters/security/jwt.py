@@ -9,7 +9,8 @@
 
 The algorithm is pinned per key kind, so an RS256 token is never checked against the HMAC
 secret (algorithm confusion) and ``alg: none`` or any other algorithm is refused outright.
-``exp`` and ``sub`` are required; ``nbf``/``iat`` are checked when present.
+``exp`` and ``sub`` are required; ``nbf``/``iat`` are checked when present; all three must be
+JSON numbers.
 
 Clients send the same token with every request, and checking one costs more than the rest
 of a simple request (PyJWT validates every base64 character), so a token that passed is
@@ -111,6 +112,7 @@ class JwtVerifier:
             raise Unauthorized("token signature is invalid") from None
         except jwt.PyJWTError as exc:
             raise Unauthorized(f"token is invalid: {exc}") from None
+        _check_numeric_dates(claims)
         subject = _subject(claims)
         self._remember(token, subject, float(claims["exp"]))
         return subject
@@ -166,6 +168,19 @@ class JwtVerifier:
             # A symmetric key published in a JWKS, or a key of another algorithm: never use it.
             raise Unauthorized("token algorithm does not match its key")
         return signing_key.key
+
+
+NUMERIC_DATE_CLAIMS = ("exp", "nbf", "iat")
+
+
+def _check_numeric_dates(claims: dict[str, Any]) -> None:
+    """RFC 7519 NumericDate claims are JSON numbers. PyJWT reads ``"exp": "9999999999"`` with
+    int(), so a string would pass its checks; refuse it (and booleans, which are ints in Python)."""
+    for name in NUMERIC_DATE_CLAIMS:
+        if name in claims:
+            value = claims[name]
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise Unauthorized(f"token claim {name!r} must be a number")
 
 
 def _subject(claims: dict[str, Any]) -> str:

@@ -1,7 +1,9 @@
 """The outermost ASGI layer: request ids, security headers, early 413, one log line per request.
 
 It wraps the whole Litestar app (including its router), so unknown routes, 405s and
-errors get the same headers and log line as everything else.
+errors get the same headers and log line as everything else. It also refuses what no
+handler should see (``request_checks``) and turns any non-JSON error into the error body
+(``json_errors``).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from litestar.datastructures import MutableScopeHeaders
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from entrypoints.http.errors import Problem, error_bytes
+from entrypoints.http.json_errors import JsonErrors
+from entrypoints.http.request_checks import request_problem
 
 logger = logging.getLogger("todo_chat.http")
 
@@ -90,10 +94,13 @@ class Edge:
 
         try:
             length = _content_length(scope)
+            refused = request_problem(scope)
             if length is not None and length > self.max_body_bytes:
                 await self._too_large(send_with_headers)
+            elif refused is not None:
+                await self._refuse(refused, send_with_headers)
             else:
-                await self.app(scope, receive, send_with_headers)
+                await self.app(scope, receive, JsonErrors(send_with_headers, head=scope.get("method") == "HEAD"))
         finally:
             logger.info(
                 "request",
@@ -106,6 +113,18 @@ class Edge:
                     "user_id": state.get("user_id"),
                 },
             )
+
+    @staticmethod
+    async def _refuse(problem: Problem, send: Send) -> None:
+        body = error_bytes(problem)
+        await send(
+            {
+                "type": "http.response.start",
+                "status": problem.status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+            }
+        )
+        await send({"type": "http.response.body", "body": body, "more_body": False})
 
     @staticmethod
     async def _too_large(send: Send) -> None:

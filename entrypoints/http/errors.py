@@ -76,17 +76,18 @@ def request_id_of(scope: Any) -> str:
 _MSGSPEC_PATH = re.compile(r"\s*-\s*at\s*`\$(?:\.(?P<field>[A-Za-z_][\w]*))?[^`]*`\s*$")
 _UNKNOWN_FIELD = re.compile(r"unknown field `(?P<field>[^`]+)`")
 _MISSING_FIELD = re.compile(r"missing required field `(?P<field>[^`]+)`")
+_UNSTORABLE = re.compile(r"invalid text in `(?P<field>[^`]+)`: ")  # domain.text.UnstorableText
 
 
 def _field_problem(message: str, fallback: str = "body") -> FieldProblem:
     """``Expected `str` of length <= 255 - at `$.title``` -> field ``title``."""
     field = fallback
-    for pattern in (_UNKNOWN_FIELD, _MISSING_FIELD, _MSGSPEC_PATH):
+    for pattern in (_UNSTORABLE, _UNKNOWN_FIELD, _MISSING_FIELD, _MSGSPEC_PATH):
         match = pattern.search(message)
         if match and match.group("field"):
             field = match.group("field")
             break
-    text = _MSGSPEC_PATH.sub("", message).strip() or "is invalid"
+    text = _UNSTORABLE.sub("", _MSGSPEC_PATH.sub("", message)).strip() or "is invalid"
     return FieldProblem(field=field, message=text)
 
 

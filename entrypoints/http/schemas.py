@@ -18,6 +18,7 @@ from application.use_cases.accounts import Session
 from application.use_cases.chat import ChatReply
 from domain.conversation import Conversation, Message, ToolCall
 from domain.task import Task
+from domain.text import check_storable
 from domain.values import DESCRIPTION_MAX, MESSAGE_MAX, TITLE_MAX
 
 PriorityName = Literal["high", "medium", "low"]
@@ -29,7 +30,14 @@ DueDate = Annotated[date, Meta(description="A date, YYYY-MM-DD.")]
 
 
 class _Request(Struct, forbid_unknown_fields=True, kw_only=True):
-    """Unknown fields are refused, so a misspelt field is an error and not silently ignored."""
+    """Unknown fields are refused, so a misspelt field is an error and not silently ignored.
+
+    Every string field is checked for text the database cannot store (NUL, lone surrogates):
+    here, once for every request shape, so no new field can forget it.
+    """
+
+    def __post_init__(self) -> None:
+        check_storable({name: getattr(self, name) for name in self.__struct_fields__})
 
 
 # ----------------------------------------------------------------------------- tasks

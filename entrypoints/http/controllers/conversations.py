@@ -9,7 +9,7 @@ from litestar import Controller, Response, delete, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 
-from application.queries import LIMIT_MAX
+from application.queries import LIMIT_MAX, OFFSET_MAX
 from application.use_cases.chat import ChatUseCases
 from entrypoints.http.docs import PROTECTED, TOTAL_COUNT, errors
 from entrypoints.http.schemas import (
@@ -19,7 +19,6 @@ from entrypoints.http.schemas import (
     conversation_page,
 )
 
-OFFSET_MAX = 1_000_000_000
 Limit = Annotated[int, QueryParameter(ge=1, le=LIMIT_MAX)]
 Offset = Annotated[int, QueryParameter(ge=0, le=OFFSET_MAX)]
 

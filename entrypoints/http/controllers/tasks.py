@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from litestar import Controller, Response, delete, get, patch, post, put
+from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency
+from litestar.handlers.base import BaseRouteHandler
 from litestar.params import FromPath, FromQuery, JSONBody, PathParameter, QueryParameter
 
-from application.queries import LIMIT_DEFAULT, LIMIT_MAX, TASK_SORTS, TaskQuery
+from application.queries import LIMIT_DEFAULT, LIMIT_MAX, OFFSET_MAX, TASK_SORTS, TaskQuery
 from application.use_cases.tasks import NewTask, TaskChanges, TaskUseCases
+from domain.errors import InvalidValue
 from domain.values import Priority, TaskStatus
 from entrypoints.http.docs import PROTECTED, TOTAL_COUNT, errors
 from entrypoints.http.schemas import (
@@ -26,14 +30,27 @@ from entrypoints.http.schemas import (
 
 Tasks = NamedDependency[TaskUseCases]
 UserId = FromPath[str]
+# Routes declare ``{task_id:str}``: Litestar's ``:int`` is Python's int(), which reads "١", "１",
+# "+1", "00001" and "1 " as task 1. ``task_number_guard`` lets ASCII digits through, then this
+# type converts and bounds them.
 TaskId = Annotated[int, PathParameter(ge=1, le=2**31 - 1, description="The task number (per user, from 1).")]
 SortName = Literal[TASK_SORTS]  # type: ignore[valid-type]
-OFFSET_MAX = 1_000_000_000
+
+
+TASK_NUMBER = re.compile(r"[1-9][0-9]{0,18}")
+
+
+async def task_number_guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """A task number in a path is ASCII digits without a sign or leading zero (400 otherwise)."""
+    raw = connection.path_params.get("task_id")
+    if raw is not None and not TASK_NUMBER.fullmatch(raw):
+        raise InvalidValue("task_id", "must be a task number written in ASCII digits (1, 2, 3...)")
 
 
 class TaskController(Controller):
     path = "/tasks"
     tags = ("tasks",)
+    guards = (task_number_guard,)
 
     @get("/", responses=errors(*PROTECTED), response_headers=TOTAL_COUNT, summary="List tasks")
     async def list_tasks(
@@ -74,29 +91,29 @@ class TaskController(Controller):
         task = await tasks.add(user_id, NewTask(data.title, data.description, data.priority, data.due_date))
         return task_out(task)
 
-    @get("/{task_id:int}", responses=errors(*PROTECTED, 404), summary="Get a task")
+    @get("/{task_id:str}", responses=errors(*PROTECTED, 404), summary="Get a task")
     async def get_task(self, user_id: UserId, task_id: TaskId, tasks: Tasks) -> TaskOut:
         return task_out(await tasks.get(user_id, task_id))
 
-    @put("/{task_id:int}", responses=errors(*PROTECTED, 404), summary="Replace a task")
+    @put("/{task_id:str}", responses=errors(*PROTECTED, 404), summary="Replace a task")
     async def replace_task(
         self, user_id: UserId, task_id: TaskId, tasks: Tasks, data: JSONBody[TaskReplace]
     ) -> TaskOut:
         """Sets title, description, priority and due date; an omitted field goes back to its default."""
         return task_out(await tasks.update(user_id, task_id, changes_of(data)))
 
-    @patch("/{task_id:int}", responses=errors(*PROTECTED, 404), summary="Change some fields of a task")
+    @patch("/{task_id:str}", responses=errors(*PROTECTED, 404), summary="Change some fields of a task")
     async def update_task(
         self, user_id: UserId, task_id: TaskId, tasks: Tasks, data: JSONBody[TaskPatch]
     ) -> TaskOut:
         """Only the fields given change; ``null`` clears description or due_date."""
         return task_out(await tasks.update(user_id, task_id, changes_of(data)))
 
-    @patch("/{task_id:int}/complete", responses=errors(*PROTECTED, 404), summary="Toggle completion")
+    @patch("/{task_id:str}/complete", responses=errors(*PROTECTED, 404), summary="Toggle completion")
     async def toggle_task(self, user_id: UserId, task_id: TaskId, tasks: Tasks) -> TaskOut:
         return task_out(await tasks.toggle(user_id, task_id))
 
-    @delete("/{task_id:int}", responses=errors(*PROTECTED, 404), summary="Delete a task")
+    @delete("/{task_id:str}", responses=errors(*PROTECTED, 404), summary="Delete a task")
     async def delete_task(self, user_id: UserId, task_id: TaskId, tasks: Tasks) -> None:
         await tasks.delete(user_id, task_id)
 

@@ -230,7 +230,16 @@ async def test_task_ids_out_of_range_are_4xx(api: Api, task_id: str) -> None:
     assert error_of(response)["code"] in {"VALIDATION_ERROR", "NOT_FOUND"}
 
 
-async def test_non_numeric_task_id_is_404(api: Api) -> None:
-    response = await api.get(f"{TASKS}/abc")
-    assert response.status_code == 404
-    assert error_of(response)["code"] == "NOT_FOUND"
+@pytest.mark.parametrize("task_id", ["abc", "%D9%A1", "%EF%BC%91", "+1", "00001", "1%20", "%201", "1_0", "1.0"])
+async def test_a_task_id_is_ascii_digits_only(api: Api, task_id: str) -> None:
+    """Python's int() reads Arabic-Indic and full-width digits, signs, leading zeros and spaces:
+    all of these were task 1 before; a task number in a path is written in ASCII digits."""
+    await api.add_task(title="task one")
+    response = await api.get(f"{TASKS}/{task_id}")
+    assert response.status_code == 400, response.text
+    error = error_of(response)
+    assert error["code"] == "VALIDATION_ERROR" and error["details"][0]["field"] == "task_id"
+    for method in ("PUT", "PATCH", "DELETE"):
+        assert (await api.request(method, f"{TASKS}/{task_id}", json={"title": "x"})).status_code == 400
+    assert (await api.request("PATCH", f"{TASKS}/{task_id}/complete")).status_code == 400
+    assert (await api.get(f"{TASKS}/1")).json()["title"] == "task one"  # untouched
