@@ -58,6 +58,9 @@ def create_engine(url: str, settings: EngineSettings | None = None) -> AsyncEngi
         pool_timeout=settings.pool_timeout,
         pool_recycle=settings.pool_recycle,
         connect_args=connect_args,
+        # A failed statement's message would carry its parameters (emails, password hashes,
+        # message text) into every log line and traceback that prints it.
+        hide_parameters=True,
     )
     _ping_idle_connections(engine, settings.ping_after_idle)
     return engine
@@ -106,6 +109,7 @@ def _sqlite_engine(url: str, settings: EngineSettings) -> AsyncEngine:
         max_overflow=settings.max_overflow,
         pool_timeout=settings.pool_timeout,
         connect_args={"timeout": settings.sqlite_busy_timeout_ms / 1000},
+        hide_parameters=True,  # never log statement parameters (see above)
     )
 
     @event.listens_for(engine.sync_engine, "connect")
