@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
 import os
 import sys
 
@@ -24,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="OpenAI-compatible base URL (REAL_MODEL_URL), e.g. http://127.0.0.1:8091/v1")
     parser.add_argument("--model", default=os.environ.get("REAL_MODEL_NAME", "qwen2.5-coder-1.5b"))
     parser.add_argument("--only", help="run the conversations whose name contains this")
+    parser.add_argument("--json", help="also write every turn (full replies) to this file")
     args = parser.parse_args(argv)
     if not args.url:
         parser.error("give --url or set REAL_MODEL_URL")
@@ -31,6 +34,10 @@ def main(argv: list[str] | None = None) -> int:
     report = run(args.url, args.model, api_key=os.environ.get("REAL_MODEL_KEY", "unused"),
                  conversations=chosen, show=show)
     print(report.summary())
+    if args.json:
+        turns = [dataclasses.asdict(t) | {"claimed_not_done": sorted(t.claimed_not_done)} for t in report.turns]
+        with open(args.json, "w") as out:
+            json.dump({"model": report.model, "summary": report.summary(), "turns": turns}, out, indent=1)
     return 0
 
 
