@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 
 from entrypoints.config import ConfigError, Settings, load_settings, parse_duration
+from entrypoints.version import package_version
 
 T = TypeVar("T")
 
@@ -38,22 +39,41 @@ def fail(message: str, code: int = 2) -> typer.Exit:
 
 
 def guarded(action: Callable[[], T]) -> T:
-    """Run ``action``; a configuration error becomes one line on stderr and exit status 2."""
+    """Run ``action``; a configuration error or an unusable database becomes one line on stderr, exit 2."""
     try:
         return action()
     except ConfigError as exc:
         raise fail(str(exc)) from None
+    except Exception as exc:
+        from entrypoints.database_failure import database_failure
+
+        cause = database_failure(exc)
+        if cause is None:
+            raise
+        raise fail(f"DATABASE_URL {_database_display()}: {cause}") from None
+
+
+def _database_display() -> str:
+    from entrypoints.config import DEFAULT_DATABASE_URL, mask_url
+
+    try:
+        return load_settings().database_display
+    except ConfigError:
+        return mask_url(os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL)
 
 
 def settings() -> Settings:
     return guarded(load_settings)
 
 
-def _migrate(url: str) -> str | None:
+def _migrate(url: str) -> tuple[str | None, list[str]]:
+    """Upgrade to head; the revision reached and the revisions applied on the way."""
     from adapters.sql.migrate import upgrade_to_head
+    from entrypoints.logs import migrations_told_quietly
 
-    revision = asyncio.run(upgrade_to_head(url))
-    return revision if isinstance(revision, str) else None
+    with migrations_told_quietly() as applied:
+        revision = asyncio.run(upgrade_to_head(url))
+    return (revision if isinstance(revision, str) else None), applied
 
 
 @app.command()
@@ -83,16 +103,20 @@ def serve(
         # MCP sign-in metadata names this URL; set PUBLIC_URL when clients reach the server elsewhere.
         os.environ["PUBLIC_URL"] = f"http://{_loopback(host)}:{port}"
         config = settings()
-    configure_logging(config.log_level)
-    if not no_migrate:
-        with err.status("Applying database migrations…"):
-            guarded(lambda: _migrate(config.database_url))
-    model = describe_model(guarded(lambda: build_container(config)))
+    # Start-up output is for people: the banner, or one error line (checked before any work).
     if not _can_listen(host, port):
         err.print(f"error: cannot listen on {_display_host(host)}:{port} (in use, or not an address of this machine)")
         raise typer.Exit(1)
-    out.print(f"todo-chat listening on [bold]http://{_display_host(host)}:{port}[/bold]")
+    configure_logging(config.log_level)
+    revision, applied = None, []
+    if not no_migrate:
+        with err.status("Applying database migrations…"):
+            revision, applied = guarded(lambda: _migrate(config.database_url))
+    model = describe_model(guarded(lambda: build_container(config)))
+    out.print(f"todo-chat {package_version()} listening on [bold]http://{_display_host(host)}:{port}[/bold]")
     out.print(f"  database  {config.database_display}")
+    if applied:
+        out.print(f"  schema    {revision} (applied {', '.join(applied)})")
     out.print(f"  model     {model}")
     out.print(f"  secret    {config.secret_source}")
     out.print(f"  workers   {workers}" + ("  (migrations skipped)" if no_migrate else ""))
@@ -143,8 +167,10 @@ def _display_host(host: str) -> str:
 def migrate() -> None:
     """Apply pending database migrations (on PostgreSQL under an advisory lock) and exit."""
     config = settings()
-    err.print(f"Migrating {config.database_display} …")
-    revision = guarded(lambda: _migrate(config.database_url))
+    with err.status(f"Migrating {config.database_display}…"):  # shown on a terminal only
+        revision, applied = guarded(lambda: _migrate(config.database_url))
+    for step in applied:
+        out.print(f"Applied {step}")
     out.print(f"Database is at revision {revision or 'head'}.")
 
 
@@ -198,6 +224,22 @@ def mcp(
     from entrypoints.mcp_stdio import run
 
     guarded(lambda: run(user))
+
+
+def _print_version(asked: bool) -> None:
+    if asked:
+        print(f"todo-chat {package_version()}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """A task manager you talk to: chat, REST and MCP over the same tasks."""
 
 
 def main() -> None:
