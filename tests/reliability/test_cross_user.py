@@ -562,3 +562,74 @@ def test_alice_is_untouched_after_everything(world: World) -> None:
     assert {t["id"] for t in tasks if t["completed"]} == ALICE_DONE
     assert {t["id"] for t in tasks if t["priority"] == "high"} == ALICE_HIGH
     assert re.fullmatch(r"[0-9a-f]{8}", MARK)
+
+
+async def test_mcp_resources_prompts_completion_and_bulk_tools_never_reach_alices_tasks(
+    world: World, before: Any
+) -> None:
+    from mcp.shared.exceptions import MCPError
+    from mcp.types import PromptReference, ResourceTemplateReference
+
+    url = world.live.url + "/mcp"
+    for mode in ("auto", "legacy"):
+        async with mcp_client(url, world.live.token(EVE), mode=mode) as eve:
+            listed = await eve.list_resources()
+            assert [str(r.uri) for r in listed.resources] == ["tasks://open"]
+            opened = await eve.read_resource("tasks://open")
+            assert json.loads(opened.contents[0].text) == {"tasks": [], "total": 0}  # type: ignore[union-attr]
+            for task_id in range(1, len(ALICE_TITLES) + 1):
+                with pytest.raises(MCPError) as missing:
+                    await eve.read_resource(f"tasks://task/{task_id}")
+                assert missing.value.error.code == -32002
+                assert_nothing_of_alices(str(missing.value))
+            for name in ("plan_my_day", "weekly_review"):
+                assert_nothing_of_alices((await eve.get_prompt(name)).model_dump_json())
+            template = ResourceTemplateReference(uri="tasks://task/{task_id}")
+            for value in ("", "1", MARK, "ledger"):
+                ids = await eve.complete(template, {"name": "task_id", "value": value})
+                assert ids.completion.values == []
+                titles = await eve.complete(PromptReference(name="plan_my_day"), {"name": "focus", "value": value})
+                assert titles.completion.values == []
+            for tool in ("complete_all_tasks", "delete_completed_tasks"):
+                result = await eve.call_tool(tool, {"confirm": True})
+                assert result.structured_content is not None
+                assert result.structured_content["count"] == 0, result.structured_content
+                assert_nothing_of_alices(json.dumps(result.structured_content))
+
+
+async def test_change_notifications_reach_only_the_owner(world: World, before: Any) -> None:
+    import anyio
+
+    url = world.live.url + "/mcp"
+    events: dict[str, list[Any]] = {ALICE: [], BOB: []}
+
+    async def listen(user: str, ready: anyio.Event) -> None:
+        async with mcp_client(url, world.live.token(user)) as client, client.listen(
+            resources_list_changed=True, resource_subscriptions=["tasks://open", "tasks://task/1"]
+        ) as stream:
+            ready.set()
+            async for event in stream:
+                events[user].append(event)
+
+    async with anyio.create_task_group() as group:
+        ready = {ALICE: anyio.Event(), BOB: anyio.Event()}
+        for user, event in ready.items():
+            group.start_soon(listen, user, event)
+        with anyio.fail_after(10):
+            for event in ready.values():
+                await event.wait()
+        # Bob renames his own task to what it already is (his data stays as the other tests expect).
+        async with httpx.AsyncClient(base_url=world.live.url) as http:
+            reply = await http.patch(
+                f"/api/bob/tasks/{world.bob_tasks[0]}",
+                json={"title": "bob chore 1"},
+                headers={"Authorization": f"Bearer {world.live.token(BOB)}"},
+            )
+            assert reply.status_code == 200, reply.text
+        with anyio.fail_after(10):
+            while not events[BOB]:
+                await anyio.sleep(0.02)
+        await anyio.sleep(0.2)
+        group.cancel_scope.cancel()
+    assert events[ALICE] == []
+    assert any(getattr(e, "uri", None) == "tasks://open" for e in events[BOB])
