@@ -160,9 +160,12 @@ class LanguageModel(Protocol):
 
 
 class PasswordHasher(Protocol):
-    def hash(self, password: str) -> str: ...
+    """Deliberately slow work (argon2: tens of ms of CPU): implementations keep it off the event
+    loop and bound how much runs at once, so sign-ins never stall everyone else's requests."""
 
-    def verify(self, password_hash: str, password: str) -> bool: ...
+    async def hash(self, password: str) -> str: ...
+
+    async def verify(self, password_hash: str, password: str) -> bool: ...
 
 
 class TokenIssuer(Protocol):

@@ -134,6 +134,15 @@ def serve(
         access_log=False,
         timeout_graceful_shutdown=30,
         server_header=False,
+        # Slow or silent clients: deadlines for headers and body (HTTP_HEADER_TIMEOUT,
+        # HTTP_BODY_TIMEOUT), idle keep-alive, and a cap on connections (503 beyond it).
+        http="entrypoints.http.server_protocol:DeadlineHttpProtocol",
+        timeout_keep_alive=config.http_keep_alive_timeout,
+        limit_concurrency=config.http_max_connections,
+        # X-Forwarded-For/-Proto rewrite the client address only from TRUSTED_PROXIES; uvicorn
+        # would otherwise trust them from 127.0.0.1, so anyone on the host could pick an address.
+        proxy_headers=bool(config.trusted_proxies),
+        forwarded_allow_ips=list(config.trusted_proxies),
     )
 
 

@@ -96,6 +96,14 @@ class Settings:
     max_body_bytes: int = 64 * 1024
     mcp_allowed_hosts: tuple[str, ...] = DEFAULT_MCP_ALLOWED_HOSTS
     log_level: str = "INFO"
+    # Proxy headers (X-Forwarded-For/-Proto) count only from these addresses or networks.
+    trusted_proxies: tuple[str, ...] = ()
+    # Sign-up and log-in attempts per client address, whatever the email (password hashing is costly).
+    auth_client_rate_limit: RateLimit | None = RateLimit(30, 60)
+    http_header_timeout: float = 10.0
+    http_body_timeout: float = 30.0
+    http_keep_alive_timeout: int = 5
+    http_max_connections: int = 1000
     # Where clients reach this server (MCP sign-in metadata, resource URLs); never the Host header.
     public_url: str | None = None
     oauth_access_lifetime: timedelta = timedelta(minutes=15)
@@ -182,6 +190,21 @@ class _Reader:
             raise ConfigError(f"{name} must list at least one comma-separated value")
         return found
 
+    def networks(self, name: str) -> tuple[str, ...]:
+        """Comma-separated IP addresses or CIDR networks; unset means none."""
+        value = self.raw(name)
+        if value is None:
+            return ()
+        found = tuple(item.strip() for item in value.split(",") if item.strip())
+        for item in found:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ConfigError(
+                    f"{name} must list IP addresses or networks such as 10.0.0.0/8 (got {item!r})"
+                ) from None
+        return found
+
     def rate(self, name: str, default: RateLimit) -> RateLimit | None:
         value = self.raw(name)
         if value is None:
@@ -251,6 +274,12 @@ class _Reader:
             max_body_bytes=self.integer("MAX_BODY_BYTES", 64 * 1024, minimum=1024, maximum=64 * 1024 * 1024),
             mcp_allowed_hosts=self.items("MCP_ALLOWED_HOSTS", DEFAULT_MCP_ALLOWED_HOSTS),
             log_level=log_level,
+            trusted_proxies=self.networks("TRUSTED_PROXIES"),
+            auth_client_rate_limit=self.rate("AUTH_CLIENT_RATE_LIMIT", RateLimit(30, 60)),
+            http_header_timeout=float(self.integer("HTTP_HEADER_TIMEOUT", 10, minimum=1, maximum=3600)),
+            http_body_timeout=float(self.integer("HTTP_BODY_TIMEOUT", 30, minimum=1, maximum=3600)),
+            http_keep_alive_timeout=self.integer("HTTP_KEEP_ALIVE_TIMEOUT", 5, minimum=1, maximum=3600),
+            http_max_connections=self.integer("HTTP_MAX_CONNECTIONS", 1000, minimum=1, maximum=1_000_000),
             public_url=self.public_url("PUBLIC_URL"),
             oauth_access_lifetime=self.duration("OAUTH_ACCESS_TOKEN_LIFETIME", timedelta(minutes=15)),
             oauth_refresh_lifetime=self.duration("OAUTH_REFRESH_TOKEN_LIFETIME", timedelta(days=30)),

@@ -32,6 +32,7 @@ from application.use_cases.accounts import AccountUseCases
 from application.use_cases.chat import ChatUseCases
 from application.use_cases.tasks import TaskUseCases
 from entrypoints.config import ConfigError, Settings, load_settings, mask_url
+from entrypoints.http.auth_gate import AuthGate
 from entrypoints.http.rate_limit import RateLimiter
 
 
@@ -276,6 +277,9 @@ class Container(containers.DeclarativeContainer):
     )
 
     login_limiter = providers.Singleton(RateLimiter, config.login_rate_limit)
+    auth_client_limiter = providers.Singleton(RateLimiter, config.auth_client_rate_limit)
+    # Register and log in (REST and the MCP sign-in form): per email and client, and per client.
+    auth_gate = providers.Singleton(AuthGate, login_limiter, auth_client_limiter)
     chat_limiter = providers.Singleton(RateLimiter, config.chat_rate_limit)
 
 

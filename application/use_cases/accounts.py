@@ -32,14 +32,17 @@ class AccountUseCases:
         self._ids = ids
         self._hasher = hasher
         self._tokens = tokens
-        # Verifying against a real hash for unknown emails keeps both failures equally slow.
-        self._decoy_hash = hasher.hash("decoy-password-never-matches")
+        # Verifying against a real hash for unknown emails keeps both failures equally slow
+        # (made on the first login that needs it: hashing is async work).
+        self._decoy_hash: str | None = None
 
     async def register(self, email: str, password: str, name: str | None = None) -> Session:
+        address = normalise_email(email)
+        password_hash = await self._hasher.hash(check_password(password))
         account = Account(
             user_id=self._ids.new_id().hex,
-            email=normalise_email(email),
-            password_hash=self._hasher.hash(check_password(password)),
+            email=address,
+            password_hash=password_hash,
             name=(name or "").strip()[:120] or None,
             created_at=self._clock.now(),
         )
@@ -59,10 +62,15 @@ class AccountUseCases:
         if address:
             async with self._uow(read_only=True) as uow:
                 account = await uow.accounts.by_email(address)
-        stored = account.password_hash if account else self._decoy_hash
-        if not self._hasher.verify(stored, password) or account is None:
+        stored = account.password_hash if account else await self._decoy()
+        if not await self._hasher.verify(stored, password) or account is None:
             raise Unauthorized("Wrong email or password")
         return self._session(account.user_id)
+
+    async def _decoy(self) -> str:
+        if self._decoy_hash is None:
+            self._decoy_hash = await self._hasher.hash("decoy-password-never-matches")
+        return self._decoy_hash
 
     def _session(self, user_id: str) -> Session:
         token, expires_at = self._tokens.issue(user_id)

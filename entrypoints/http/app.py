@@ -84,7 +84,7 @@ def create_app(container: Container) -> Litestar:
     # MCP sign-in (OAuth 2.1): the built-in authorization server, unless an identity provider signs in.
     oauth_server = container.oauth_server()
     oauth = (
-        oauth_route_handlers(oauth_server, container.account_use_cases, container.login_limiter)
+        oauth_route_handlers(oauth_server, container.account_use_cases, container.auth_gate)
         if oauth_server is not None
         else []
     )
@@ -96,7 +96,7 @@ def create_app(container: Container) -> Litestar:
             "chat": Provide(lambda: container.chat_use_cases(), sync_to_thread=False),
             "accounts": Provide(lambda: container.account_use_cases(), sync_to_thread=False),
             "chat_limiter": Provide(lambda: container.chat_limiter(), sync_to_thread=False),
-            "login_limiter": Provide(lambda: container.login_limiter(), sync_to_thread=False),
+            "auth_gate": Provide(lambda: container.auth_gate(), sync_to_thread=False),
             "database_ready": Provide(lambda: container.database_ready, sync_to_thread=False),
         },
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]

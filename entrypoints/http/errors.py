@@ -172,6 +172,11 @@ def _problem_for(exc: Exception) -> Problem | None:
         case MethodNotAllowedException():
             return Problem(405, "METHOD_NOT_ALLOWED", "Method not allowed",
                            headers=dict(exc.headers or {}))
+        case HTTPException() if "client disconnected" in str(exc.detail):
+            # Litestar's 500 for a body cut short (the client went away, or missed the body
+            # deadline): the client's doing, and nobody is left to read the answer.
+            return Problem(400, "VALIDATION_ERROR", "body: the request body did not arrive in full",
+                           [FieldProblem(field="body", message="did not arrive in full")])
         case HTTPException() if exc.status_code == 400:
             # Litestar's own 400s: undecodable JSON, a body of the wrong media type, bad params.
             return _validation([_field_problem(str(exc.detail or "is invalid"))])

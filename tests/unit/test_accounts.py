@@ -14,11 +14,11 @@ from tests.doubles import FakeClock, SequentialIds
 class PlainHasher:
     """Not secure: a stand-in that keeps hashes readable in assertions."""
 
-    def hash(self, password: str) -> str:
+    async def hash(self, password: str) -> str:
         return "hashed:" + password[::-1]
 
-    def verify(self, password_hash: str, password: str) -> bool:
-        return password_hash == self.hash(password)
+    async def verify(self, password_hash: str, password: str) -> bool:
+        return password_hash == await self.hash(password)
 
 
 class CountingIssuer:

@@ -34,6 +34,7 @@ def make_settings(tmp_path: Path, **changes: Any) -> Settings:
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'http.db'}",
         secret=SECRET,
         login_rate_limit=RateLimit(1000, 60),
+        auth_client_rate_limit=RateLimit(1000, 60),
         chat_rate_limit=RateLimit(1000, 60),
         cors_origins=("http://localhost:3000",),
     )
