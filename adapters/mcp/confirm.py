@@ -39,6 +39,10 @@ class Answer(Enum):
     YES = "yes"
     NO = "no"
     CANNOT_ASK = "cannot ask"
+    KEPT_CHANGING = "kept changing"  # the tasks changed under every question asked
+
+
+MAX_ROUNDS = 3  # questions about one change before giving up on tasks that keep changing
 
 
 def can_elicit(ctx: ServerRequestContext[Any]) -> bool:
@@ -72,16 +76,29 @@ def _answer_of(result: ElicitResult) -> Answer:
 
 
 async def ask(
-    ctx: ServerRequestContext[Any], params: CallToolRequestParams, question: str
+    ctx: ServerRequestContext[Any], params: CallToolRequestParams, question: str, about: str
 ) -> Answer | InputRequiredResult:
-    """The user's answer, or (2026-07-28, first round) the request to ask them."""
+    """The user's answer, or (2026-07-28) the request to ask them.
+
+    ``about`` names what the question is about (a digest of the previewed tasks). On
+    2026-07-28 it travels in ``requestState`` (``round:about``) and an answer counts only
+    for the same ``about``: if the tasks changed while the user thought, they are asked
+    again, up to ``MAX_ROUNDS`` times. The state is client-echoed, so it is only ever
+    compared, never trusted for what to change.
+    """
     if not can_elicit(ctx):
         return Answer.CANNOT_ASK
     if ctx.protocol_version in MODERN_PROTOCOL_VERSIONS:
         response = (params.input_responses or {}).get(CONFIRM_KEY)
-        if response is None:
-            return InputRequiredResult(input_requests={CONFIRM_KEY: ElicitRequest(params=_form(question))})
-        return _answer_of(response) if isinstance(response, ElicitResult) else Answer.NO
+        asked, _, asked_about = (params.request_state or "").partition(":")
+        if response is not None and asked_about == about:
+            return _answer_of(response) if isinstance(response, ElicitResult) else Answer.NO
+        rounds = int(asked) if asked.isdigit() else 0
+        if rounds >= MAX_ROUNDS:
+            return Answer.KEPT_CHANGING
+        return InputRequiredResult(
+            input_requests={CONFIRM_KEY: ElicitRequest(params=_form(question))}, request_state=f"{rounds + 1}:{about}"
+        )
     form = _form(question)
     result = await ctx.session.elicit_form(form.message, form.requested_schema, related_request_id=ctx.request_id)
     return _answer_of(result)

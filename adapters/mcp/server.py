@@ -18,9 +18,11 @@ client when it can elicit (``adapters.mcp.confirm``) and report progress per tas
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import warnings
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -129,11 +131,13 @@ def build_mcp_server(
     input_schemas = {spec.name: spec.input_schema for spec in catalogue.specs.values()}
     tasks = catalogue.tasks
     # logging/setLevel is per connection (handshake era); on 2026-07-28 each request's
-    # _meta carries its level and the SDK filters for us.
-    log_levels: dict[int, LoggingLevel] = {}
+    # _meta carries its level and the SDK filters for us. Weak keys: a stateless HTTP
+    # connection lives for one POST and must not leave its level behind. The SDK gives no
+    # public handle on the connection behind the per-request session, hence the attribute.
+    log_levels: weakref.WeakKeyDictionary[Any, LoggingLevel] = weakref.WeakKeyDictionary()
 
     async def log(ctx: ServerRequestContext[Any], level: LoggingLevel, data: Any) -> None:
-        wanted = log_levels.get(id(ctx.session._connection), DEFAULT_LOG_LEVEL)
+        wanted = log_levels.get(ctx.session._connection, DEFAULT_LOG_LEVEL)
         if LOG_LEVELS.index(level) < LOG_LEVELS.index(wanted):
             return
         with warnings.catch_warnings():
@@ -142,7 +146,7 @@ def build_mcp_server(
 
     async def set_logging_level(ctx: ServerRequestContext[Any], params: SetLevelRequestParams) -> EmptyResult:
         _authenticated(user_of_request)
-        log_levels[id(ctx.session._connection)] = params.level
+        log_levels[ctx.session._connection] = params.level
         return EmptyResult()
 
     async def list_tools(
@@ -257,17 +261,45 @@ async def _bulk(
     call: Callable[[str, dict[str, Any]], Any],
     arguments: dict[str, Any],
 ) -> ToolCall | InputRequiredResult:
-    """A bulk tool: preview, ask the user when the client can, then change (or not)."""
+    """A bulk tool: preview, ask the user when the client can, then change (or not).
+
+    A "yes" counts for the tasks the user was shown: if they changed meanwhile (another
+    door added or completed some), the user is asked again about the new set.
+    """
     preview: ToolCall = await call(params.name, {**arguments, "confirm": False})
-    if is_error(preview) or preview.result["count"] == 0:
-        return preview
-    question = preview.result["message"].split(";")[0] + ". Go ahead?"
-    answer = await confirm.ask(ctx, params, question)
-    if isinstance(answer, InputRequiredResult):
-        return answer
-    if answer is confirm.Answer.NO:
-        result = {**preview.result, "status": "preview", "message": "Nothing changed: the change was not confirmed."}
-        return ToolCall(preview.tool, preview.arguments, result)
-    if answer is confirm.Answer.CANNOT_ASK and not arguments.get("confirm"):
-        return preview  # says what it would do; confirm: true from the caller goes ahead
+    for _round in range(confirm.MAX_ROUNDS):
+        if is_error(preview) or preview.result["count"] == 0:
+            return preview
+        question = preview.result["message"].split(";")[0] + ". Go ahead?"
+        answer = await confirm.ask(ctx, params, question, about=_digest(preview))
+        if isinstance(answer, InputRequiredResult):
+            return answer
+        if answer is confirm.Answer.NO:
+            return _unchanged(preview, NOT_CONFIRMED)
+        if answer is confirm.Answer.KEPT_CHANGING:
+            return _unchanged(preview, KEPT_CHANGING)
+        if answer is confirm.Answer.CANNOT_ASK:
+            if not arguments.get("confirm"):
+                return preview  # says what it would do; confirm: true from the caller goes ahead
+            break
+        current: ToolCall = await call(params.name, {**arguments, "confirm": False})
+        if _digest(current) == _digest(preview):
+            break
+        preview = current
+    else:
+        return _unchanged(preview, KEPT_CHANGING)
     return await call(params.name, {**arguments, "confirm": True})
+
+
+NOT_CONFIRMED = "Nothing changed: the change was not confirmed."
+KEPT_CHANGING = "Nothing changed: the tasks kept changing while you were asked; try again."
+
+
+def _unchanged(preview: ToolCall, message: str) -> ToolCall:
+    return ToolCall(preview.tool, preview.arguments, {**preview.result, "status": "preview", "message": message})
+
+
+def _digest(preview: ToolCall) -> str:
+    """Which tasks a preview names (and how many), as a short opaque string."""
+    ids = ",".join(str(task["task_id"]) for task in preview.result.get("tasks", []))
+    return hashlib.sha256(f"{preview.result.get('count')}:{ids}".encode()).hexdigest()[:32]

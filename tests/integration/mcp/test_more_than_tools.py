@@ -298,3 +298,40 @@ async def test_listen_streams_carry_the_listening_users_changes_only(world: Worl
     assert kinds == ["ResourceUpdated", "ResourcesListChanged"]
     assert events["bob"] == []
     assert world.changes.listener_count == 0  # streams that end unsubscribe
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_yes_counts_only_for_the_tasks_the_user_was_shown(world: World, mode: str) -> None:
+    asked: list[str] = []
+
+    async def yes_while_another_door_completes_a_task(context: Any, params: ElicitRequestParams) -> ElicitResult:
+        asked.append(params.message)
+        if len(asked) == 1:  # while the user reads the question, the web chat completes task 1
+            await world.tasks.complete("alice", 1)
+        return ElicitResult(action="accept", content={"confirm": True})
+
+    async with Client(world.server(), mode=mode, elicitation_callback=yes_while_another_door_completes_a_task) as c:
+        result = await c.call_tool("delete_completed_tasks", {})
+    assert asked == ["This would delete 1 task. Go ahead?", "This would delete 2 tasks. Go ahead?"]
+    assert result.structured_content["tasks"] == [  # type: ignore[index]
+        {"task_id": 1, "title": "Pay rent"},
+        {"task_id": 3, "title": "Water plants"},
+    ]
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_tasks_that_keep_changing_under_the_question_are_left_alone(world: World, mode: str) -> None:
+    asked: list[str] = []
+
+    async def yes_but_something_always_changes(context: Any, params: ElicitRequestParams) -> ElicitResult:
+        asked.append(params.message)
+        added = await world.tasks.add("alice", NewTask(f"late {len(asked)}"))
+        await world.tasks.complete("alice", added.id)
+        return ElicitResult(action="accept", content={"confirm": True})
+
+    async with Client(world.server(), mode=mode, elicitation_callback=yes_but_something_always_changes) as c:
+        result = await c.call_tool("delete_completed_tasks", {})
+    assert result.structured_content["status"] == "preview"  # type: ignore[index]
+    assert "kept changing" in result.structured_content["message"]  # type: ignore[index]
+    assert len(asked) == 3
+    assert "Water plants" in await world.titles("alice", "completed")
