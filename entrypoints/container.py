@@ -34,6 +34,7 @@ from application.use_cases.tasks import TaskUseCases
 from entrypoints.config import ConfigError, Settings, load_settings, mask_url
 from entrypoints.http.auth_gate import AuthGate
 from entrypoints.http.rate_limit import RateLimiter
+from entrypoints.version import package_version
 
 
 def _sql_engine(
@@ -239,7 +240,7 @@ class Container(containers.DeclarativeContainer):
     # MCP over HTTP: the tools bound to the user of the verified bearer token. A Factory,
     # so every app built from this container gets its own session manager.
     mcp_server = providers.Singleton(
-        build_mcp_server, tool_catalogue, user_of_access_token, changes=task_changes
+        build_mcp_server, tool_catalogue, user_of_access_token, changes=task_changes, version=package_version()
     )
 
     # MCP sign-in: public URLs from PUBLIC_URL only; OAuth state in the database (replicas share it).

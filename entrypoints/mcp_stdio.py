@@ -23,6 +23,7 @@ from domain.errors import DomainError
 from domain.values import check_user_id
 from entrypoints.config import Settings, load_settings
 from entrypoints.logs import configure_logging
+from entrypoints.version import package_version
 
 logger = logging.getLogger("todo_chat.mcp")
 
@@ -49,7 +50,9 @@ async def _serve(user: str, settings: Settings) -> None:
         container = composition.build_container(settings)
         await composition.prepare(container)
         try:
-            server = build_mcp_server(container.tool_catalogue(), lambda: user, changes=container.task_changes())
+            server = build_mcp_server(
+                container.tool_catalogue(), lambda: user, changes=container.task_changes(), version=package_version()
+            )
             database = composition.describe_database(container)
             logger.info("serving MCP over stdio for user %r on %s", user, database)
             # A stdio connection lasts: subscribed clients hear resource changes on it.
