@@ -26,7 +26,7 @@ from entrypoints.http.controllers.tasks import TaskController
 from entrypoints.http.docs import COMPONENTS, SECURITY
 from entrypoints.http.edge import Edge
 from entrypoints.http.errors import EXCEPTION_HANDLERS
-from entrypoints.http.oauth import oauth_route_handlers
+from entrypoints.http.oauth import CrossOriginRoutes, cross_origin_routes, oauth_route_handlers
 from entrypoints.http.swagger import LocalSwaggerRenderPlugin
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "web" / "static"
@@ -129,7 +129,9 @@ def create_app(container: Container) -> Litestar:
         lifespan=[run_mcp],
         debug=False,
     )
-    app.edge = Edge(app._inner, max_body_bytes=settings.max_body_bytes)
+    # The metadata and OAuth endpoints go ahead of Litestar's CORS policy (see CrossOriginRoutes).
+    direct = CrossOriginRoutes(cross_origin_routes(mcp, oauth_server), app._inner)
+    app.edge = Edge(direct, max_body_bytes=settings.max_body_bytes)
     return app
 
 

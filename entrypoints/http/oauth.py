@@ -2,7 +2,8 @@
 
 ``/.well-known/oauth-authorization-server``, ``/authorize``, ``/token``, ``/register`` and
 ``/revoke`` are the ``mcp`` SDK's handlers (``adapters/security/oauth_endpoints.py``),
-mounted as exact ASGI routes like ``/mcp``. ``/oauth/consent`` is ours: the person signs
+served on their exact paths ahead of the Litestar app (``CrossOriginRoutes``) with the
+protected-resource metadata. ``/oauth/consent`` is ours: the person signs
 in with their todo-chat account and allows (or narrows, or denies) what the client asked.
 
 A wrong password or too many attempts shows the form again, with the reason, as a 200: it
@@ -13,20 +14,21 @@ An invalid or expired sign-in request is a 400.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 from urllib.parse import parse_qs
 
 from litestar import Request, Response, get, post
-from litestar.handlers import ASGIRouteHandler, HTTPRouteHandler, asgi
+from litestar.handlers import HTTPRouteHandler
 from litestar.params import QueryParameter
-from litestar.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from adapters.mcp.http import METADATA_PATH as MCP_METADATA_PATH
+from adapters.mcp.http import McpHttp
 from adapters.security.oauth_endpoints import oauth_endpoints
 from adapters.security.oauth_provider import BuiltinAuthorizationServer, PendingAuthorization, PendingRequestInvalid
 from application.errors import RateLimited, Unauthorized
 from application.use_cases.accounts import AccountUseCases
 from entrypoints.http.oauth_page import consent_csp, consent_page, failure_page
-from entrypoints.http.rate_limit import RateLimiter
 
 MAX_FORM_BYTES = 16 * 1024
 HTML = "text/html; charset=utf-8"
@@ -48,14 +50,17 @@ def _redirect(url: str, pending: PendingAuthorization) -> Response[str]:
     )
 
 
+class AttemptLimiter(Protocol):
+    def hit(self, key: tuple[str, str]) -> None:
+        """Count one sign-in attempt by (email, client address), or raise ``RateLimited``."""
+
+
 def oauth_route_handlers(
     provider: BuiltinAuthorizationServer,
     accounts: Callable[[], AccountUseCases],
-    limiter: Callable[[], RateLimiter],
-) -> list[ASGIRouteHandler | HTTPRouteHandler]:
-    handlers: list[ASGIRouteHandler | HTTPRouteHandler] = []
-    for path, app in oauth_endpoints(provider).apps.items():
-        handlers.append(_mounted(path, app))
+    limiter: Callable[[], AttemptLimiter],
+) -> list[HTTPRouteHandler]:
+    """The consent page's routes (the SDK endpoints are ``cross_origin_routes``)."""
 
     @get("/oauth/consent", include_in_schema=False, sync_to_thread=False)
     def show_consent(signed: Annotated[str, QueryParameter(name="request")] = "") -> Response[str]:
@@ -96,12 +101,26 @@ def oauth_route_handlers(
         granted = tuple(form.get("scope") or [])
         return _redirect(await provider.approve(pending, session.user_id, granted), pending)
 
-    handlers += [show_consent, answer_consent]
-    return handlers
+    return [show_consent, answer_consent]
 
 
-def _mounted(path: str, app: Any) -> ASGIRouteHandler:
-    async def endpoint(scope: Scope, receive: Receive, send: Send) -> None:
-        await app(scope, receive, send)
+def cross_origin_routes(mcp: McpHttp, provider: BuiltinAuthorizationServer | None) -> dict[str, ASGIApp]:
+    """Exact paths that clients' browser scripts call from any origin: the metadata
+    documents, registration, token and revocation (each with the SDK's ``*`` CORS)."""
+    routes: dict[str, ASGIApp] = {MCP_METADATA_PATH: mcp.metadata}
+    if provider is not None:
+        routes.update(oauth_endpoints(provider).apps)
+    return routes
 
-    return asgi(path, copy_scope=True, name="oauth" + path.replace("/", "-").replace(".", ""))(endpoint)
+
+class CrossOriginRoutes:
+    """Serves ``routes`` ahead of the Litestar app, whose CORS policy (``CORS_ORIGINS``, for
+    the REST API) would refuse a preflight from a client's origin before any route ran."""
+
+    def __init__(self, routes: dict[str, ASGIApp], app: ASGIApp) -> None:
+        self._routes = routes
+        self._app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        route = self._routes.get(scope["path"]) if scope["type"] == "http" else None
+        await (route or self._app)(scope, receive, send)

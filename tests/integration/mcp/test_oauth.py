@@ -567,3 +567,37 @@ async def test_metadata_documents_are_not_fetched_from_internal_addresses() -> N
         with pytest.raises(ClientRejected):
             await documents.client(url)
     assert fetched == []
+
+
+async def test_browser_clients_on_any_origin_can_discover_register_and_exchange() -> None:
+    """A client running in a browser (the Inspector's web UI) is not in CORS_ORIGINS; the
+    sign-in endpoints answer its preflights anyway, as the SDK's handlers intend."""
+    async with served_app() as served, httpx.AsyncClient() as http:
+        origin = {"Origin": "http://localhost:6274"}
+        for path, method in [
+            ("/.well-known/oauth-protected-resource/mcp", "GET"),
+            ("/.well-known/oauth-authorization-server", "GET"),
+            ("/register", "POST"),
+            ("/token", "POST"),
+            ("/revoke", "POST"),
+        ]:
+            preflight = await http.options(
+                served.base_url + path,
+                headers={
+                    **origin,
+                    "Access-Control-Request-Method": method,
+                    "Access-Control-Request-Headers": "content-type",
+                },
+            )
+            assert preflight.status_code == 200, (path, preflight.text)
+            assert preflight.headers["access-control-allow-origin"] == "*"
+        registered = await http.post(
+            served.base_url + "/register", json={"redirect_uris": [REDIRECT_URI]}, headers=origin
+        )
+        assert registered.status_code == 201
+        assert registered.headers["access-control-allow-origin"] == "*"
+        # The REST API keeps its own policy.
+        api = await http.options(
+            served.base_url + "/api/auth/login", headers={**origin, "Access-Control-Request-Method": "POST"}
+        )
+        assert api.status_code == 400
