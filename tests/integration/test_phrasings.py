@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CASE_FILES = [ROOT / "eval" / "phrasings.jsonl"]
 SHARED_SAMPLE = ROOT.parent / "shared" / "eval" / "phrasings-sample.jsonl"
 THRESHOLD = 0.95
+WRONG_CHANGE = "WRONG CHANGE"  # the list changed, and not as asked: worse than a miss
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 
@@ -148,6 +149,8 @@ async def run_cases(cases: list[dict[str, Any]], tmp: Path) -> list[str]:
             expect = case["expect"]
             ok_state = after == before if expect == "unchanged" else state_matches(expect, after, today)
             problems = reply_problems(case, reply) + ([] if ok_state else ["state"])
+            if not ok_state and after != before:
+                problems.insert(0, WRONG_CHANGE)
             if problems:
                 state = [(t["id"], t["title"], t["completed"], t["priority"], t["due_date"]) for t in after]
                 misses.append(
@@ -172,4 +175,6 @@ if __name__ == "__main__":
     all_cases = load_cases(files)
     found = asyncio.run(run_cases(all_cases, Path(tempfile.mkdtemp())))
     print("\n".join(found))
-    print(f"{len(all_cases) - len(found)}/{len(all_cases)} = {1 - len(found) / max(1, len(all_cases)):.1%}")
+    wrong = sum(1 for line in found if WRONG_CHANGE in line)
+    print(f"{len(all_cases) - len(found)}/{len(all_cases)} = {1 - len(found) / max(1, len(all_cases)):.1%}; "
+          f"wrong changes {wrong}/{len(all_cases)} = {wrong / max(1, len(all_cases)):.1%}")

@@ -126,7 +126,8 @@ POLITE = ("", "", "", "please ", "pls ", "can you ", "could you ", "can you plea
 TAILS = ("", "", "", "", " please", " pls", " thanks", " to my list", " to the list", " to my todo list", " for me")
 
 
-IRREGULAR = {"buy": "bought", "pay": "paid", "take": "took", "get": "got", "bring": "brought", "send": "sent",
+IRREGULAR = {"feed": "fed", "do": "did", "go": "went", "make": "made", "find": "found", "leave": "left",
+             "buy": "bought", "pay": "paid", "take": "took", "get": "got", "bring": "brought", "send": "sent",
              "write": "wrote", "read": "read", "meet": "met", "ring": "rang", "pick up": "picked up", "sweep": "swept",
              "tell": "told", "drop off": "dropped off", "hang": "hung", "grab": "grabbed", "plan": "planned",
              "top up": "topped up", "back up": "backed up", "sort out": "sorted out", "mow": "mowed"}
@@ -161,6 +162,22 @@ def _title_ref(rng: random.Random, verbs: bool = False) -> str:
     return f"{obj} thing" if obj.startswith("the ") else f"the {obj} task"
 
 
+MONTH_NAMES = ("january", "February", "march", "April", "may", "june", "July", "aug", "sept", "October", "nov", "Dec")
+
+
+def _date(rng: random.Random) -> str:
+    roll = rng.random()
+    if roll < 0.75:
+        return rng.choice(DATES)
+    day = rng.randint(1, 28)
+    month = rng.choice(MONTH_NAMES)
+    lead = rng.choice(("", "on ", "by ", "due ", "for ", "before "))
+    suffix = {1: "st", 2: "nd", 3: "rd"}.get(day if day < 20 else day % 10, "th")
+    form = rng.choice((f"{day} {month}", f"{month} {day}", f"the {day}{suffix} of {month}", f"{month} {day}{suffix}",
+                       f"{day}{suffix} {month}", f"2027-{rng.randint(1, 12):02d}-{day:02d}", f"{day} of {month}"))
+    return lead + form
+
+
 def _ref(rng: random.Random, verbs: bool = False) -> str:
     pool = rng.choice((ORDINAL_REFS, ID_REFS, PRONOUN_REFS, (), ()))
     return rng.choice(pool) if pool else _title_ref(rng, verbs)
@@ -182,7 +199,7 @@ def _add(rng: random.Random) -> list[Segment]:
     if rng.random() < 0.1:
         quote = rng.choice(("'", '"', "“"))
         title = f"{quote}{title}{'”' if quote == '“' else quote}"
-    date = rng.choice(DATES) if rng.random() < 0.55 else ""
+    date = _date(rng) if rng.random() < 0.55 else ""
     pri = rng.choice(PRIORITIES) if rng.random() < 0.35 else ""
     prefix = rng.choice((
         "add ", "add a task ", "add task ", "add a task to ", "add task: ", "add: ", "new task: ", "new task ",
@@ -215,12 +232,12 @@ def _add(rng: random.Random) -> list[Segment]:
         return _seg((lead + polite + "add", "C"), (adj, "P"), ("task to" if rng.random() < 0.5 else "task:", "C"),
                     (title, "T"), (date, "D"))
     if shape < 0.3 and (not prefix or rng.random() < 0.5):
-        return _seg((lead, "C"), (title, "T"), (rng.choice(DATES), "D"), (sep + pri, "P"))
+        return _seg((lead, "C"), (title, "T"), (_date(rng), "D"), (sep + pri, "P"))
     if shape < 0.34:
         # a date corrected in the same breath: only the last one counts
-        return _seg((lead + polite + (prefix or "add "), "C"), (title, "T"), (rng.choice(DATES), "C"),
+        return _seg((lead + polite + (prefix or "add "), "C"), (title, "T"), (_date(rng), "C"),
                     (rng.choice((", no wait, ", ", no sorry, ", " - actually ", ", no, ", " oh no make that ")), "C"),
-                    (rng.choice(DATES), "D"))
+                    (_date(rng), "D"))
     if shape < 0.4:
         return _seg((rng.choice(("also ", "and ", "plus ", "oh and ", "also add ", "and also ")), "C"),
                     (rng.choice(NOUN_ITEMS + OBJECTS[:20]) if rng.random() < 0.5 else title, "T"), (date, "D"))
@@ -257,6 +274,8 @@ def _add_items(rng: random.Random) -> list[Segment]:
         elif i:
             out.append((" and " if i == len(items) - 1 else rng.choice((", ", ", ", "; ")), "L"))
         out.append((item, "T"))
+        if verbs and rng.random() < 0.2:
+            out.append((_date(rng), "D"))
     out.append((rng.choice(("", " to the shopping list", " to my list", "", " please")), "C"))
     return _seg(*out)
 
@@ -273,9 +292,15 @@ def _complete(rng: random.Random) -> list[Segment]:
     if roll < 0.25:
         who = rng.choice(("i ", "i just ", "i've ", "just ", "i finally ", "i already ", "finally ", "", "", "we "))
         done = rng.choice(PAST_DONE) if rng.random() < 0.3 else f"{_past(rng.choice(VERBS))} {rng.choice(OBJECTS)}"
-        tail = rng.choice(("", " today", " btw", "!", " this morning", ", cross it off", ", you can tick that off",
-                           " so that's done", " yesterday"))
-        return _seg((lead + who, "C"), (done, "R"), (tail, "C"))
+        if rng.random() < 0.15:
+            done = f"{_past(rng.choice(VERBS))} {rng.choice(('it', 'that', 'them', 'that one'))}"
+        tail = rng.choice(("", " btw", "!", ", cross it off", ", you can tick that off", " so that's done"))
+        when = rng.choice(("", "", "", " today", " this morning", " yesterday"))
+        if rng.random() < 0.15:
+            obj = rng.choice(OBJECTS + TITLE_REFS)
+            return _seg((lead, "C"), (obj, "R"), (rng.choice((" is ", " has been ", " got ", " was ")), "C"),
+                        (_past(rng.choice(VERBS)).split(" ")[0], "C"), (when, "D"))
+        return _seg((lead + who, "C"), (done, "R"), (when, "D"), (tail, "C"))
     templates = (
         ("mark ", " as done"), ("mark ", " done"), ("mark ", " as complete"), ("mark ", " completed"), ("", " is done"),
         ("", " done"), ("done with ", ""), ("i'm done with ", ""), ("finished ", ""), ("i finished ", ""),
@@ -304,7 +329,12 @@ def _bulk(intent: str) -> Callable[[random.Random], list[Segment]]:
         "delete_all": ("delete everything", "delete all my tasks", "clear my list", "wipe the list", "remove all tasks",
                        "start over, delete all", "clear everything", "erase my whole list"),
     }[intent]
-    return _from(phrases)
+    quantifiers = frozenset({"all", "everything", "them", "it", "ones", "tasks", "stuff", "list", "of"})
+
+    def make(rng: random.Random) -> list[Segment]:
+        words = (rng.choice(FILLERS[:6]) + rng.choice(phrases) + rng.choice(("", "", "!", ".", " please"))).split()
+        return [(w, "R" if w.strip("!.") in quantifiers else "C") for w in words]
+    return make
 
 
 def _reopen(rng: random.Random) -> list[Segment]:
@@ -348,9 +378,9 @@ def _update(rng: random.Random) -> list[Segment]:
             ("please to change the date of ", " to "), ("put ", " "), ("i'll do ", " "), ("push ", " "),
         ))
         if rng.random() < 0.2:
-            return _seg((lead + before, "C"), (ref, "R"), (mid, "C"), (rng.choice(DATES), "C"),
-                        (rng.choice((", no sorry, ", ", no wait, ", " - actually ")), "C"), (rng.choice(DATES), "D"))
-        date = rng.choice(DATES)
+            return _seg((lead + before, "C"), (ref, "R"), (mid, "C"), (_date(rng), "C"),
+                        (rng.choice((", no sorry, ", ", no wait, ", " - actually ")), "C"), (_date(rng), "D"))
+        date = _date(rng)
         return _seg((lead + before, "C"), (ref, "R"), (mid, "C"), (date, "D"),
                     (rng.choice(("", "", " instead", " please")), "C"))
     if kind < 0.3:  # shift
@@ -359,7 +389,7 @@ def _update(rng: random.Random) -> list[Segment]:
         return _seg((lead + before, "C"), (ref, "R"), (mid, "C"), (rng.choice(SHIFTS), "D"))
     if kind < 0.33:  # date first: "X is due friday", "X should be done by monday"
         return _seg((lead, "C"), (ref, "R"), (rng.choice((" is due ", " is now due ", " should be done ")), "C"),
-                    (rng.choice(DATES), "D"))
+                    (_date(rng), "D"))
     if kind < 0.5:  # priority
         pri = rng.choice(SET_PRIORITIES)
         roll = rng.random()
@@ -400,7 +430,7 @@ def _update(rng: random.Random) -> list[Segment]:
         return _seg((lead, "C"), (before, "D"), (ref, "R"), (after, "D"))
     # several changes to one task
     pri = rng.choice(SET_PRIORITIES)
-    date = rng.choice(DATES)
+    date = _date(rng)
     if rng.random() < 0.5:
         return _seg((lead + rng.choice(("make ", "set ", "mark ")), "C"), (ref, "R"), (" ", "C"), (pri, "P"),
                     (rng.choice((" and due ", " and ", ", due ", " and move it to ")), "C"), (date, "D"))
@@ -413,7 +443,7 @@ def _correction(rng: random.Random) -> list[Segment]:
     roll = rng.random()
     if roll < 0.5:
         return _seg((lead + rng.choice(("make that ", "make it ", "change that to ", "change it to ", "move it to ",
-                                        "i meant ", "")), "C"), (rng.choice(DATES), "D"), (rng.choice(("", " instead")), "C"))
+                                        "i meant ", "")), "C"), (_date(rng), "D"), (rng.choice(("", " instead")), "C"))
     if roll < 0.8:
         return _seg((lead + rng.choice(("make that ", "make it ", "set it to ", "change it to ")), "C"),
                     (rng.choice(SET_PRIORITIES), "P"), (rng.choice(("", " instead", " priority")), "C"))

@@ -51,7 +51,7 @@ _PLURAL = frozenset({"them", "those", "these", "both", "them all", "all of them"
 _ID = re.compile(r"^(?:the\s+)?(?:(?:task|item)\s*)?(?:number|no\.?|#)?\s*#?\s*(\d+|one|two|three|four|five|six|seven|eight|nine|ten)$")
 _BULK = frozenset({"complete_all", "clear_completed", "delete_all"})
 _QUANTIFIER = re.compile(r"\b(?:all|every|everything|whole|entire|ones|tasks|stuff|items|things)\b", re.IGNORECASE)
-BULK_CONFIDENCE = 0.3
+BULK_CONFIDENCE = 0.05
 # How sure the classifier must be before the list changes (margin over the runner-up).
 ACT_CONFIDENCE = 0.12
 HELP_TEXT = (
@@ -242,7 +242,7 @@ class OfflineModel:
         found = match_title(text, snapshot)
         if found.ambiguous:
             options = " or ".join(f"task {t['id']} ({t['title']})" for t in found.ambiguous)
-            turn.say(f"Do you mean {options}? I haven't changed anything yet.")
+            turn.say(f"Which one do you mean: {options}? I haven't changed anything yet.")
             return None
         if not found.found:
             turn.say(f"I couldn't find a task matching \"{phrase}\", so nothing changed.")
@@ -450,6 +450,9 @@ class OfflineModel:
 
     # -- undo -----------------------------------------------------------------------------
     async def _undo(self, turn: Turn, reading: Reading) -> None:
+        if reading.reference and reading.reference not in _PRONOUN and reading.reference not in _PLURAL:
+            await self._reopen(turn, reading)  # "undo task 1": un-complete that task
+            return
         calls, before = self._last_changes(turn)
         if not calls:
             turn.say("There's nothing to undo in this conversation.")
