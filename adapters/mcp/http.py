@@ -29,7 +29,11 @@ from mcp.server.auth.middleware.bearer_auth import BearerAuthBackend, RequireAut
 from mcp.server.auth.provider import TokenVerifier
 from mcp.server.auth.routes import build_resource_metadata_url, cors_middleware
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
-from mcp.server.transport_security import TransportSecurityMiddleware, TransportSecuritySettings
+from mcp.server.transport_security import (
+    DEFAULT_MAX_REQUEST_BODY_SIZE,
+    TransportSecurityMiddleware,
+    TransportSecuritySettings,
+)
 from mcp.shared.auth import ProtectedResourceMetadata
 from pydantic import AnyHttpUrl
 from starlette.middleware.authentication import AuthenticationMiddleware
@@ -135,10 +139,15 @@ class McpHttp:
         if self._manager is None:
             await PlainTextResponse("MCP is not running", status_code=503)(scope, receive, send)
             return
-        body, receive = await _buffered(receive)
-        if SCOPE_WRITE not in scopes_of_access_token() and self._calls_write_tool(body):
-            await self._insufficient_scope(scope, receive, send)
-            return
+        if SCOPE_WRITE not in scopes_of_access_token():
+            # Only a read-only grant pays for reading the body first.
+            body, receive = await _buffered(receive, DEFAULT_MAX_REQUEST_BODY_SIZE)
+            if body is None:
+                await PlainTextResponse("Request body too large", status_code=413)(scope, receive, send)
+                return
+            if self._calls_write_tool(body):
+                await self._insufficient_scope(scope, receive, send)
+                return
         await self._manager.handle_request(scope, receive, send)
 
     def _calls_write_tool(self, body: bytes) -> bool:
@@ -177,14 +186,19 @@ class McpHttp:
         await self._metadata_app(scope, receive, send)
 
 
-async def _buffered(receive: Receive) -> tuple[bytes, Receive]:
-    """The whole request body, and a ``receive`` that replays it (the app already bounds its size)."""
+async def _buffered(receive: Receive, limit: int) -> tuple[bytes | None, Receive]:
+    """The whole request body (None past ``limit`` bytes), and a ``receive`` that replays it."""
     chunks: list[bytes] = []
+    size = 0
     while True:
         message = await receive()
         if message["type"] != "http.request":
             break  # disconnected: replay what there is, the transport will notice
-        chunks.append(message.get("body", b""))
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None, receive
+        chunks.append(chunk)
         if not message.get("more_body", False):
             break
     body = b"".join(chunks)
