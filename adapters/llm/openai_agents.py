@@ -33,7 +33,8 @@ from openai import AsyncOpenAI
 from openai.types.responses import ResponseTextDeltaEvent
 
 from adapters.llm.history_items import input_items
-from adapters.llm.reply_guard import correction, judge, reply_from_calls
+from adapters.llm.lean_model import lean_model
+from adapters.llm.reply_guard import UNUSABLE_CORRECTION, correction, judge, reply_from_calls
 from application.errors import LanguageModelUnavailable
 from application.ports import TextDelta, TokenUsage, ToolEvent, TurnDone, TurnEvent, TurnRequest, TurnResult
 from application.tools import BoundTools, is_error
@@ -55,6 +56,8 @@ class AgentsSettings:
     turn_deadline: float = 60.0
     tracing: bool = False
     max_turns: int = 8
+    # The lean HTTP client (adapters/llm/lean_model.py) instead of the openai client's.
+    lean_client: bool = True
 
     @property
     def resolved_api(self) -> Literal["chat", "responses"]:
@@ -231,18 +234,9 @@ class AgentsModel:
         if not settings.api_key and not settings.base_url:
             raise ValueError("OPENAI_API_KEY is required when LLM_PROVIDER=openai (or set OPENAI_BASE_URL)")
         self.settings = settings
-        client = AsyncOpenAI(
-            api_key=settings.api_key or "unused",  # local OpenAI-compatible servers need none
-            base_url=settings.base_url,
-            max_retries=0,  # our retries, once, per model call
-            timeout=settings.request_timeout,
-        )
-        inner: Model = (
-            OpenAIChatCompletionsModel(settings.model, client)
-            if settings.resolved_api == "chat"
-            else OpenAIResponsesModel(settings.model, client)
-        )
+        inner = lean_model(settings, partial(_sdk_model, settings)) if settings.lean_client else _sdk_model(settings)
         self._model = RetryingModel(inner, backoff or Backoff(settings))
+        self._agents: dict[tuple[str, int], tuple[Agent[TurnState], object]] = {}
         self._tool_servers = tool_servers
         self._run_config = RunConfig(
             tracing_disabled=not settings.tracing,
@@ -252,6 +246,19 @@ class AgentsModel:
         )
 
     def _agent(self, request: TurnRequest, servers: list[MCPServer]) -> Agent[TurnState]:
+        if servers:  # MCP tool servers are opened per turn: so is their agent
+            return self._new_agent(request, servers)
+        # Tools act through the run context, so one agent serves every user with the same
+        # prompt and catalogue (the prompt changes with the date): built once, not per turn.
+        key = (request.system_prompt, id(request.tools.specs))
+        cached = self._agents.get(key)
+        if cached is None or cached[1] is not request.tools.specs:
+            if len(self._agents) >= 64:
+                self._agents.clear()
+            cached = self._agents[key] = (self._new_agent(request, servers), request.tools.specs)
+        return cached[0]
+
+    def _new_agent(self, request: TurnRequest, servers: list[MCPServer]) -> Agent[TurnState]:
         return Agent[TurnState](
             name="todo-chat",
             instructions=request.system_prompt,
@@ -284,17 +291,21 @@ class AgentsModel:
     async def _settle(self, agent: Agent[TurnState], reply: str, items: list[Any], state: TurnState) -> str:
         """The reply to show: checked against the tool calls that really ran.
 
-        A reply reporting a change no tool made gets one more model call with a correction
-        (the model may still call the tool); if that still claims it, or the reply is empty or
-        raw tool output, the reply is written from the tool calls instead.
+        A reply reporting a change no tool made, or unusable text (empty, raw JSON, a tool call
+        written as markup) when no tool ran, gets one more model call with a correction (the
+        model may still call the tool); if that fails too, or unusable text follows tool calls,
+        the reply is written from the tool calls instead.
         """
         verdict = judge(reply, state.calls)
         if verdict.ok:
             return verdict.text
-        if verdict.unfounded:
-            logger.info("reply claims %s that no tool made; asking once more", sorted(verdict.unfounded))
-            again = await self._run(agent, [*items, {"role": "system", "content": correction(verdict.unfounded)}],
-                                    state)
+        # Unusable text after tools ran is answered from their results; with no tool run the
+        # model may have written a call as text instead of making it: one more try.
+        if verdict.unfounded or not state.calls:
+            note = correction(verdict.unfounded) if verdict.unfounded else UNUSABLE_CORRECTION
+            logger.info("reply not shown as is (claims %s, unusable %s); asking once more",
+                        sorted(verdict.unfounded), verdict.unusable)
+            again = await self._run(agent, [*items, {"role": "system", "content": note}], state)
             _add_usage(state, again)
             retried = judge(str(again.final_output or ""), state.calls)
             if retried.ok:
@@ -334,6 +345,19 @@ class AgentsModel:
         for call in state.calls[reported:]:
             yield ToolEvent(call)
         yield TurnDone(TurnResult(reply, state.calls, state.usage))
+
+
+def _sdk_model(settings: AgentsSettings) -> Model:
+    """The SDK's own model over the openai client."""
+    client = AsyncOpenAI(
+        api_key=settings.api_key or "unused",  # local OpenAI-compatible servers need none
+        base_url=settings.base_url,
+        max_retries=0,  # our retries, once, per model call
+        timeout=settings.request_timeout,
+    )
+    if settings.resolved_api == "chat":
+        return OpenAIChatCompletionsModel(settings.model, client)
+    return OpenAIResponsesModel(settings.model, client)
 
 
 def _add_usage(state: TurnState, result: Any) -> None:
