@@ -38,11 +38,14 @@ PROTECTED = (400, 401, 403, 413, 500, 503)
 """What any ``/api/{user_id}`` route can answer besides its own success."""
 
 
-def errors(*statuses: int) -> dict[int, ResponseSpec]:
+LOGIN_401 = "UNAUTHORIZED: wrong email or password (an unknown email gets the same answer)"
+
+
+def errors(*statuses: int, described: dict[int, str] | None = None) -> dict[int, ResponseSpec]:
+    """Documented error responses; ``described`` replaces the generic text of some statuses."""
+    texts = {**_DESCRIPTIONS, **(described or {})}
     return {
-        status: ResponseSpec(
-            data_container=ErrorBody, description=_DESCRIPTIONS[status], generate_examples=False
-        )
+        status: ResponseSpec(data_container=ErrorBody, description=texts[status], generate_examples=False)
         for status in sorted(set(statuses))
     }
 

@@ -48,6 +48,29 @@ logger = logging.getLogger("todo_chat.http")
 
 WWW_AUTHENTICATE = 'Bearer realm="todo-chat"'
 
+# What a 401 tells the client (issue 15: decided). The client is told what it can act on: send
+# a token, use the Bearer scheme, sign in again when the token expired, or its credentials were
+# wrong. Which verification check refused a presented token (signature, algorithm, key, claim)
+# helps only someone crafting tokens, so every other reason reads the same; the log keeps it.
+_SAID_AS_IS = frozenset({"Wrong email or password"})
+_TOLD = {
+    "missing bearer token": "Authentication required: send Authorization: Bearer <token>",
+    "use the Bearer scheme: Authorization: Bearer <token>": "Use the Bearer scheme: Authorization: Bearer <token>",
+    "token has expired": "The token has expired; sign in again",
+}
+TOKEN_NOT_VALID = "The token is not valid; sign in again"  # noqa: S105 - a message, not a secret
+_auth_log = logging.getLogger("todo_chat.auth")
+
+
+def told_to_client(reason: str) -> str:
+    """The 401 message for an authentication failure whose internal reason is ``reason``."""
+    if reason in _SAID_AS_IS:
+        return reason
+    if reason in _TOLD:
+        return _TOLD[reason]
+    _auth_log.info("token refused", extra={"reason": reason})
+    return TOKEN_NOT_VALID
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -140,10 +163,7 @@ def _problem_for(exc: Exception) -> Problem | None:
         case Unauthorized() | LitestarNotAuthorized():
             reason = str(exc.detail if isinstance(exc, HTTPException) else exc) or "authentication required"
             return Problem(
-                401,
-                "UNAUTHORIZED",
-                f"Authentication required: {reason}",
-                headers={"WWW-Authenticate": WWW_AUTHENTICATE},
+                401, "UNAUTHORIZED", told_to_client(reason), headers={"WWW-Authenticate": WWW_AUTHENTICATE}
             )
         case Forbidden() | LitestarPermissionDenied():
             return Problem(403, "FORBIDDEN", str(exc.detail if isinstance(exc, HTTPException) else exc))

@@ -8,7 +8,7 @@ from litestar.params import JSONBody
 
 from application.use_cases.accounts import AccountUseCases
 from entrypoints.http.auth_gate import AuthGate
-from entrypoints.http.docs import errors
+from entrypoints.http.docs import LOGIN_401, errors
 from entrypoints.http.schemas import LoginRequest, RegisterRequest, SessionOut, session_out
 
 Accounts = NamedDependency[AccountUseCases]
@@ -41,7 +41,12 @@ class AuthController(Controller):
         auth_gate.attempt(data.email, client_of(request))
         return session_out(await accounts.register(data.email, data.password, data.name))
 
-    @post("/login", status_code=200, responses=errors(400, 401, 413, 429, 500, 503), summary="Log in")
+    @post(
+        "/login",
+        status_code=200,
+        responses=errors(400, 401, 413, 429, 500, 503, described={401: LOGIN_401}),
+        summary="Log in",
+    )
     async def login(
         self,
         request: Request,  # type: ignore[type-arg]
