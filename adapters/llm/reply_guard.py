@@ -43,7 +43,9 @@ _CLAIMS: dict[Change, re.Pattern[str]] = {
         re.IGNORECASE | re.MULTILINE,
     ),
 }
-_ECHO_MARKERS = ("<tool_response>", "</tool_response>", "<tool_call>", "</tool_call>")
+_ECHO_MARKERS = ("<tool_response>", "</tool_response>", "<tool_call>", "</tool_call>", "<tools>", "</tools>")
+# A tool call written as markup instead of made: "<add_task title=... />".
+_MARKUP_CALL = re.compile(r"<\s*(?:add|list|complete|delete|update)_\w+[\s/>]", re.IGNORECASE)
 # Older histories showed tool calls as this prose, and small models copy it into replies.
 _PROSE_SUMMARY = re.compile(r"\s*\[tools used:.*?(\]\s*$|$)", re.DOTALL | re.IGNORECASE)
 
@@ -66,8 +68,15 @@ def changes_made(calls: Sequence[ToolCall]) -> set[Change]:
     return made
 
 
+# "I have not added it", "nothing was deleted": a denial, not a claim.
+_DENIAL_BEFORE = re.compile(r"\b(?:not|nothing|no|never|n't)\b[\w ]{0,20}$", re.IGNORECASE)
+
+
 def claimed_changes(reply: str) -> set[Change]:
-    return {kind for kind, pattern in _CLAIMS.items() if pattern.search(reply)}
+    return {
+        kind for kind, pattern in _CLAIMS.items()
+        if any(not _DENIAL_BEFORE.search(reply[max(0, m.start() - 30):m.start()]) for m in pattern.finditer(reply))
+    }
 
 
 def unfounded_claims(reply: str, calls: Sequence[ToolCall]) -> set[Change]:
@@ -78,7 +87,7 @@ def unfounded_claims(reply: str, calls: Sequence[ToolCall]) -> set[Change]:
 def is_unusable(reply: str) -> bool:
     """Empty, raw JSON, or an echo of tool-call markup: nothing to show a person."""
     text = reply.strip()
-    if not text or any(marker in text.lower() for marker in _ECHO_MARKERS):
+    if not text or any(marker in text.lower() for marker in _ECHO_MARKERS) or _MARKUP_CALL.search(text):
         return True
     if text[0] in "{[":
         try:
@@ -108,6 +117,12 @@ def judge(reply: str, calls: Sequence[ToolCall]) -> Verdict:
 
 
 _VERBS: dict[Change, str] = {"created": "add", "completed": "complete", "deleted": "delete", "updated": "update"}
+
+
+UNUSABLE_CORRECTION = (
+    "Your reply was not a plain answer for the user and no tool ran. If the user asked for a change, "
+    "call the tool now through tool calling (not as text). Otherwise answer in one plain sentence."
+)
 
 
 def correction(unfounded: frozenset[Change]) -> str:

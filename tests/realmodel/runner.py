@@ -32,8 +32,14 @@ _KINDS: dict[str, Change] = {"added": "created", "created": "created", "complete
                              "updated": "updated", "changed": "updated", "renamed": "updated"}
 
 
+_DENIED = re.compile(r"\b(?:not|nothing|no|never|n't)\b[\w ]{0,20}$", re.IGNORECASE)
+
+
 def reported_changes(reply: str) -> set[Change]:
-    return claimed_changes(reply) | {_KINDS[m.lower()] for m in _REPORTED.findall(reply)}
+    """What the reply says changed ("Nothing was changed" and "I have not added" say nothing did)."""
+    found = {_KINDS[m.group(1).lower()] for m in _REPORTED.finditer(reply)
+             if not _DENIED.search(reply[max(0, m.start() - 30):m.start()])}
+    return claimed_changes(reply) | found
 
 
 @dataclass

@@ -63,3 +63,14 @@ def test_a_bulk_tool_result_speaks_for_itself() -> None:
                     {"status": "completed", "count": 2, "tasks": [], "message": "Completed 2 tasks."})
     assert reply_from_calls([bulk]) == "Completed 2 tasks."
     assert judge("I have marked all your tasks as done.", [bulk]).ok
+
+
+@pytest.mark.parametrize("reply", ["I have not added it yet: which title?", "Nothing was deleted.",
+                                   "I couldn't find it, so nothing has been removed."])
+def test_denials_are_not_claims(reply: str) -> None:
+    assert judge(reply, []).ok
+
+
+def test_a_tool_call_written_as_markup_is_unusable() -> None:
+    assert judge('<tools> <add_task title="file the tax return" priority="high"/> </tools>', []).unusable
+    assert judge('<add_task title="x"/>', []).unusable

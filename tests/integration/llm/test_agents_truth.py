@@ -114,3 +114,13 @@ async def test_streaming_final_event_carries_the_checked_reply(fake: FakeOpenAI)
     assert isinstance(final, ChatReply)
     assert final.response == "Your tasks (1): 1. tax. Nothing else was changed."
     assert app.titles("alice") == ["tax"]
+
+
+async def test_a_tool_call_written_as_text_gets_one_more_try_and_the_tool_then_runs(fake: FakeOpenAI) -> None:
+    app = Setup(fake)
+    fake.script += [Reply(text='<tools> <add_task title="milk" priority="high"/> </tools>'),
+                    Reply(tool_calls=[("add_task", '{"title": "milk", "priority": "high"}')]),
+                    Reply(text="Added task 1: milk.")]
+    reply = await app.chat.send("alice", "add milk, urgent")
+    assert app.titles("alice") == ["milk"] and reply.response == "Added task 1: milk."
+    assert "not a plain answer" in fake.requests[1]["messages"][-1]["content"]
