@@ -147,13 +147,20 @@ def _oauth_server(
     access_lifetime: Any,
     refresh_lifetime: Any,
     documents: ClientMetadataDocuments,
+    registration_limiter: RateLimiter,
 ) -> BuiltinAuthorizationServer | None:
     """The built-in authorization server; none when an identity provider (JWT_JWKS_URL) signs people in."""
     if jwks_url:
         return None
     codec = AccessTokenCodec(secret, issuer=base_url, lifetime=access_lifetime)
     return BuiltinAuthorizationServer(
-        store, codec, secret, resource=base_url + MCP_PATH, refresh_lifetime=refresh_lifetime, documents=documents
+        store,
+        codec,
+        secret,
+        resource=base_url + MCP_PATH,
+        refresh_lifetime=refresh_lifetime,
+        documents=documents,
+        registration_gate=registration_limiter.hit,
     )
 
 
@@ -248,6 +255,8 @@ class Container(containers.DeclarativeContainer):
     oauth_store = providers.Singleton(_sql_oauth_store, sessions)
     # Client ID metadata documents are fetched over the network; tests give it a fake transport.
     client_documents = providers.Singleton(ClientMetadataDocuments)
+    # Client registrations per client address (unauthenticated writes), as AUTH_CLIENT_RATE_LIMIT.
+    registration_limiter = providers.Singleton(RateLimiter, config.auth_client_rate_limit)
     oauth_server = providers.Singleton(
         _oauth_server,
         config.jwks_url,
@@ -257,6 +266,7 @@ class Container(containers.DeclarativeContainer):
         config.oauth_access_lifetime,
         config.oauth_refresh_lifetime,
         client_documents,
+        registration_limiter,
     )
     mcp_http = providers.Factory(
         McpHttp,

@@ -30,6 +30,7 @@ from starlette.routing import request_response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from adapters.security.oauth_provider import BuiltinAuthorizationServer
+from application.errors import RateLimited
 from application.oauth import ALL_SCOPES
 
 METADATA_PATH = "/.well-known/oauth-authorization-server"
@@ -84,6 +85,28 @@ def _only(methods: tuple[str, ...], app: ASGIApp) -> ASGIApp:
         await app(scope, receive, send)
 
     return guarded
+
+
+def _gated(app: ASGIApp, gate: Callable[[str], None] | None) -> ASGIApp:
+    """``gate(client address)`` before each POST; past the limit a 429 with ``Retry-After``."""
+    if gate is None:
+        return app
+
+    async def gated(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope.get("method") == "POST":
+            client = scope.get("client")
+            try:
+                gate(str(client[0]) if client else "-")
+            except RateLimited as exc:
+                response = _error(
+                    429, "temporarily_unavailable", f"too many registrations; retry after {exc.retry_after} s"
+                )
+                response.headers["Retry-After"] = str(exc.retry_after)
+                await response(scope, receive, send)
+                return
+        await app(scope, receive, send)
+
+    return gated
 
 
 @dataclass(frozen=True)
@@ -142,7 +165,9 @@ def oauth_endpoints(provider: BuiltinAuthorizationServer) -> OAuthEndpoints:
             TOKEN_PATH: _only(
                 ("POST",), _cors(_limited(TokenHandler(provider, authenticator).handle), ["POST", "OPTIONS"])
             ),
-            REGISTER_PATH: _only(("POST",), _cors(_limited(registration.handle), ["POST", "OPTIONS"])),
+            REGISTER_PATH: _only(
+                ("POST",), _cors(_gated(_limited(registration.handle), provider.registration_gate), ["POST", "OPTIONS"])
+            ),
             REVOKE_PATH: _only(
                 ("POST",), _cors(_limited(Revocation(provider, authenticator).handle), ["POST", "OPTIONS"])
             ),

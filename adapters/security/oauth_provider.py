@@ -19,6 +19,7 @@ import hashlib
 import hmac
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -107,6 +108,7 @@ class BuiltinAuthorizationServer:
         resource: str,
         refresh_lifetime: timedelta = DEFAULT_REFRESH_LIFETIME,
         documents: ClientMetadataDocuments | None = None,
+        registration_gate: Callable[[str], None] | None = None,
     ) -> None:
         self._store = store
         self._codec = codec
@@ -115,6 +117,9 @@ class BuiltinAuthorizationServer:
         self.resource = resource
         self._refresh_lifetime = refresh_lifetime
         self._documents = documents or ClientMetadataDocuments()
+        # Counts one registration by client address, or raises RateLimited: registering is
+        # unauthenticated and writes a row.
+        self.registration_gate = registration_gate
 
     # -- clients --------------------------------------------------------------------------
 

@@ -23,6 +23,7 @@ from adapters.security.oauth_clients import ClientMetadataDocuments, ClientRejec
 from adapters.security.oauth_tokens import AccessTokenCodec
 from application.queries import TaskQuery
 from application.use_cases.tasks import NewTask
+from entrypoints.config import RateLimit
 from entrypoints.http.app import create_app
 from tests.integration.mcp.conftest import SECRET, Served, memory_container, serve
 from tests.integration.mcp.oauth_flow import (
@@ -601,3 +602,15 @@ async def test_browser_clients_on_any_origin_can_discover_register_and_exchange(
             served.base_url + "/api/auth/login", headers={**origin, "Access-Control-Request-Method": "POST"}
         )
         assert api.status_code == 400
+
+
+async def test_registrations_are_limited_per_client_address() -> None:
+    async with served_app(auth_client_rate_limit=RateLimit(2, 60)) as served, httpx.AsyncClient() as http:
+        body = {"redirect_uris": [REDIRECT_URI]}
+        statuses = [(await http.post(served.base_url + "/register", json=body)).status_code for _ in range(2)]
+        assert statuses == [201, 201]
+        refused = await http.post(served.base_url + "/register", json=body)
+        assert refused.status_code == 429
+        assert refused.json()["error"] == "temporarily_unavailable"
+        assert int(refused.headers["retry-after"]) >= 1
+        assert len(served.container.oauth_store().clients) == 2
