@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from sqlalchemy import Integer, Select, bindparam, case, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
 from adapters.sql import mappers
@@ -22,9 +21,12 @@ from domain.conversation import Conversation, Message
 from domain.task import Task
 from domain.values import TaskStatus
 
+if TYPE_CHECKING:
+    from adapters.sql.uow import UncancelledConnection
+
 
 class _Repository:
-    def __init__(self, connection: AsyncConnection) -> None:
+    def __init__(self, connection: UncancelledConnection) -> None:
         self._connection = connection
 
     def _dialect(self) -> str:

@@ -2,16 +2,27 @@
 
 Repositories use SQLAlchemy Core on the connection; the ORM session adds nothing here
 (no mapped classes) but its per-statement bookkeeping.
+
+A cancellation (a client gone mid-stream, an abandoned MCP call, a timeout) never cuts a
+database call short. Cut short, SQLAlchemy invalidates the connection while the driver
+still runs the statement: on SQLite aiosqlite's thread went on to take the write lock
+(``BEGIN IMMEDIATE``) for a connection nobody would roll back, and the file stayed locked
+until the garbage collector freed it; on PostgreSQL the connection was thrown away and
+reopened. So every call runs in its own task behind ``asyncio.shield``: the caller is
+cancelled at once, the call finishes, and the unit of work's exit (shielded too) waits
+for it, rolls back and returns the connection before giving up its turn and slot.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from dataclasses import dataclass
+from collections.abc import Coroutine
+from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Self
+from typing import Any, Self, TypeVar
 
+from sqlalchemy.engine import CursorResult, Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.pool import QueuePool
 
@@ -20,6 +31,8 @@ from adapters.sql.errors import guarded
 from adapters.sql.repositories import SqlAccountRepository, SqlConversationRepository, SqlTaskRepository
 from application.errors import DatabaseUnavailable
 from application.ports import AccountRepository, ConversationRepository, TaskRepository
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +53,14 @@ class Sessions:
     # gave a few turns second-long waits. Other processes are still held off by the lock
     # and busy_timeout.
     writer_turn: asyncio.Lock | None
+    # Exits of cancelled units of work still finishing (rollback, connection return);
+    # held here so they are not garbage-collected, awaited by ``settle``.
+    closing: set[asyncio.Task[None]] = field(default_factory=set)
+
+    async def settle(self) -> None:
+        """Wait until every unit of work cancelled so far has given its connection back."""
+        while self.closing:
+            await asyncio.gather(*self.closing, return_exceptions=True)
 
 
 def session_factory(engine: AsyncEngine) -> Sessions:
@@ -60,6 +81,60 @@ def session_factory(engine: AsyncEngine) -> Sessions:
     )
 
 
+class UncancelledConnection:
+    """The unit of work's connection; a cancelled caller never cuts one of its calls short.
+
+    Each call runs in a task of its own behind ``asyncio.shield``: the caller sees the
+    cancellation at once, the call runs to its end, and ``finish_call`` waits for it.
+    """
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+        self._running: asyncio.Future[Any] | None = None
+
+    @property
+    def dialect(self) -> Dialect:
+        return self._connection.dialect
+
+    async def execute(self, statement: Any, parameters: Any = None) -> CursorResult[Any]:
+        return await self._call(self._connection.execute(statement, parameters))
+
+    async def commit(self) -> None:
+        await self._call(self._connection.commit())
+
+    async def rollback(self) -> None:
+        await self._call(self._connection.rollback())
+
+    async def close(self) -> None:
+        """Roll back what was not committed and return the connection (after the call in flight)."""
+        await self.finish_call()
+        await self._call(self._connection.close())
+
+    async def finish_call(self) -> None:
+        """Wait for the call in flight, if any, whatever its outcome (its caller has it)."""
+        running = self._running
+        if running is not None and not running.done():
+            await asyncio.wait([running])
+
+    async def _call(self, operation: Coroutine[Any, Any, T]) -> T:
+        running = asyncio.ensure_future(operation)
+        self._running = running
+        try:
+            return await asyncio.shield(running)
+        except asyncio.CancelledError:
+            running.add_done_callback(_outcome_seen)  # its error, if any, is no one's now
+            raise
+
+
+def _outcome_seen(future: asyncio.Future[Any]) -> None:
+    if not future.cancelled():
+        future.exception()
+
+
+async def _connect(engine: AsyncEngine) -> UncancelledConnection:
+    return UncancelledConnection(await guarded(engine.connect().start()))
+
+
 class SqlUnitOfWork:
     """One session and transaction. Open at most one writing unit of work at a time in a
     task: on SQLite a second one would queue behind the first for the one writer's turn."""
@@ -70,29 +145,36 @@ class SqlUnitOfWork:
 
     async def __aenter__(self) -> Self:
         self._held: list[asyncio.Lock | asyncio.Semaphore] = []
-        queues: list[asyncio.Lock | asyncio.Semaphore | None] = [] if self._read_only else [self._sessions.writer_turn]
-        queues.append(self._sessions.slots)  # the writer's turn first: no connection held while waiting
+        writer_turn = None if self._read_only else self._sessions.writer_turn
+        # The writer's turn first: no connection held while waiting for it.
+        queues = [
+            (writer_turn, "the database's one writer (SQLite) stayed busy"),
+            (self._sessions.slots, "no database connection became free"),
+        ]
         try:
-            for queue in queues:
+            for queue, busy in queues:
                 if queue is None:
                     continue
                 if queue.locked():
-                    async with asyncio.timeout(self._sessions.wait):
-                        await queue.acquire()
+                    try:
+                        async with asyncio.timeout(self._sessions.wait):
+                            await queue.acquire()
+                    except TimeoutError:
+                        raise DatabaseUnavailable(f"{busy} for {self._sessions.wait:g} s") from None
                 else:
                     await queue.acquire()  # free: taken at once, no timer to arm and cancel
                 self._held.append(queue)
-        except TimeoutError:
-            self._release()
-            raise DatabaseUnavailable("no database connection became free in time") from None
-        except BaseException:  # cancelled while queueing: give back what was taken
+        except BaseException:  # timed out or cancelled while queueing: give back what was taken
             self._release()
             raise
+        engine = self._sessions.reader if self._read_only else self._sessions.writer
+        # Checked out now (a slot is already ours); BEGIN waits for the first statement.
+        connecting = asyncio.ensure_future(_connect(engine))
         try:
-            # Checked out now (a slot is already ours); BEGIN waits for the first statement.
-            self._connection: AsyncConnection = await guarded(
-                (self._sessions.reader if self._read_only else self._sessions.writer).connect().start()
-            )
+            self._connection = await asyncio.shield(connecting)
+        except asyncio.CancelledError:
+            self._close_in_background(self._return_when_connected(connecting))
+            raise
         except BaseException:
             self._release()
             raise
@@ -108,13 +190,36 @@ class SqlUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        # Closing rolls back whatever was not committed and returns the connection.
-        # A dead connection must not mask the error that got us here.
+        closing = asyncio.ensure_future(self._close())
+        try:
+            await asyncio.shield(closing)
+        except asyncio.CancelledError:
+            # Cancelled again while closing: the close goes on without us.
+            self._close_in_background(closing)
+            raise
+
+    async def _close(self) -> None:
+        # Closing rolls back whatever was not committed and returns the connection; only
+        # then do the writer's turn and the slot go to the next unit of work. A dead
+        # connection must not mask the error that got us here.
         try:
             with contextlib.suppress(Exception):
                 await self._connection.close()
         finally:
             self._release()
+
+    async def _return_when_connected(self, connecting: asyncio.Future[UncancelledConnection]) -> None:
+        try:
+            self._connection = await connecting
+        except BaseException:
+            self._release()
+            return
+        await self._close()
+
+    def _close_in_background(self, closing: Coroutine[Any, Any, None] | asyncio.Future[None]) -> None:
+        task = asyncio.ensure_future(closing)
+        self._sessions.closing.add(task)
+        task.add_done_callback(self._sessions.closing.discard)
 
     def _release(self) -> None:
         while self._held:
