@@ -102,3 +102,7 @@ class OAuthStore(Protocol):
 
     async def rotate_refresh(self, token_hash: str, at: datetime, successor: RefreshRecord) -> bool:
         """Retire ``token_hash`` and store its successor, atomically; False if it was already retired."""
+
+    async def purge(self, before: datetime) -> int:
+        """Forget what can no longer be used: codes and refresh tokens that expired, and grants
+        revoked, before ``before``. The number of rows removed."""

@@ -60,3 +60,12 @@ class MemoryOAuthStore:
         self.refresh_tokens[token_hash] = replace(token, rotated_at=at)
         self.refresh_tokens[successor.token_hash] = successor
         return True
+
+    async def purge(self, before: datetime) -> int:
+        codes = [k for k, code in self.codes.items() if code.expires_at < before]
+        tokens = [k for k, token in self.refresh_tokens.items() if token.expires_at < before]
+        grants = [k for k, grant in self.grants.items() if grant.revoked_at is not None and grant.revoked_at < before]
+        for table, keys in ((self.codes, codes), (self.refresh_tokens, tokens), (self.grants, grants)):
+            for key in keys:
+                del table[key]
+        return len(codes) + len(tokens) + len(grants)

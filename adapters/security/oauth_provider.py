@@ -54,6 +54,8 @@ CODE_LIFETIME = timedelta(minutes=5)
 REQUEST_LIFETIME = timedelta(minutes=15)  # time a person has to sign in on the consent page
 DEFAULT_REFRESH_LIFETIME = timedelta(days=30)
 CONSENT_PATH = "/oauth/consent"
+PURGE_EVERY_S = 3600.0
+PURGE_AFTER = timedelta(days=1)
 REQUEST_KEY_PURPOSE = b"todo-chat oauth pending authorization v1"
 
 
@@ -120,6 +122,7 @@ class BuiltinAuthorizationServer:
         # Counts one registration by client address, or raises RateLimited: registering is
         # unauthenticated and writes a row.
         self.registration_gate = registration_gate
+        self._next_purge = 0.0
 
     # -- clients --------------------------------------------------------------------------
 
@@ -221,8 +224,18 @@ class BuiltinAuthorizationServer:
                 expires_at=now + CODE_LIFETIME,
             ),
         )
+        await self._purge_now_and_then(now)
         # RFC 9207: iss tells the client which server answered (mix-up attacks).
         return construct_redirect_uri(pending.redirect_uri, code=code, state=pending.state, iss=self.issuer)
+
+    async def _purge_now_and_then(self, now: datetime) -> None:
+        """At most hourly per process, on a consent (not on the hot path of tokens): drop
+        expired codes and refresh tokens and grants revoked a day ago, so the tables do not
+        grow with every sign-in and refresh."""
+        if time.monotonic() < self._next_purge:
+            return
+        self._next_purge = time.monotonic() + PURGE_EVERY_S
+        await self._store.purge(now - PURGE_AFTER)
 
     def deny(self, pending: PendingAuthorization) -> str:
         return construct_redirect_uri(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Self
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Row
 
 from adapters.sql.errors import guarded
@@ -167,6 +167,19 @@ class SqlOAuthStore:
             insert(oauth_refresh_tokens).values(**_refresh_values(successor)),
         )
         return changed == 1
+
+
+    async def purge(self, before: datetime) -> int:
+        async with self._unit() as unit:
+            removed = 0
+            for statement in (
+                delete(oauth_codes).where(oauth_codes.c.expires_at < before),
+                delete(oauth_refresh_tokens).where(oauth_refresh_tokens.c.expires_at < before),
+                delete(oauth_grants).where(oauth_grants.c.revoked_at < before),
+            ):
+                removed += (await guarded(unit.connection.execute(statement))).rowcount
+            await unit.commit()
+            return removed
 
 
 def _refresh_values(token: RefreshRecord) -> dict[str, Any]:

@@ -113,3 +113,18 @@ async def test_a_refresh_token_rotates_once_even_under_concurrency(store: OAuthS
     losers = [n for n in range(20) if n != winner]
     assert all([await store.refresh(f"r1-{n}") is None for n in losers])
     assert await store.refresh("r0") == replace(refresh("r0"), rotated_at=NOW)
+
+
+async def test_purge_forgets_only_what_can_no_longer_be_used(store: OAuthStore) -> None:
+    await store.add_grant(grant("old"), code("a" * 64, "old"))
+    await store.add_grant(grant("live"), replace(code("b" * 64, "live"), expires_at=NOW + timedelta(days=3)))
+    await store.add_refresh(replace(refresh("expired", "old"), expires_at=NOW - timedelta(days=1)))
+    await store.add_refresh(refresh("current", "live"))
+    await store.revoke_grant("old", NOW - timedelta(days=2))
+    removed = await store.purge(NOW + timedelta(days=1))
+    assert removed == 3  # the expired code, the expired refresh token, the grant revoked before
+    assert await store.code("a" * 64) is None and await store.refresh("expired") is None
+    assert await store.grant("old") is None
+    assert await store.grant("live") == grant("live")
+    assert await store.code("b" * 64) is not None
+    assert await store.refresh("current") == refresh("current", "live")
