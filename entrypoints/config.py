@@ -83,6 +83,7 @@ class Settings:
     llm_timeout: float = 30.0
     llm_turn_timeout: float = 60.0
     llm_max_attempts: int = 4
+    llm_http_client: str = "lean"
     cors_origins: tuple[str, ...] = ("http://localhost:3000",)
     history_messages: int = 20
     history_tokens: int = 8000
@@ -261,6 +262,8 @@ class _Reader:
             llm_timeout=float(self.integer("LLM_TIMEOUT", 120 if local else 30, minimum=1, maximum=3600)),
             llm_turn_timeout=float(self.integer("LLM_TURN_TIMEOUT", 300 if local else 60, minimum=1, maximum=3600)),
             llm_max_attempts=self.integer("LLM_MAX_ATTEMPTS", 4, minimum=1, maximum=10),
+            # "openai": the openai package's client (it honours HTTPS_PROXY); "lean": ours, lighter per turn.
+            llm_http_client=self.choice("LLM_HTTP_CLIENT", ("lean", "openai"), "lean"),
             cors_origins=origins,
             history_messages=self.integer("HISTORY_MESSAGES", 20, minimum=1, maximum=1000),
             history_tokens=self.integer("HISTORY_TOKENS", 8000, minimum=1),

@@ -87,6 +87,7 @@ def _agents_model(
     timeout: float = 30.0,
     turn_timeout: float = 60.0,
     max_attempts: int = 4,
+    http_client: str = "lean",
 ) -> Any:
     from adapters.llm.openai_agents import AgentsModel, AgentsSettings
 
@@ -105,6 +106,7 @@ def _agents_model(
         request_timeout=timeout,
         turn_deadline=turn_timeout,
         max_attempts=max_attempts,
+        lean_client=http_client == "lean",
     )
     return AgentsModel(settings, tool_servers=tool_servers)
 
@@ -203,6 +205,7 @@ class Container(containers.DeclarativeContainer):
             mcp_url=config.llm_mcp_url,
             issuer=token_issuer,
             timeout=config.llm_timeout,
+            http_client=config.llm_http_client,
             turn_timeout=config.llm_turn_timeout,
             max_attempts=config.llm_max_attempts,
         ),
