@@ -28,14 +28,23 @@ class TaskRepository(Protocol):
 
     async def add(self, task: Task) -> None: ...
 
-    async def get(self, user_id: str, task_id: int) -> Task | None: ...
+    async def get(self, user_id: str, task_id: int, *, for_update: bool = False) -> Task | None:
+        """The task; ``for_update`` locks it against other writers until the unit of work
+        ends, so a read-change-save in it never loses a concurrent change (or acts on a task
+        another unit of work deleted meanwhile)."""
 
     async def find(self, user_id: str, query: TaskQuery) -> Page[Task]: ...
 
-    async def save(self, task: Task) -> None:
-        """Persist changes made to a task obtained from this repository."""
+    async def find_for_update(self, user_id: str, query: TaskQuery) -> list[Task]:
+        """Every task matching ``query``'s filters (its sort; no paging), each locked as by
+        ``get(..., for_update=True)`` and matching when locked."""
 
-    async def delete(self, user_id: str, task_id: int) -> bool: ...
+    async def save(self, task: Task) -> None:
+        """Persist changes made to a task obtained from this repository (lock it first)."""
+
+    async def delete(self, user_id: str, task_id: int) -> Task | None:
+        """Delete the task and return it as it was; ``None`` when there was none to delete
+        (of concurrent deletes of one task, exactly one gets it)."""
 
 
 class ConversationRepository(Protocol):

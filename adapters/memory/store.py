@@ -92,24 +92,32 @@ class MemoryTaskRepository:
     async def add(self, task: Task) -> None:
         self._state.tasks.setdefault(task.user_id, {})[task.id] = copy.copy(task)
 
-    async def get(self, user_id: str, task_id: int) -> Task | None:
+    async def get(self, user_id: str, task_id: int, *, for_update: bool = False) -> Task | None:
+        # Units of work take turns (the store's lock): everything read is as good as locked.
         task = self._state.tasks.get(user_id, {}).get(task_id)
         return copy.copy(task) if task else None
 
-    async def find(self, user_id: str, query: TaskQuery) -> Page[Task]:
+    def _matching(self, user_id: str, query: TaskQuery) -> list[Task]:
         found = [t for t in self._state.tasks.get(user_id, {}).values() if matches(t, query)]
         key = query.sort.lstrip("-")
         found.sort(key=_SORT_KEYS[key], reverse=query.sort.startswith("-"))
+        return found
+
+    async def find(self, user_id: str, query: TaskQuery) -> Page[Task]:
+        found = self._matching(user_id, query)
         window = found[query.offset : query.offset + query.limit]
         return Page([copy.copy(t) for t in window], len(found), query.limit, query.offset)
+
+    async def find_for_update(self, user_id: str, query: TaskQuery) -> list[Task]:
+        return [copy.copy(t) for t in self._matching(user_id, query)]
 
     async def save(self, task: Task) -> None:
         tasks = self._state.tasks.get(task.user_id, {})
         if task.id in tasks:
             tasks[task.id] = copy.copy(task)
 
-    async def delete(self, user_id: str, task_id: int) -> bool:
-        return self._state.tasks.get(user_id, {}).pop(task_id, None) is not None
+    async def delete(self, user_id: str, task_id: int) -> Task | None:
+        return self._state.tasks.get(user_id, {}).pop(task_id, None)
 
 
 class MemoryConversationRepository:

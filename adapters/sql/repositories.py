@@ -79,6 +79,11 @@ def _task_filters(user_id: str, query: TaskQuery) -> list[ColumnElement[bool]]:
     return where
 
 
+def _order(query: TaskQuery) -> list[ColumnElement[Any]]:
+    order = _TASK_ORDER[query.sort.lstrip("-")]
+    return [column.desc() for column in order] if query.sort.startswith("-") else order
+
+
 # The hot path's statements are built once, with bound parameters: building one per call
 # (and its compile-cache key) cost more CPU than running it. Parameters take a ``p_``
 # prefix where a column of the same name would clash.
@@ -92,6 +97,11 @@ RECENT_MESSAGES = (
 )
 _TASK_BY_ID = (tasks.c.user_id == bindparam("p_user_id"), tasks.c.id == bindparam("p_id"))
 _GET_TASK = select(*_TASK_COLUMNS).where(*_TASK_BY_ID)
+# Postgres locks the row until the transaction ends (a concurrent change waits, then reads
+# what this one wrote). SQLite has no FOR UPDATE, and needs none: a write transaction
+# holds the whole file (BEGIN IMMEDIATE, engine.py).
+_GET_TASK_FOR_UPDATE = _GET_TASK.with_for_update()
+_DELETE_TASK = delete(tasks).where(*_TASK_BY_ID).returning(*_TASK_COLUMNS)
 _SAVE_TASK = update(tasks).where(*_TASK_BY_ID)  # SET from the parameters named as columns
 _INSERT_TASK = insert(tasks)
 _INSERT_CONVERSATION = insert(conversations)
@@ -154,15 +164,21 @@ class SqlTaskRepository(_Repository):
     async def add(self, task: Task) -> None:
         await self._execute_with(_INSERT_TASK, mappers.task_row(task))
 
-    async def get(self, user_id: str, task_id: int) -> Task | None:
-        row = (await self._execute_with(_GET_TASK, {"p_user_id": user_id, "p_id": task_id})).first()
+    async def get(self, user_id: str, task_id: int, *, for_update: bool = False) -> Task | None:
+        statement = _GET_TASK_FOR_UPDATE if for_update else _GET_TASK
+        row = (await self._execute_with(statement, {"p_user_id": user_id, "p_id": task_id})).first()
         return mappers.task(row) if row else None
+
+    async def find_for_update(self, user_id: str, query: TaskQuery) -> list[Task]:
+        # Postgres re-checks the filters on the row it locks: a task changed meanwhile so
+        # that it no longer matches is left out.
+        statement = select(*_TASK_COLUMNS).where(*_task_filters(user_id, query)).order_by(*_order(query))
+        rows = (await self._execute(statement.with_for_update())).all()
+        return [mappers.task(row) for row in rows]
 
     async def find(self, user_id: str, query: TaskQuery) -> Page[Task]:
         where = _task_filters(user_id, query)
-        order = _TASK_ORDER[query.sort.lstrip("-")]
-        if query.sort.startswith("-"):
-            order = [column.desc() for column in order]
+        order = _order(query)
         # One round trip: the window count rides along with the page.
         statement: Select[Any] = (
             select(*_TASK_COLUMNS, func.count().over().label("total"))
@@ -185,9 +201,10 @@ class SqlTaskRepository(_Repository):
         del row["user_id"], row["id"], row["created_at"]
         await self._execute_with(_SAVE_TASK, {"p_user_id": task.user_id, "p_id": task.id, **row})
 
-    async def delete(self, user_id: str, task_id: int) -> bool:
-        result = await self._execute(delete(tasks).where(tasks.c.user_id == user_id, tasks.c.id == task_id))
-        return bool(result.rowcount)
+    async def delete(self, user_id: str, task_id: int) -> Task | None:
+        # One statement: of concurrent deletes, the one the database lets remove the row gets it.
+        row = (await self._execute_with(_DELETE_TASK, {"p_user_id": user_id, "p_id": task_id})).first()
+        return mappers.task(row) if row else None
 
 
 class SqlConversationRepository(_Repository):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
@@ -11,7 +11,7 @@ from msgspec import UNSET, UnsetType
 
 from application.changes import ChangeKind, NoTaskChanges, TaskChange, TaskChangeNotifier
 from application.ports import Clock, TaskRepository, UnitOfWorkFactory
-from application.queries import LIMIT_MAX, Page, TaskQuery
+from application.queries import Page, TaskQuery
 from domain.errors import InvalidValue, NotFound
 from domain.task import Task
 from domain.values import Priority, check_user_id
@@ -93,9 +93,12 @@ class TaskUseCases:
         async with self._uow(read_only=True) as uow:
             return await uow.tasks.find(user_id, query)
 
+    # Every change reads the task locked (for_update) and writes it in the same unit of work:
+    # concurrent changes to one task take turns, so none is lost (issue 15, item 2).
+
     async def update(self, user_id: str, task_id: int, changes: TaskChanges) -> Task:
         async with self._uow() as uow:
-            task = await _load(uow.tasks, user_id, task_id)
+            task = await _load(uow.tasks, user_id, task_id, for_update=True)
             apply_changes(task, changes, self._clock)
             await uow.tasks.save(task)
             await uow.commit()
@@ -110,7 +113,7 @@ class TaskUseCases:
 
     async def toggle(self, user_id: str, task_id: int) -> Task:
         async with self._uow() as uow:
-            task = await _load(uow.tasks, user_id, task_id)
+            task = await _load(uow.tasks, user_id, task_id, for_update=True)
             task.toggle(self._clock.now())
             await uow.tasks.save(task)
             await uow.commit()
@@ -119,8 +122,10 @@ class TaskUseCases:
 
     async def delete(self, user_id: str, task_id: int) -> Task:
         async with self._uow() as uow:
-            task = await _load(uow.tasks, user_id, task_id)
-            await uow.tasks.delete(user_id, task_id)
+            # One statement: of concurrent deletes of a task, only one gets it back.
+            task = await uow.tasks.delete(user_id, task_id)
+            if task is None:
+                raise NotFound("task", task_id)
             await uow.commit()
         self._changed(user_id, "deleted", task.id)
         return task
@@ -144,12 +149,13 @@ class TaskUseCases:
         now = self._clock.now()
         results: list[BulkItem] = []
         async with self._uow() as uow:
+            # Locked as read, like a single change: nothing changed meanwhile is overwritten.
             if ids is not None:
                 wanted = list(dict.fromkeys(ids))
-                found = {t.id: t for t in (await _all(uow.tasks, user_id, TaskQuery(ids=tuple(wanted))))}
+                found = {t.id: t for t in await uow.tasks.find_for_update(user_id, TaskQuery(ids=tuple(wanted)))}
             else:
                 assert query is not None
-                matched = await _all(uow.tasks, user_id, query)
+                matched = await uow.tasks.find_for_update(user_id, query)
                 wanted = [t.id for t in matched]
                 found = {t.id: t for t in matched}
             for task_id in wanted:
@@ -187,20 +193,9 @@ def apply_changes(task: Task, changes: TaskChanges, clock: Clock) -> None:
         (task.complete if changes.completed else task.reopen)(now)
 
 
-async def _load(tasks: TaskRepository, user_id: str, task_id: int) -> Task:
-    task = await tasks.get(user_id, task_id)
+async def _load(tasks: TaskRepository, user_id: str, task_id: int, *, for_update: bool = False) -> Task:
+    task = await tasks.get(user_id, task_id, for_update=for_update)
     if task is None:
         raise NotFound("task", task_id)
     return task
 
-
-async def _all(tasks: TaskRepository, user_id: str, query: TaskQuery) -> list[Task]:
-    """Every task matching ``query``, page by page."""
-    out: list[Task] = []
-    offset = 0
-    while True:
-        page = await tasks.find(user_id, replace(query, limit=LIMIT_MAX, offset=offset))
-        out.extend(page.items)
-        offset += len(page.items)
-        if not page.items or offset >= page.total:
-            return out

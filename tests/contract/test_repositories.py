@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -80,7 +81,9 @@ async def test_every_task_method_is_scoped_to_the_owner(uow: UnitOfWorkFactory) 
     async with uow() as u:
         assert await u.tasks.get("b", 1) is None
         assert (await u.tasks.find("b", TaskQuery())).total == 0
-        assert await u.tasks.delete("b", 1) is False
+        assert await u.tasks.delete("b", 1) is None
+        assert await u.tasks.get("b", 1, for_update=True) is None
+        assert await u.tasks.find_for_update("b", TaskQuery()) == []
         intruder = task("b", 1, "hijacked")
         await u.tasks.save(intruder)
         await u.commit()
@@ -106,8 +109,8 @@ async def test_save_and_delete(uow: UnitOfWorkFactory) -> None:
         t2 = await u.tasks.get("a", 1)
         assert t2 is not None and (t2.title, t2.completed, t2.updated_at) == ("y", True, NOW + timedelta(hours=1))
         assert t2.created_at == NOW
-        assert await u.tasks.delete("a", 1) is True
-        assert await u.tasks.delete("a", 1) is False
+        assert await u.tasks.delete("a", 1) == t2  # the task as it was
+        assert await u.tasks.delete("a", 1) is None
         await u.commit()
 
 
@@ -165,6 +168,9 @@ async def test_find_filters_sorts_and_pages_alike(
     )
     async with uow() as u:
         assert page.total == len((await u.tasks.find("a", base)).items)
+        # The locking read for changes: the same filters and order, every match, no paging.
+        unpaged = await u.tasks.find("a", replace(query, limit=100, offset=0))
+        assert await u.tasks.find_for_update("a", query) == unpaged.items
 
 
 def conversation(user: str, at: datetime, text: str = "hello") -> Conversation:
