@@ -1,4 +1,4 @@
-"""MCP sign-in against a real ``todo-chat serve`` on SQLite: the official client registers,
+"""MCP sign-in against a real ``todo-chat serve`` on SQLite and PostgreSQL: the official client registers,
 signs in through the consent page, calls tools and refreshes; the OAuth state lives in the
 database (migration 0002_oauth), so a restarted server still honours the refresh token."""
 
@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -16,15 +17,28 @@ from mcp.client.streamable_http import streamable_http_client
 
 from tests.integration.mcp.oauth_flow import Browser, MemoryTokenStorage, oauth_provider, register_account
 from tests.support.net import free_port
+from tests.support.postgres import create_database, drop_database
 from tests.support.server import ServerProcess
 
 pytestmark = pytest.mark.e2e
 
 
-async def test_sign_in_tools_and_refresh_survive_a_restart(tmp_path: Path) -> None:
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'tasks.db'}"
+        return
+    url = await create_database()
+    try:
+        yield url
+    finally:
+        await drop_database(url)
+
+
+async def test_sign_in_tools_and_refresh_survive_a_restart(tmp_path: Path, database_url: str) -> None:
     env = {
         "BETTER_AUTH_SECRET": secrets.token_urlsafe(48),
-        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'tasks.db'}",
+        "DATABASE_URL": database_url,
         "OAUTH_ACCESS_TOKEN_LIFETIME": "2s",
     }
     storage = MemoryTokenStorage()
