@@ -53,13 +53,13 @@ def test_x_forwarded_for_does_not_reset_the_login_limit(limited: Live) -> None:
 
 
 def test_x_forwarded_for_counts_from_a_trusted_proxy(tmp_path: Path) -> None:
-    with live_server(tmp_path, {"LOGIN_RATE_LIMIT": "2/minute", "TRUSTED_PROXIES": "127.0.0.1/32"}) as live:
-        with live.client() as proxy:
-            assert register(proxy, "behind@example.com", **{"X-Forwarded-For": "203.0.113.1"}).status_code == 201
-            assert login(proxy, "behind@example.com", **{"X-Forwarded-For": "203.0.113.1"}).status_code == 200
-            assert_error(login(proxy, "behind@example.com", **{"X-Forwarded-For": "203.0.113.1"}), 429)
-            # Another client behind the same proxy has its own budget.
-            assert login(proxy, "behind@example.com", **{"X-Forwarded-For": "203.0.113.2"}).status_code == 200
+    env = {"LOGIN_RATE_LIMIT": "2/minute", "TRUSTED_PROXIES": "127.0.0.1/32"}
+    with live_server(tmp_path, env) as live, live.client() as proxy:
+        assert register(proxy, "behind@example.com", **{"X-Forwarded-For": "203.0.113.1"}).status_code == 201
+        assert login(proxy, "behind@example.com", **{"X-Forwarded-For": "203.0.113.1"}).status_code == 200
+        assert_error(login(proxy, "behind@example.com", **{"X-Forwarded-For": "203.0.113.1"}), 429)
+        # Another client behind the same proxy has its own budget.
+        assert login(proxy, "behind@example.com", **{"X-Forwarded-For": "203.0.113.2"}).status_code == 200
 
 
 # ------------------------------------------------------------------------------ sign-in limits
