@@ -45,7 +45,8 @@ _CLAIMS: dict[Change, re.Pattern[str]] = {
 }
 _ECHO_MARKERS = ("<tool_response>", "</tool_response>", "<tool_call>", "</tool_call>", "<tools>", "</tools>")
 # A tool call written as markup instead of made: "<add_task title=... />".
-_MARKUP_CALL = re.compile(r"<\s*(?:add|list|complete|delete|update)_\w+[\s/>]", re.IGNORECASE)
+# ... or as code: 'add_task {"title": ...}', "complete_task(3)".
+_MARKUP_CALL = re.compile(r"<\s*(?:add|list|complete|delete|update)_\w+[\s/>]|\b[a-z]+_tasks?\s*[({]", re.IGNORECASE)
 # Older histories showed tool calls as this prose, and small models copy it into replies.
 _PROSE_SUMMARY = re.compile(r"\s*\[tools used:.*?(\]\s*$|$)", re.DOTALL | re.IGNORECASE)
 

@@ -74,3 +74,6 @@ def test_denials_are_not_claims(reply: str) -> None:
 def test_a_tool_call_written_as_markup_is_unusable() -> None:
     assert judge('<tools> <add_task title="file the tax return" priority="high"/> </tools>', []).unusable
     assert judge('<add_task title="x"/>', []).unusable
+    assert judge('add_task {"title": "water the plants"}', []).unusable
+    assert judge("delete_task {\"task_id\": <task_id>}", []).unusable
+    assert judge("I can call list_tasks first if you like.", []).ok
