@@ -67,6 +67,17 @@ class RemoteBackend:
         self._client = client
         self._token = token
 
+    async def check(self) -> None:
+        """Fail before the session starts when nothing answers at the URL (exit 2, one line)."""
+        import httpx
+
+        try:
+            response = await self._client.get("/health")
+        except httpx.HTTPError as exc:
+            raise ChatFailed(f"Can't reach {self.where}: {exc or type(exc).__name__}", fatal=True) from None
+        if response.status_code != 200:
+            raise ChatFailed(f"{self.where} is not a todo-chat server (/health answered {response.status_code})")
+
     async def send(self, message: str, conversation_id: str | None, timezone: str) -> Reply:
         import httpx
 
@@ -80,7 +91,7 @@ class RemoteBackend:
         except httpx.TimeoutException:
             raise ChatFailed("The server took too long to answer; try again.") from None
         except httpx.HTTPError as exc:
-            raise ChatFailed(f"Can't reach {self.where}: {exc}") from None
+            raise ChatFailed(f"Can't reach {self.where}: {exc or type(exc).__name__}", fatal=True) from None
         if response.status_code >= 400:
             raise _http_failure(response)
         data = response.json()
@@ -95,7 +106,8 @@ def _http_failure(response: Any) -> ChatFailed:
     code = error.get("code", "")
     message = error.get("message") or f"HTTP {response.status_code}"
     if response.status_code == 401:
-        return ChatFailed(f"The server refused the token ({message}). Get a new one and start again.", fatal=True)
+        # The server's message already says what to do ("The token has expired; sign in again").
+        return ChatFailed(f"The server refused the token: {message}", fatal=True)
     if response.status_code == 403:
         return ChatFailed(f"This token is for another user ({message}).", fatal=True)
     if code == "LLM_UNAVAILABLE":
@@ -318,7 +330,9 @@ async def piped_lines(console: Console, user: str) -> AsyncIterator[str]:
 
 
 async def chat_loop(backend: Backend, lines: AsyncIterator[str], console: Console, user: str, timezone: str) -> int:
+    """Run turns until the input ends; 0 when every turn worked, 1 when one failed (scripts can tell)."""
     conversation_id: str | None = None
+    failed = False
     async for raw in lines:
         message = raw.strip()
         if not message:
@@ -333,6 +347,7 @@ async def chat_loop(backend: Backend, lines: AsyncIterator[str], console: Consol
                 reply = await backend.send(message, conversation_id, timezone)
         except ChatFailed as failure:
             console.print(Text(failure.args[0], style="bold red"))
+            failed = True
             if failure.forget_conversation:
                 conversation_id = None
             if failure.fatal:
@@ -341,7 +356,7 @@ async def chat_loop(backend: Backend, lines: AsyncIterator[str], console: Consol
         conversation_id = reply.conversation_id
         show_reply(console, reply, _today(timezone))
     console.print(Text("Bye.", style="dim"))
-    return 0
+    return 1 if failed else 0
 
 
 HELP = (
@@ -424,7 +439,9 @@ async def _run(console: Console, user: str | None, url: str | None, token: str |
             client = await stack.enter_async_context(
                 httpx.AsyncClient(base_url=url.rstrip("/"), timeout=httpx.Timeout(120, connect=10))
             )
-            backend: Backend = RemoteBackend(url, token, who, client)
+            remote = RemoteBackend(url, token, who, client)
+            await remote.check()
+            backend: Backend = remote
         else:
             who = user or os.environ.get("USER") or "local"
             backend = await _local_backend(who, stack)

@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.support.net import free_port
 from tests.support.server import ServerProcess, clean_env, run_cli, todo_chat_command
 
 pytestmark = pytest.mark.e2e
@@ -166,3 +167,41 @@ def test_a_bad_token_is_refused_with_one_clear_line(workdir: Path, env: dict[str
     done = chat(workdir, env, "--url", server.url, "--token", forged, lines=["list my tasks"])
     assert done.returncode != 0
     assert "refused the token" in done.stdout + done.stderr
+
+
+def test_a_garbage_token_is_one_line_said_once(workdir: Path, env: dict[str, str], server: ServerProcess) -> None:
+    for args in (("--token", "garbage"), ("--token", "garbage", "--user", "ann")):
+        done = chat(workdir, env, "--url", server.url, *args, lines=["list my tasks"])
+        assert done.returncode != 0, args
+        said = [line for line in (done.stdout + done.stderr).splitlines() if "token" in line.lower()]
+        assert len(said) == 1, (args, done.stdout, done.stderr)
+
+
+def test_an_unreachable_url_exits_non_zero_before_the_session(workdir: Path, env: dict[str, str]) -> None:
+    token = mint_token(workdir, env, "ann")
+    nobody = f"http://127.0.0.1:{free_port()}"
+    done = chat(workdir, env, "--url", nobody, "--token", token, lines=["list my tasks"])
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.strip().splitlines() == [f"Can't reach {nobody}: All connection attempts failed"]
+
+
+def test_a_turn_that_fails_makes_the_session_exit_non_zero(workdir: Path, env: dict[str, str]) -> None:
+    """The server goes away mid-session: said once, and a script sees a failure status."""
+    token = mint_token(workdir, env, "ann")
+    with ServerProcess(cwd=workdir, env=env) as short_lived:
+        url = short_lived.url
+        process = subprocess.Popen(
+            [*todo_chat_command(), "chat", "--url", url, "--token", token],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=workdir,
+            env=clean_env({**env, "TERM": "dumb"}),
+        )
+        assert process.stdout is not None
+        assert "todo-chat" in process.stdout.readline()  # connected: the banner
+    out, err = process.communicate("list my tasks\n", timeout=TIMEOUT_S)
+    assert process.returncode == 1, (out, err)
+    assert f"Can't reach {url}" in out
