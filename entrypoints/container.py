@@ -64,10 +64,10 @@ def _sql_unit_of_work(sessions: Any, read_only: bool = False) -> Any:
     return SqlUnitOfWork(sessions, read_only=read_only)
 
 
-def _database_ready(engine: Any) -> Awaitable[bool]:
+def _database_ready(sessions: Any) -> Awaitable[bool]:
     from adapters.sql.health import database_ready
 
-    return database_ready(engine)
+    return database_ready(sessions)
 
 
 def _offline_model() -> Any:
@@ -187,7 +187,7 @@ class Container(containers.DeclarativeContainer):
     )
     sessions = providers.Singleton(_sql_sessions, engine)
     unit_of_work = providers.Factory(_sql_unit_of_work, sessions)
-    database_ready = providers.Callable(_database_ready, engine)
+    database_ready = providers.Callable(_database_ready, sessions)
 
     password_hasher = providers.Singleton(Argon2Hasher)
     token_issuer = providers.Singleton(JwtIssuer, secret=config.secret, lifetime=config.token_lifetime)

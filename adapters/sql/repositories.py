@@ -6,7 +6,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from sqlalchemy import Integer, Select, bindparam, case, delete, func, insert, select, update
+from sqlalchemy import Integer, Select, bindparam, case, delete, func, insert, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
@@ -77,6 +77,33 @@ def _task_filters(user_id: str, query: TaskQuery) -> list[ColumnElement[bool]]:
     if query.q:
         where.extend(tasks.c.title_key.contains(word, autoescape=True) for word in query.q.lower().split())
     return where
+
+
+def _page_with_total(
+    table: Any, columns: list[Any], where: Any, order: list[Any], limit: int, offset: int
+) -> Select[Any]:
+    """A page of rows and how many match, in one statement (one snapshot).
+
+    Reads run outside a transaction on PostgreSQL (autocommit, adapters/sql/uow.py): a
+    second statement counting an empty page could see rows the first did not, so ``total``
+    disagreed with the page under concurrent writes. The count is a one-row subquery the
+    page is left-joined to, so an empty page is one row of NULLs carrying the total.
+    """
+    total = select(func.count().label("total")).select_from(table).where(*where).subquery("matching")
+    page = (
+        select(*columns, func.row_number().over(order_by=order).label("position"))
+        .where(*where)
+        .order_by(*order)
+        .limit(limit)
+        .offset(offset)
+        .subquery("page")
+    )
+    return select(page, total.c.total).select_from(total.outerjoin(page, true())).order_by(page.c.position)
+
+
+async def _page_rows(repository: _Repository, statement: Select[Any]) -> tuple[list[Any], int]:
+    rows = (await repository._execute(statement)).all()
+    return [row for row in rows if row.position is not None], int(rows[0].total)
 
 
 def _order(query: TaskQuery) -> list[ColumnElement[Any]]:
@@ -178,22 +205,8 @@ class SqlTaskRepository(_Repository):
 
     async def find(self, user_id: str, query: TaskQuery) -> Page[Task]:
         where = _task_filters(user_id, query)
-        order = _order(query)
-        # One round trip: the window count rides along with the page.
-        statement: Select[Any] = (
-            select(*_TASK_COLUMNS, func.count().over().label("total"))
-            .where(*where)
-            .order_by(*order)
-            .limit(query.limit)
-            .offset(query.offset)
-        )
-        rows = (await self._execute(statement)).all()
-        if rows:
-            total = int(rows[0].total)
-        elif query.offset:
-            total = int((await self._execute(select(func.count()).select_from(tasks).where(*where))).scalar_one())
-        else:
-            total = 0
+        statement = _page_with_total(tasks, _TASK_COLUMNS, where, _order(query), query.limit, query.offset)
+        rows, total = await _page_rows(self, statement)
         return Page([mappers.task(row) for row in rows], total, query.limit, query.offset)
 
     async def save(self, task: Task) -> None:
@@ -220,21 +233,12 @@ class SqlConversationRepository(_Repository):
         return mappers.conversation(row) if row else None
 
     async def find(self, user_id: str, limit: int, offset: int) -> Page[Conversation]:
-        where = conversations.c.user_id == user_id
-        statement = (
-            select(conversations, func.count().over().label("total"))
-            .where(where)
-            # The id only breaks exact ties, so pages never overlap.
-            .order_by(conversations.c.updated_at.desc(), conversations.c.created_at.desc(), conversations.c.id.desc())
-            .limit(limit)
-            .offset(offset)
-        )
-        rows = (await self._execute(statement)).all()
-        total = int(rows[0].total) if rows else await self._count(select(func.count()).where(where))
+        # The id only breaks exact ties, so pages never overlap.
+        order = [conversations.c.updated_at.desc(), conversations.c.created_at.desc(), conversations.c.id.desc()]
+        where = [conversations.c.user_id == user_id]
+        statement = _page_with_total(conversations, list(conversations.c), where, order, limit, offset)
+        rows, total = await _page_rows(self, statement)
         return Page([mappers.conversation(row) for row in rows], total, limit, offset)
-
-    async def _count(self, statement: Any) -> int:
-        return int((await self._execute(statement)).scalar_one())
 
     async def delete(self, user_id: str, conversation_id: UUID) -> bool:
         # Messages go with it through ON DELETE CASCADE (foreign keys are on for SQLite too).
@@ -254,16 +258,9 @@ class SqlConversationRepository(_Repository):
                 raise LookupError(f"conversation {message.conversation_id} does not belong to the user")
 
     async def messages(self, user_id: str, conversation_id: UUID, limit: int, offset: int) -> Page[Message]:
-        where = (messages.c.conversation_id == conversation_id, messages.c.user_id == user_id)
-        statement = (
-            select(messages, func.count().over().label("total"))
-            .where(*where)
-            .order_by(messages.c.seq)
-            .limit(limit)
-            .offset(offset)
-        )
-        rows = (await self._execute(statement)).all()
-        total = int(rows[0].total) if rows else await self._count(select(func.count()).where(*where))
+        where = [messages.c.conversation_id == conversation_id, messages.c.user_id == user_id]
+        statement = _page_with_total(messages, list(messages.c), where, [messages.c.seq], limit, offset)
+        rows, total = await _page_rows(self, statement)
         return Page([mappers.message(row) for row in rows], total, limit, offset)
 
     async def recent_messages(self, user_id: str, conversation_id: UUID, limit: int) -> list[Message]:

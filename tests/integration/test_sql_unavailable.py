@@ -54,7 +54,7 @@ async def test_refused_connection_is_database_unavailable(dead_url: str) -> None
         await tasks.add("a", NewTask("x"))
     with pytest.raises(DatabaseUnavailable):
         await tasks.find("a", TaskQuery())
-    assert await database_ready(engine) is False
+    assert await database_ready(session_factory(engine)) is False
     await engine.dispose()
 
 
@@ -83,7 +83,7 @@ async def test_a_dropped_connection_is_unavailable_and_the_pool_recovers(migrate
     await terminate_backends(migrated_postgres)
     await asyncio.sleep(0.3)
     assert [t.title for t in (await tasks.find("a", TaskQuery())).items] == ["before"]
-    assert await database_ready(engine) is True
+    assert await database_ready(session_factory(engine)) is True
     await engine.dispose()
 
 
@@ -151,7 +151,7 @@ async def test_a_locked_sqlite_file_is_unavailable(tmp_path: Path) -> None:
 async def test_missing_sqlite_schema_is_not_masked(tmp_path: Path) -> None:
     # A programming error (no table) is not "unavailable": it must stay loud.
     engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}")
-    assert await database_ready(engine) is True
+    assert await database_ready(session_factory(engine)) is True
     with pytest.raises(OperationalError, match="no such table"):
         await use_cases(engine).find("a", TaskQuery())
     await engine.dispose()
@@ -167,7 +167,7 @@ async def test_readiness_gives_up_on_a_server_that_never_answers() -> None:
     port = server.sockets[0].getsockname()[1]
     engine = create_engine(f"postgresql+asyncpg://postgres@127.0.0.1:{port}/nothing", FAST)
     try:
-        assert await database_ready(engine, timeout=0.3) is False
+        assert await database_ready(session_factory(engine), timeout=0.3) is False
         with pytest.raises(DatabaseUnavailable):
             await use_cases(engine).find("a", TaskQuery())
     finally:
@@ -201,7 +201,7 @@ async def test_too_many_connections_is_unavailable(migrated_postgres: str) -> No
         try:
             with pytest.raises(DatabaseUnavailable):
                 await use_cases(engine).find("a", TaskQuery())
-            assert await database_ready(engine) is False
+            assert await database_ready(session_factory(engine)) is False
         finally:
             await engine.dispose()
     finally:
