@@ -111,6 +111,12 @@ def test_mask_url_leaves_urls_without_password_alone() -> None:
         ({"CORS_ORIGINS": " , "}, "CORS_ORIGINS"),
         ({"MCP_ALLOWED_HOSTS": ","}, "MCP_ALLOWED_HOSTS"),
         ({"LOG_LEVEL": "loud"}, "LOG_LEVEL"),
+        ({"TRUSTED_PROXIES": "*"}, "TRUSTED_PROXIES"),
+        ({"TRUSTED_PROXIES": "10.0.0.0/8, proxy.internal"}, "TRUSTED_PROXIES"),
+        ({"AUTH_CLIENT_RATE_LIMIT": "many"}, "AUTH_CLIENT_RATE_LIMIT"),
+        ({"HTTP_HEADER_TIMEOUT": "0"}, "HTTP_HEADER_TIMEOUT"),
+        ({"HTTP_BODY_TIMEOUT": "slow"}, "HTTP_BODY_TIMEOUT"),
+        ({"HTTP_MAX_CONNECTIONS": "0"}, "HTTP_MAX_CONNECTIONS"),
     ],
 )
 def test_bad_settings_fail_with_one_line_naming_the_variable(
@@ -183,3 +189,17 @@ def test_durations(text: str, seconds: int) -> None:
 )
 def test_rates(text: str, limit: RateLimit) -> None:
     assert parse_rate(text) == limit
+
+
+def test_edge_settings_default_to_no_trusted_proxy_and_bounded_waits(tmp_path: Path) -> None:
+    defaults = load_settings({}, tmp_path)
+    assert defaults.trusted_proxies == ()  # proxy headers ignored unless a proxy is named
+    assert defaults.auth_client_rate_limit == RateLimit(30, 60)
+    assert (defaults.http_header_timeout, defaults.http_body_timeout) == (10.0, 30.0)
+    assert (defaults.http_keep_alive_timeout, defaults.http_max_connections) == (5, 1000)
+    chosen = load_settings(
+        {"TRUSTED_PROXIES": "10.0.0.0/8, 127.0.0.1, ::1", "AUTH_CLIENT_RATE_LIMIT": "off", "HTTP_BODY_TIMEOUT": "5"},
+        tmp_path,
+    )
+    assert chosen.trusted_proxies == ("10.0.0.0/8", "127.0.0.1", "::1")
+    assert chosen.auth_client_rate_limit is None and chosen.http_body_timeout == 5.0
