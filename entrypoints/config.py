@@ -21,6 +21,8 @@ from dotenv import dotenv_values
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from adapters.sql.settings import EngineSettings
+
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./todo-chat.db"
 SECRET_MIN_BYTES = 32
 SECRET_FILE_SUFFIX = ".secret"  # noqa: S105 (a file name)
@@ -64,6 +66,9 @@ class RateLimit:
         return f"{self.count}/{self.period:g}s"
 
 
+_POOL = EngineSettings()
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
@@ -87,11 +92,12 @@ class Settings:
     cors_origins: tuple[str, ...] = ("http://localhost:3000",)
     history_messages: int = 20
     history_tokens: int = 8000
-    db_pool_size: int = 10
-    db_max_overflow: int = 0
-    db_pool_timeout: float = 10.0
-    db_pool_recycle: int = 1800
-    db_ping_after_idle: float = 1.0
+    # The pool's defaults are the engine's (adapters/sql/settings.py), written once.
+    db_pool_size: int = _POOL.pool_size
+    db_max_overflow: int = _POOL.max_overflow
+    db_pool_timeout: float = _POOL.pool_timeout
+    db_pool_recycle: int = _POOL.pool_recycle
+    db_ping_after_idle: float = _POOL.ping_after_idle
     login_rate_limit: RateLimit | None = RateLimit(10, 60)
     chat_rate_limit: RateLimit | None = RateLimit(60, 60)
     max_body_bytes: int = 64 * 1024
@@ -267,11 +273,13 @@ class _Reader:
             cors_origins=origins,
             history_messages=self.integer("HISTORY_MESSAGES", 20, minimum=1, maximum=1000),
             history_tokens=self.integer("HISTORY_TOKENS", 8000, minimum=1),
-            db_pool_size=self.integer("DB_POOL_SIZE", 10, minimum=1, maximum=1000),
-            db_max_overflow=self.integer("DB_MAX_OVERFLOW", 0, minimum=0, maximum=1000),
-            db_pool_timeout=float(self.integer("DB_POOL_TIMEOUT", 10, minimum=1, maximum=3600)),
-            db_pool_recycle=self.integer("DB_POOL_RECYCLE", 1800, minimum=0),
-            db_ping_after_idle=float(self.integer("DB_PING_AFTER_IDLE", 1, minimum=0, maximum=3600)),
+            db_pool_size=self.integer("DB_POOL_SIZE", _POOL.pool_size, minimum=1, maximum=1000),
+            db_max_overflow=self.integer("DB_MAX_OVERFLOW", _POOL.max_overflow, minimum=0, maximum=1000),
+            db_pool_timeout=float(self.integer("DB_POOL_TIMEOUT", int(_POOL.pool_timeout), minimum=1, maximum=3600)),
+            db_pool_recycle=self.integer("DB_POOL_RECYCLE", _POOL.pool_recycle, minimum=0),
+            db_ping_after_idle=float(
+                self.integer("DB_PING_AFTER_IDLE", int(_POOL.ping_after_idle), minimum=0, maximum=3600)
+            ),
             login_rate_limit=self.rate("LOGIN_RATE_LIMIT", RateLimit(10, 60)),
             chat_rate_limit=self.rate("CHAT_RATE_LIMIT", RateLimit(60, 60)),
             max_body_bytes=self.integer("MAX_BODY_BYTES", 64 * 1024, minimum=1024, maximum=64 * 1024 * 1024),

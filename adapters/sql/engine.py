@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,28 +12,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import InvalidatePoolError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from adapters.sql.settings import EngineSettings
+
 DEFAULT_URL = "sqlite+aiosqlite:///./todo-chat.db"
 # Task numbering uses INSERT .. ON CONFLICT DO UPDATE .. RETURNING (adapters/sql/repositories.py).
 SQLITE_MINIMUM = (3, 35, 0)
 # Execution option marking an engine whose transactions only read (adapters/sql/uow.py).
 READ_ONLY = "todo_chat_read_only"
-
-
-@dataclass(frozen=True)
-class EngineSettings:
-    pool_size: int = 10
-    # Overflow connections close as soon as they are returned: under bursts each turn paid
-    # for a new connection (TLS included), ~10% of the server's CPU. Queue for the pool instead.
-    max_overflow: int = 0
-    pool_timeout: float = 10.0
-    pool_recycle: int = 1800
-    connect_timeout: float = 5.0
-    command_timeout: float = 15.0
-    # Ping a pooled connection before use only when it sat idle this long (0: every time).
-    # asyncpg's ping is BEGIN, a query and ROLLBACK: three round trips that busy
-    # connections (reused within milliseconds) do not need, and a restart leaves idle.
-    ping_after_idle: float = 1.0
-    sqlite_busy_timeout_ms: int = 15_000
 
 
 def is_sqlite(url: str) -> bool:
