@@ -188,6 +188,13 @@ async def main() -> None:
         for url in created:  # the benchmark's own databases, even after a failure
             await drop_database(url)
     write_report(rows)
+    # The Agents SDK path beside the peer and the ceiling, with its charts (its own marked section).
+    from tests.perf import agents_bench
+
+    if (agents_bench.PEER_BENCH / "bench.py").exists():
+        print(agents_bench.write(await agents_bench.run()))
+    else:
+        print(f"agents benchmark skipped: no peer benchmark at {agents_bench.PEER_BENCH}")
 
 
 async def measure(workdir: Path, rows: dict[str, list[str]], created: list[str]) -> None:
