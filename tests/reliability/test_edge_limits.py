@@ -85,7 +85,7 @@ def test_sign_in_attempts_are_limited_per_client_across_emails(tmp_path: Path) -
 
 
 def test_concurrent_sign_ins_do_not_stall_other_users(tmp_path: Path) -> None:
-    """Before: 20 concurrent logins with unknown emails made another user's list take 2.9 s
+    """Before: 20 concurrent logins with unknown emails made another user's list take seconds
     (argon2 ran on the event loop). Now hashing runs in threads, a few at a time."""
     env = {"LOGIN_RATE_LIMIT": "off", "AUTH_CLIENT_RATE_LIMIT": "off"}
     with live_server(tmp_path, env) as live:
@@ -120,7 +120,10 @@ def test_concurrent_sign_ins_do_not_stall_other_users(tmp_path: Path) -> None:
         latencies, statuses = asyncio.run(run())
     assert set(statuses) <= {401, 429} and 401 in statuses, statuses
     assert len(latencies) >= 3, latencies
-    assert max(latencies) < 0.5, sorted(latencies)[-5:]
+    # Before: 2.9 s on a quiet machine, 12.9 s on a busy one. After, on a 2-core machine shared
+    # with other test runs: median ~0.1 s, worst 0.4-0.6 s (CPU contention, not a blocked loop).
+    assert max(latencies) < 1.0, sorted(latencies)[-5:]
+    assert sorted(latencies)[len(latencies) // 2] < 0.25, sorted(latencies)
 
 
 # ----------------------------------------------------------------------------- HTTP deadlines
