@@ -60,7 +60,9 @@ class ConversationRepository(Protocol):
 
     async def add_message(self, message: Message) -> None:
         """Append to the author's conversation and make it the conversation's latest activity
-        (``updated_at`` becomes the message time unless already later).
+        (``updated_at`` becomes the message time unless already later). The message is stored
+        with that latest activity as its time, so message times never go backwards along the
+        conversation's order, even when replicas' clocks disagree.
 
         Raises ``LookupError`` when the conversation is not the author's (or does not exist).
         """

@@ -153,7 +153,9 @@ class MemoryConversationRepository:
         if conversation is None:
             raise LookupError(f"conversation {message.conversation_id} does not belong to the user")
         conversation.touch(message.created_at)
-        self._state.messages[message.conversation_id].append(message)
+        # Stamped with the conversation's latest activity, as the SQL store does: message
+        # times never go backwards along the conversation's order.
+        self._state.messages[message.conversation_id].append(replace(message, created_at=conversation.updated_at))
 
     async def messages(self, user_id: str, conversation_id: UUID, limit: int, offset: int) -> Page[Message]:
         if not self._owned(user_id, conversation_id):

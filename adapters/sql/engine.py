@@ -12,7 +12,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import InvalidatePoolError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from adapters.sql.settings import EngineSettings
+from adapters.sql.settings import EngineSettings as EngineSettings  # re-exported: callers import it from here
 
 DEFAULT_URL = "sqlite+aiosqlite:///./todo-chat.db"
 # Task numbering uses INSERT .. ON CONFLICT DO UPDATE .. RETURNING (adapters/sql/repositories.py).

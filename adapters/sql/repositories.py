@@ -166,21 +166,31 @@ def _append_message(dialect: str) -> tuple[Any, ...]:
         last_seq = select(func.coalesce(func.max(messages.c.seq), 0) + 1).where(
             messages.c.conversation_id == bindparam("p_conversation_id", type_=messages.c.conversation_id.type)
         )
+        # The message's time is the conversation's activity just stamped (see below).
+        stamped = select(conversations.c.updated_at).where(*owner).scalar_subquery()
         insert_message = insert(messages).values(
-            {**dict(zip(_MESSAGE_COLUMNS, values, strict=True)), "seq": last_seq.scalar_subquery()}
+            {
+                **dict(zip(_MESSAGE_COLUMNS, values, strict=True)),
+                "created_at": stamped,
+                "seq": last_seq.scalar_subquery(),
+            }
         )
         return touch, insert_message
+    # The touch locks the conversation's row until commit, so messages of one conversation
+    # are numbered (seq) one writer at a time, and each is stamped with the conversation's
+    # latest activity including its own time: replicas whose clocks disagree can no longer
+    # store a later message with an earlier time (issue 15).
     touched = (
         update(conversations)
         .where(*owner)
         .values(updated_at=func.greatest(conversations.c.updated_at, stamp))
-        .returning(conversations.c.id)
+        .returning(conversations.c.id, conversations.c.updated_at)
         .cte("touched")
     )
-    rows = select(*(value.label(name) for name, value in zip(_MESSAGE_COLUMNS, values, strict=True))).select_from(
-        touched
-    )
-    return (insert(messages).from_select(_MESSAGE_COLUMNS, rows).add_cte(touched),)
+    columns: dict[str, Any] = dict(zip(_MESSAGE_COLUMNS, values, strict=True))
+    columns["created_at"] = touched.c.updated_at
+    rows = select(*(value.label(name) for name, value in columns.items())).select_from(touched)
+    return (insert(messages).from_select(list(columns), rows).add_cte(touched),)
 
 
 class SqlTaskRepository(_Repository):
