@@ -29,7 +29,7 @@ logger = logging.getLogger("todo_chat.mcp")
 
 
 def run(user: str) -> None:
-    """Serve the five task tools for ``user`` until the client closes stdin.
+    """Serve the task tools, resources and prompts for ``user`` until the client closes stdin.
 
     A bad ``--user`` or setting raises before anything is served (``ConfigError`` is
     turned into one line on stderr by the CLI).
