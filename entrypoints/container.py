@@ -325,6 +325,10 @@ async def shutdown(container: Container) -> None:
     engine = container.engine()
     dispose = getattr(engine, "dispose", None)
     if dispose is not None:
+        # Units of work cancelled on the way out finish their rollback first (adapters/sql/uow.py).
+        settle = getattr(container.sessions(), "settle", None)
+        if settle is not None:
+            await settle()
         await dispose()
 
 
