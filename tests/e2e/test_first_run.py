@@ -10,6 +10,7 @@ import subprocess
 import time
 from importlib.metadata import version
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import pytest
@@ -101,10 +102,11 @@ def test_a_port_in_use_is_one_line_and_nothing_else(tmp_path: Path) -> None:
 
 
 def _unusable_databases() -> list[tuple[str, str]]:
-    server = server_url()
+    server = urlsplit(server_url())
     refused = f"postgresql+asyncpg://todo:hunter2@127.0.0.1:{free_port()}/todo"
-    no_role = with_database(server.replace("postgres@", "nobody_here:hunter2@", 1), "postgres")
-    no_database = with_database(server, "todo_chat_missing_database")
+    host = server.netloc.rpartition("@")[2]  # empty for a Unix socket (then in the query)
+    no_role = with_database(urlunsplit(server._replace(netloc=f"nobody_here:hunter2@{host}")), "postgres")
+    no_database = with_database(server.geturl(), "todo_chat_missing_database")
     return [
         (refused, "connection refused"),
         (no_role, 'role "nobody_here" does not exist'),

@@ -226,6 +226,8 @@ async def test_database_outage_is_503_and_the_same_server_recovers_losing_nothin
 ) -> None:
     name = urlsplit(postgres_url).path.lstrip("/")
     target = urlsplit(server_url())
+    if not target.hostname:
+        pytest.skip("the outage proxy is TCP; this PostgreSQL (embedded) listens on a Unix socket only")
     with TcpProxy(target.hostname or "127.0.0.1", target.port or 5432) as proxy:
         via_proxy = with_database(f"postgresql://postgres@127.0.0.1:{proxy.port}/postgres", name)
         server = ServerProcess(cwd=tmp_path, env=env_for(via_proxy))
