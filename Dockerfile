@@ -15,6 +15,9 @@ COPY --from=build /install /usr/local
 WORKDIR /data
 RUN chown todo /data
 USER todo
+# The SQLite default (./todo-chat.db and its .secret) lives here: a volume keeps it across
+# container restarts and image upgrades (`docker run -v todo-data:/data ...`).
+VOLUME ["/data"]
 ENV PYTHONUNBUFFERED=1
 EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=3s CMD python -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/health', timeout=2).status == 200 else 1)"
