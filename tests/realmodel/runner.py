@@ -178,7 +178,8 @@ def run(url: str, model: str, *, api_key: str = "unused", conversations: Sequenc
     report = Report(model)
     with tempfile.TemporaryDirectory(prefix="todo-chat-realmodel-") as tmp:
         env = server_env(url, model, api_key, Path(tmp) / "todo.db")
-        with ServerProcess(cwd=Path(tmp), env=env) as server, server.client(timeout=960) as client:
+        # A loaded machine can take longer than the e2e default to start serving.
+        with ServerProcess(cwd=Path(tmp), env=env, start_timeout=180) as server, server.client(timeout=960) as client:
             for conversation in conversations:
                 run_conversation(client, conversation, report, show)
     return report
