@@ -128,7 +128,7 @@ def test_two_replicas_on_postgres_serve_alternate_turns(tmp_path: Path, postgres
         b.client() as on_b,
     ):
         user, headers = register(on_a)
-        said = [f"add task number {n}" for n in range(1, 9)]
+        said = [f"add write chapter {n}" for n in range(1, 9)]
         conversation = chat(on_a, user, headers, said[0])["conversation_id"]
         for n, message in enumerate(said[1:], start=1):
             chat(on_b if n % 2 else on_a, user, headers, message, conversation)

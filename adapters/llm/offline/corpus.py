@@ -54,7 +54,9 @@ OBJECTS = (
     "the Q3 numbers", "a 5k run", "the B2B deck", "the 2nd floor printer", "the first aid kit", "the last chapter",
     "problem set 4", "chapter 3", "the level 2 exam", "room 101", "the 3 forms", "season 2", "the 7am class",
     "the medium roast coffee", "the weekend bag", "the Monday meeting notes", "the Friday deadline email",
-    "a cake for the office", "the MRI results", "the cover for the BBQ", "the Xmas cards", "Mia's lunch",
+    "a cake for the office", "flights to Rome", "a parcel to Berlin", "the kids to school", "the car to the garage",
+    "books to the library", "a card to Grandma", "the contract to legal", "the invoice to accounting",
+    "the slides to the team", "the form to HR", "the keys to the landlord", "the report to Karen", "the MRI results", "the cover for the BBQ", "the Xmas cards", "Mia's lunch",
 )
 NOUN_ITEMS = (
     "milk", "eggs", "bread", "butter", "cheese", "apples", "bananas", "coffee", "tea", "rice", "pasta", "onions",
@@ -152,8 +154,10 @@ def _title_ref(rng: random.Random, verbs: bool = False) -> str:
     roll = rng.random()
     if verbs and roll < 0.3:
         return f"{rng.choice(VERBS)} {rng.choice(OBJECTS)}"
-    if roll < 0.5:
+    if roll < 0.42:
         return rng.choice(TITLE_REFS)
+    if roll < 0.5:
+        return f"the {rng.choice(NOUN_ITEMS)}"
     obj = rng.choice(OBJECTS)
     if roll < 0.65:
         return f"the task about {obj}"
@@ -209,7 +213,7 @@ def _add(rng: random.Random) -> list[Segment]:
         "create a task to ", "create a task: ", "make a task to ", "set a reminder to ", "remember to ",
         "i want to ", "i'd like to ", "i'll need to ", "i've got to ", "reminder: ", "task: ", "add a reminder to ",
         "", "", "ad a tsk to ", "add a todo ", "add to my list: ", "stick ", "log ", "i still need to ",
-        "it's important that i ", "it's urgent that i ", "i really need to ", "i must not forget to ",
+        "i really need to ", "i must not forget to ",
         "please you can add task: ", "could you add a task to ", "can you remind me to ", "hw: ", "chore: ",
         "shopping: ", "work: ", "i'm supposed to ", "we need to ", "we have to ", "need 2 ",
     ))
@@ -224,6 +228,10 @@ def _add(rng: random.Random) -> list[Segment]:
             return _seg((lead + polite + "remind me", "C"), (date, "D"), ("to", "C"), (title, "T"), (sep + pri, "P"))
         return _seg((lead, "C"), (date, "D"), (prefix or "i need to ", "C"), (title, "T"), (sep + pri, "P"))
     if shape < 0.2 and pri:
+        if rng.random() < 0.2:
+            head = rng.choice(("it's important that i ", "it's really important that i ", "it's urgent that i ",
+                               "it's not urgent but i should ", "no rush but i should ", "super important: i need to "))
+            return _seg((lead, "C"), (head, "P"), (title, "T"), (date, "D"))
         if rng.random() < 0.4:
             head = rng.choice(("URGENT: ", "urgent: ", "urgent - ", "high priority: ", "important: ", "low priority: ",
                                "asap: ", "Important - ", "whenever: ", "not urgent: "))
@@ -233,12 +241,12 @@ def _add(rng: random.Random) -> list[Segment]:
                     (title, "T"), (date, "D"))
     if shape < 0.3 and (not prefix or rng.random() < 0.5):
         return _seg((lead, "C"), (title, "T"), (_date(rng), "D"), (sep + pri, "P"))
-    if shape < 0.34:
+    if shape < 0.38:
         # a date corrected in the same breath: only the last one counts
         return _seg((lead + polite + (prefix or "add "), "C"), (title, "T"), (_date(rng), "C"),
                     (rng.choice((", no wait, ", ", no sorry, ", " - actually ", ", no, ", " oh no make that ")), "C"),
                     (_date(rng), "D"))
-    if shape < 0.4:
+    if shape < 0.44:
         return _seg((rng.choice(("also ", "and ", "plus ", "oh and ", "also add ", "and also ")), "C"),
                     (rng.choice(NOUN_ITEMS + OBJECTS[:20]) if rng.random() < 0.5 else title, "T"), (date, "D"))
     order = rng.random()
@@ -249,7 +257,7 @@ def _add(rng: random.Random) -> list[Segment]:
         segments += [(title, "T"), (sep + pri, "P"), (date, "D")]
     else:
         segments += [(title, "T"), (date, "D"), (sep + pri if pri else "", "P")]
-    if rng.random() < 0.12:
+    if rng.random() < 0.18:
         note_lead = rng.choice((", description: ", ", note: ", " - note: ", ", notes: ", " with a note: ", ", details: ",
                                 " with the description ", ". details: ", ". note: "))
         segments += [(note_lead, "C"), (rng.choice(NOTES), "N")]
@@ -414,6 +422,8 @@ def _update(rng: random.Random) -> list[Segment]:
             ("change the name of ", " to "), ("call ", " "), ("", " should be called "), ("rename ", " "),
             ("change ", " to "), ("edit ", " to say "), ("update the title of ", " to "),
         ))
+        if quote and rng.random() < 0.4:
+            ref = f"{quote}{_title(rng)}{quote}"
         return _seg((lead + before, "C"), (ref, "R"), (mid + quote, "C"), (new, "X"), (quote + rng.choice(("", " instead")), "C"))
     if kind < 0.74:  # note
         before, mid = rng.choice((
@@ -441,6 +451,13 @@ def _update(rng: random.Random) -> list[Segment]:
 def _correction(rng: random.Random) -> list[Segment]:
     lead = rng.choice(("no wait, ", "no wait ", "actually ", "oops, ", "sorry, ", "no, ", "wait, ", "hmm ", "", "nah "))
     roll = rng.random()
+    if roll < 0.15:
+        return _seg((lead, "C"), (rng.choice(("it's not urgent", "it's urgent", "that's important", "not urgent at all",
+                                              "it's not urgent at all", "it's quite important", "no rush on that",
+                                              "that one's urgent", "it is low priority")), "P"), (rng.choice(("", ".")), "C"))
+    if roll < 0.25:
+        return _seg((lead + rng.choice(("not ", "it's not ", "")), "C"), (_date(rng), "D"),
+                    (rng.choice((", ", ", it's ", ", is ", " but ")), "C"), (_date(rng), "D"))
     if roll < 0.5:
         return _seg((lead + rng.choice(("make that ", "make it ", "change that to ", "change it to ", "move it to ",
                                         "i meant ", "")), "C"), (_date(rng), "D"), (rng.choice(("", " instead")), "C"))

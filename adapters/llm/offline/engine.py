@@ -78,9 +78,9 @@ class Engine:
         ranked = sorted(scores.items(), key=lambda item: (-item[1], self.classifier.classes.index(item[0])))
         best, top = ranked[0]
         runner = ranked[1][1] if len(ranked) > 1 else top - 1.0
-        spread = max(1.0, abs(top) + abs(runner))
-        confidence = (top - runner) / spread
-        close = tuple(label for label, score in ranked[1:3] if top - score < 0.25 * spread)
+        # The margin over the runner-up, in weight units, scaled to 0..1 (10 points: certain).
+        confidence = min(1.0, (top - runner) / 10.0)
+        close = tuple(label for label, score in ranked[1:3] if top - score < 2.5)
         start, end = tokens[0].start, tokens[-1].end
         text = sentence[start:end]
         titles, item_dates = _items(sentence, tokens, tags)
@@ -112,7 +112,7 @@ class Engine:
             text=text,
             titles=titles,
             item_dates=item_dates,
-            date=_words(tokens, tags, "D"),
+            date=_spans(sentence, tokens, tags, "D"),
             priority=_words(tokens, tags, "P"),
             reference=" ".join(references) if references else None,
             references=references,
@@ -140,7 +140,18 @@ def _sentences(message: str) -> list[str]:
     return [p.strip() for p in out if p.strip()]
 
 
+_JOINS = frozenset({"and", ",", "then", "also", "plus", "&", ";"})
+
+
 def _clauses(tokens: list[Token], tags: list[str]) -> list[tuple[list[Token], list[str]]]:
+    # An "item" that names an existing task ("... and mark task 2 done") starts a new intent.
+    tags = list(tags)
+    for i, (token, tag) in enumerate(zip(tokens, tags, strict=True)):
+        if tag in "LC" and token.norm in _JOINS:
+            end = next((j for j in range(i + 1, len(tags)) if tags[j] in "LS"), len(tags))
+            start = max((j for j in range(i) if tags[j] == "S"), default=-1)
+            if "R" in tags[i + 1 : end] and "T" in tags[start + 1 : i] and "R" not in tags[start + 1 : i]:
+                tags[i] = "S"
     out: list[tuple[list[Token], list[str]]] = [([], [])]
     for token, tag in zip(tokens, tags, strict=True):
         if tag == "S":
@@ -225,6 +236,12 @@ def _word_groups(tokens: list[Token], tags: list[str], wanted: str) -> tuple[str
         else:
             out.append(" ".join(words))
     return tuple(out)
+
+
+def _spans(sentence: str, tokens: list[Token], tags: list[str], wanted: str) -> str | None:
+    """The tagged stretches as written (lower-cased), so "2027-01-15" stays one date."""
+    parts = [sentence[tokens[a].start : tokens[b - 1].end].lower() for a, b in _groups(tokens, tags, wanted)]
+    return " ".join(parts) if parts else None
 
 
 def _words(tokens: list[Token], tags: list[str], wanted: str) -> str | None:

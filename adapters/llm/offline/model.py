@@ -51,9 +51,9 @@ _PLURAL = frozenset({"them", "those", "these", "both", "them all", "all of them"
 _ID = re.compile(r"^(?:the\s+)?(?:(?:task|item)\s*)?(?:number|no\.?|#)?\s*#?\s*(\d+|one|two|three|four|five|six|seven|eight|nine|ten)$")
 _BULK = frozenset({"complete_all", "clear_completed", "delete_all"})
 _QUANTIFIER = re.compile(r"\b(?:all|every|everything|whole|entire|ones|tasks|stuff|items|things)\b", re.IGNORECASE)
-BULK_CONFIDENCE = 0.05
+BULK_CONFIDENCE = 0.2
 # How sure the classifier must be before the list changes (margin over the runner-up).
-ACT_CONFIDENCE = 0.12
+ACT_CONFIDENCE = 0.2
 HELP_TEXT = (
     "I can manage your to-do list. Try:\n"
     "• \"remind me to call mom tomorrow, it's urgent\"\n"
@@ -273,9 +273,14 @@ class OfflineModel:
         if ids is None:
             return
         found = Resolution(ids=tuple(ids))
-        if tool != "complete_task":
-            await turn.tasks()  # the before-image, so "undo" can put things back
+        snapshot = await turn.tasks()  # the before-image, so "undo" can put things back
         for task_id in found.ids:
+            task = snapshot.by_id(task_id)
+            wanted_done = {"complete_task": True, "update_task": False}.get(tool)
+            if task is not None and wanted_done is not None and "completed" in task and task["completed"] == wanted_done:
+                state = "already done" if wanted_done else "still open"
+                turn.say(f"Task {task_id} ({task['title']}) is {state}, so nothing changed.")
+                continue
             call = await turn.call(tool, {"task_id": task_id, **extra})
             if is_error(call):
                 error = str(call.result.get("error", ""))

@@ -40,7 +40,12 @@ def read_date(words: str | None, today: date) -> date | ClearDate | Shift | None
         amount = parse_number(shift[1]) or 1
         return Shift(amount * (7 if shift[2] == "week" else 1))
     found = dates.find_date(text, today)
-    return found.value if found else None
+    if found is None:
+        return None
+    # "tuesday, no wait, wednesday" / "not monday, tuesday": the later date corrects the earlier.
+    rest = text[found.end :]
+    later = dates.find_date(rest, today) if rest.strip() else None
+    return later.value if later else found.value
 
 
 def read_priority(words: str | None) -> str | None:
@@ -67,7 +72,7 @@ def list_filters(text: str, today: date) -> ListQuery:
     label = "pending"
     if re.search(r"\b(?:all|everything|every\s+task|full\s+list|whole\s+list|entire\s+list)\b", text):
         args["status"], label = "all", ""
-    done = re.search(r"\b(?:done|completed?|finished?|ticked\s+off|achieved|accomplished|did\s+i\s+(?:do|get\s+done))\b", text)
+    done = re.search(r"\b(?:done|complete(?:d)?|finish(?:ed)?|ticked\s+off|achieved|accomplished|did\s+i\s+(?:do|get\s+done))\b", text)
     if done and not re.search(r"\b(?:not|yet\s+to\s+be|still\s+to\s+be|left\s+to\s+be|to\s+be|need\s+to\s+be|still|get|got|to\s+do|need\s+to)\b", text):
         args["status"], label = "completed", "completed"
     if re.search(r"\b(?:including|incl|as\s+well\s+as|plus)\b|\b(?:open|pending)\s+and\s+(?:done|completed)\b", text):

@@ -24,7 +24,7 @@ INTENTS = ("add", "complete", "reopen", "delete", "update", "list", "count", "se
            "thanks", "help", "none", "complete_all", "clear_completed", "delete_all")
 WEIGHTS = Path(__file__).with_name("weights.json.gz")
 SEED = 20261201
-CORPUS_SIZE = 24000
+CORPUS_SIZE = 36000
 EPOCHS = 6
 
 

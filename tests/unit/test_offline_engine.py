@@ -1,0 +1,126 @@
+"""The offline engine's parts: tokens, the perceptron, slot readers and the trained reading."""
+
+from __future__ import annotations
+
+import time
+from datetime import date, timedelta
+
+import pytest
+
+from adapters.llm.offline.engine import _sentences, load
+from adapters.llm.offline.perceptron import AveragedPerceptron, GreedyTagger
+from adapters.llm.offline.slots import ClearDate, Shift, list_filters, read_date, read_priority
+from adapters.llm.offline.text import normalise_word, tokenize
+from adapters.llm.offline.train import train
+
+TODAY = date(2026, 12, 1)  # a Tuesday
+
+
+def test_tokens_keep_their_place_in_the_typed_text() -> None:
+    text = "add Call Sarah re: Q3 budget"
+    tokens = tokenize(text)
+    assert [text[t.start : t.end] for t in tokens] == ["add", "Call", "Sarah", "re", ":", "Q3", "budget"]
+    assert tokens[1].norm == "call"
+
+
+@pytest.mark.parametrize(("typed", "read"), [("tmrw", "tomorrow"), ("2nite", "tonight"), ("remnd", "remind"),
+                                             ("tommorow", "tomorrow"), ("delte", "delete"), ("milk", "milk")])
+def test_shorthand_and_one_slip_typos_are_read_as_meant(typed: str, read: str) -> None:
+    assert normalise_word(typed) == read
+
+
+def test_perceptron_learns_a_separable_problem_and_averages() -> None:
+    model = AveragedPerceptron(["yes", "no"])
+    data = [(["b", "w=good"], "yes"), (["b", "w=bad"], "no")] * 10
+    for features, truth in data:
+        model.update(truth, model.predict(features), features)
+    model.average()
+    assert model.predict(["b", "w=good"]) == "yes"
+    assert model.predict(["b", "w=bad"]) == "no"
+    assert AveragedPerceptron.from_json(model.to_json()).weights == model.weights
+
+
+def test_tagger_uses_the_previous_tag() -> None:
+    tagger = GreedyTagger(AveragedPerceptron(["A", "B"]))
+    for _ in range(5):
+        tagger.train_one([["w=x"], ["w=y"]], ["A", "B"])
+    assert tagger.tag([["w=x"], ["w=y"]]) == ["A", "B"]
+
+
+def test_training_is_deterministic() -> None:
+    assert train(size=300, epochs=2, log=False) == train(size=300, epochs=2, log=False)
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("tomorrow", TODAY + timedelta(days=1)),
+        ("by the 15th", date(2026, 12, 15)),
+        ("tuesday , no wait , wednesday", date(2026, 12, 2)),
+        ("2027-01-15", date(2027, 1, 15)),
+        ("last week", TODAY - timedelta(days=7)),
+        ("this weekend", date(2026, 12, 5)),
+        ("remove the due date", ClearDate()),
+        ("back 2 days", Shift(2)),
+        ("a week", Shift(7)),
+        (None, None),
+    ],
+)
+def test_date_words_become_dates_clears_or_shifts(words: str | None, expected: object) -> None:
+    assert read_date(words, TODAY) == expected
+
+
+@pytest.mark.parametrize(("words", "level"), [("urgent", "high"), ("it's not urgent", "low"), ("whenever", "low"),
+                                              ("medium priority", "medium"), ("asap", "high"), ("bump down", "low")])
+def test_priority_words_become_levels(words: str, level: str) -> None:
+    assert read_priority(words) == level
+
+
+def test_list_filters_read_the_question() -> None:
+    assert list_filters("what's overdue?", TODAY).arguments == {"status": "pending", "overdue": True}
+    assert list_filters("what did I finish?", TODAY).arguments["status"] == "completed"
+    assert list_filters("what do i need to get done by friday?", TODAY).arguments["status"] == "pending"
+    window = list_filters("anything due in the next 3 days?", TODAY).arguments
+    assert window["due_before"] == (TODAY + timedelta(days=4)).isoformat()
+
+
+def test_sentences_keep_abbreviations_and_lists_together() -> None:
+    assert _sentences("email Dr. Patel tomorrow") == ["email Dr. Patel tomorrow"]
+    assert _sentences("add these:\n- water the plants\n- call grandpa") == ["add these: water the plants, call grandpa"]
+    assert _sentences("done with task 1. add milk") == ["done with task 1.", "add milk"]
+
+
+@pytest.mark.parametrize(
+    ("message", "intent", "slot", "value"),
+    [
+        ("remind me to call mom tomorrow, it's urgent", "add", "titles", ("call mom",)),
+        ("add Call Sarah re: Q3 budget tomorrow", "add", "titles", ("Call Sarah re: Q3 budget",)),
+        ("read The Road by Cormac McCarthy", "add", "titles", ("read The Road by Cormac McCarthy",)),
+        ("I need to phone the landlord", "add", "titles", ("phone the landlord",)),
+        ("did I already pay the water bill?", "check", "reference", "pay the water bill"),
+        ("anything about the bike?", "search", "reference", "the bike"),
+        ("rename email Tom to email Thomas", "update", "new_title", "email Thomas"),
+        ("what's overdue?", "list", "titles", ()),
+    ],
+)
+def test_the_shipped_weights_read_common_requests(message: str, intent: str, slot: str, value: object) -> None:
+    reading = load().read(message)[0]
+    assert reading.intent == intent
+    assert getattr(reading, slot) == value
+
+
+def test_two_intents_in_one_message_are_two_readings() -> None:
+    readings = load().read("add get envelopes and mark task 2 done")
+    assert [r.intent for r in readings] == ["add", "complete"]
+    assert readings[0].titles == ("get envelopes",)
+
+
+def test_reading_a_message_costs_well_under_a_millisecond() -> None:
+    engine = load()
+    messages = ["remind me to call mom tomorrow, it's urgent", "what's overdue?", "done with the second one",
+                "move the milk to friday and make it low priority"] * 50
+    started = time.process_time()
+    for message in messages:
+        engine.read(message)
+    per_message = (time.process_time() - started) / len(messages)
+    assert per_message < 0.003  # generous for a loaded CI box; docs/language.md has the measured figure
