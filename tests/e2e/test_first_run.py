@@ -139,3 +139,11 @@ def test_an_unusable_database_is_one_line_naming_database_url(
     assert lines[0].startswith("error: DATABASE_URL postgresql+asyncpg://")
     assert cause in lines[0]
     assert "hunter2" not in done.stderr + done.stdout
+
+
+def test_the_readme_example_of_a_configuration_error_is_the_real_one(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    example = readme.split("(`error: HISTORY_MESSAGES", 1)[1].split("`", 1)[0]
+    done = run_cli("migrate", cwd=tmp_path, env={"HISTORY_MESSAGES": "0"})
+    assert done.returncode == 2
+    assert done.stderr.strip() == "error: HISTORY_MESSAGES" + example
