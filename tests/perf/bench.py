@@ -178,15 +178,21 @@ async def database(kind: str, workdir: Path) -> str:
     return await create_database("todo_chat_bench")
 
 
+def uptime() -> str:
+    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+
+
 async def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="todo-bench-"))
-    rows: dict[str, list[str]] = {"storage": [], "chat": [], "rest": [], "slow": [], "ceiling": [], "workers": []}
+    rows: dict[str, list[str]] = {"storage": [], "chat": [], "rest": [], "slow": [], "ceiling": [], "workers": [],
+                                  "load": [uptime()]}
     created: list[str] = []
     try:
         await measure(workdir, rows, created)
     finally:
         for url in created:  # the benchmark's own databases, even after a failure
             await drop_database(url)
+    rows["load"].append(uptime())
     write_report(rows)
     # The Agents SDK path beside the peer and the ceiling, with its charts (its own marked section).
     from tests.perf import agents_bench
@@ -284,6 +290,8 @@ def write_report(rows: dict[str, list[str]]) -> None:
     text = f"""# Benchmarks
 
 Measured {stamp} on {machine()}; {pg} on the same machine; SQLite via aiosqlite.
+Machine load (`uptime`, 2 cores shared with other work): `{rows["load"][0]}` at the start,
+`{rows["load"][-1]}` at the end.
 One run of `python -m tests.perf.bench` (all numbers below come from that run). The load
 generator (tests/perf/loadgen.py, ~0.2 ms of CPU per request) shares the 2 cores with the
 server and the database. Latencies are p50 / p95 / p99 in milliseconds.
