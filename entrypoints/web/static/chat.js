@@ -6,6 +6,13 @@ export class ChatLog {
   constructor() {
     this.list = $("messages");
     this.empty = $("chat-empty");
+    // Whether the reader is at the latest message; a resize (a rotated phone, a keyboard that
+    // opens, a wider window) keeps them there instead of leaving the log mid-history.
+    this.pinned = true;
+    this.list.addEventListener("scroll", () => { this.pinned = this.nearBottom(); }, { passive: true });
+    if (typeof ResizeObserver === "function") {
+      new ResizeObserver(() => { if (this.pinned) this.scroll(true); }).observe(this.list);
+    }
   }
 
   clear() {
@@ -91,6 +98,9 @@ export class ChatLog {
   }
 
   scroll(force) {
-    if (force) this.list.scrollTop = this.list.scrollHeight;
+    if (force) {
+      this.list.scrollTop = this.list.scrollHeight;
+      this.pinned = true;
+    }
   }
 }

@@ -35,13 +35,16 @@ export function isOverdue(task, today = localToday()) {
   return !task.completed && Boolean(task.due_date) && task.due_date < today;
 }
 
-/** A short human time for a conversation: "14:05" today, "Mon" this week, else "3 Mar". */
+/**
+ * When a conversation last moved, always with its day, in the same words as due dates:
+ * "today 14:05", "yesterday 09:12", "Monday 18:30" this week, else "3 Mar" / "3 Mar 2025".
+ */
 export function shortTime(iso, now = new Date()) {
   const when = new Date(iso);
   if (Number.isNaN(when.getTime())) return "";
-  if (isoDate(when) === isoDate(now)) return when.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
-  if (now - when < 6 * DAY_MS) return when.toLocaleDateString(undefined, { weekday: "short" });
-  return when.toLocaleDateString(undefined, { day: "numeric", month: "short" });
+  const day = relativeDay(isoDate(when), isoDate(now));
+  if (now - when >= 6 * DAY_MS) return day;
+  return `${day} ${when.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" })}`;
 }
 
 function plural(n, word) {

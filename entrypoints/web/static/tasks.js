@@ -61,12 +61,13 @@ export class TaskPanel {
   row(task, today) {
     const checkId = `task-done-${task.id}`;
     const meta = [h("span", { class: "task-id" }, `#${task.id}`)];
-    if (task.due_date) {
+    // A done task's due date and priority no longer matter: not shown, so nothing red lingers.
+    if (task.due_date && !task.completed) {
       const overdue = isOverdue(task, today);
       meta.push(h("span", { class: overdue ? "due overdue" : "due" },
         (overdue ? "overdue, was due " : "due ") + relativeDay(task.due_date, today)));
     }
-    if (task.priority && task.priority !== "medium") {
+    if (task.priority && task.priority !== "medium" && !task.completed) {
       meta.push(h("span", { class: `priority priority-${task.priority}` }, `${task.priority} priority`));
     }
     const li = h("li", { class: task.completed ? "task done" : "task", dataset: { taskId: task.id } },
