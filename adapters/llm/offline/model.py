@@ -49,6 +49,11 @@ _PRONOUN = frozenset({"it", "that", "this", "that one", "this one", "the same on
 _PLURAL = frozenset({"them", "those", "these", "both", "them all", "all of them", "both of them", "both them", "all those",
                      "all of those", "all them", "those ones", "these ones", "all"})
 _ID = re.compile(r"^(?:the\s+)?(?:(?:task|item)\s*)?(?:number|no\.?|#)?\s*#?\s*(\d+|one|two|three|four|five|six|seven|eight|nine|ten)$")
+_EXPLICIT_ADD = re.compile(
+    r"\b(?:add|ad|create|new|remind|reminder|put|jot|note|todo|to-?do|task|need|have\s+to|gotta|must|should|want|"
+    r"schedule|book|plan|remember|log|stick|scribble|write\s+down)\b", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(?:no|not|don't|dont|never|no\s+longer|anymore|any\s+more)\b", re.IGNORECASE)
+_CORRECTION = re.compile(r"(?:^|[\s,;-])(?:sorry|no\s+wait|i\s+mean|i\s+meant|oops|not\s+\w+\s*$)\b", re.IGNORECASE)
 _BULK = frozenset({"complete_all", "clear_completed", "delete_all"})
 _QUANTIFIER = re.compile(r"\b(?:all|every|everything|whole|entire|ones|tasks|stuff|items|things)\b", re.IGNORECASE)
 BULK_CONFIDENCE = 0.2
@@ -182,6 +187,21 @@ class OfflineModel:
         if not titles:
             turn.say("What should the task be called? I haven't added anything yet.")
             return
+        correction = _CORRECTION.search(reading.text)
+        if correction and len(titles) > 1:
+            # "call Jake tomorrow - sorry, Jack, not Jake": the words of a correction are not tasks.
+            turn.say(f"I wasn't sure about \"{reading.text[correction.start():].strip(' ,-')}\", so I haven't added "
+                     "anything yet. Tell me the task again the way you want it.")
+            return
+        if not _EXPLICIT_ADD.search(reading.text) or _NEGATION.search(reading.text):
+            # No "add"/"remind me" and it sounds like an existing task: ask, don't duplicate.
+            snapshot = await turn.tasks()
+            same = match_title(titles[0], Snapshot([t for t in snapshot.tasks if not t["completed"]]))
+            if same.found:
+                task = snapshot.by_id(same.ids[0]) or {}
+                turn.say(f"You already have task {task.get('id')} ({task.get('title')}). Did you mean that one? "
+                         "I haven't changed anything yet.")
+                return
         shared = read_date(reading.date, turn.today)
         priority = read_priority(reading.priority)
         own = [read_date(words, turn.today) for words in reading.item_dates] if len(reading.item_dates) == len(titles) else []

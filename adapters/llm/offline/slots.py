@@ -51,10 +51,10 @@ def read_date(words: str | None, today: date) -> date | ClearDate | Shift | None
 def read_priority(words: str | None) -> str | None:
     if not words or not re.search(r"[a-z]", words):
         return None
+    if _MEDIUM.search(words):
+        return "medium"  # the most specific word: "not that urgent any more, make it medium"
     if _LOW.search(words):
         return "low"
-    if _MEDIUM.search(words):
-        return "medium"
     return "high"
 
 
