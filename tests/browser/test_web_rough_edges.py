@@ -62,3 +62,17 @@ def test_after_a_resize_the_chat_stays_at_the_latest_message(new_page: Any) -> N
     page.set_viewport_size({"width": 1280, "height": 800})
     page.wait_for_timeout(300)
     assert messages.evaluate(AT_BOTTOM)
+
+
+def test_each_action_is_said_once_in_the_readers_words(new_page: Any) -> None:
+    """Edge 5: the tool line says what was done; the reply does not say it again in other dates."""
+    page = new_page()
+    page.goto("/")
+    sign_up(page, unique_email())
+    reply = say(page, "remind me to call mom tomorrow")
+    expect(reply.locator(".tool")).to_have_text([re.compile(r"^Added task 1: call mom, due tomorrow$")])
+    bubble = reply.inner_text()
+    assert bubble.lower().count("call mom") == 1, bubble
+    page.reload()
+    stored = page.locator(".message.assistant").last.inner_text()
+    assert stored.lower().count("call mom") == 1, stored

@@ -1,6 +1,6 @@
 // The message log: user and assistant bubbles, tool activity inline, streaming text.
 import { $, h, show } from "./dom.js";
-import { describeToolCall } from "./format.js";
+import { describeToolCall, unsaidBy } from "./format.js";
 
 export class ChatLog {
   constructor() {
@@ -77,7 +77,8 @@ export class ChatLog {
       /** The final reply replaces what streamed, so the bubble matches what was stored. */
       finish(response, toolCalls = []) {
         for (const call of toolCalls.slice(shownCalls)) this.tool(call);
-        text.textContent = response || "";
+        text.textContent = unsaidBy(response, toolCalls);
+        text.hidden = !text.textContent;
         li.classList.remove("pending");
         li.removeAttribute("aria-busy");
         log.scroll(log.nearBottom());

@@ -105,6 +105,27 @@ function changes(args, today) {
   return parts.length ? " (" + parts.join(", ") + ")" : "";
 }
 
+const CHANGING = new Set(["add_task", "complete_task", "delete_task", "update_task"]);
+
+/**
+ * The reply without the sentences that restate a change a tool line already states, so each
+ * action is said once, with the tool line's dates in the reader's locale ("due tomorrow", not
+ * "due Fri 4 Dec" beside it). Sentences about anything else are kept.
+ */
+export function unsaidBy(response, toolCalls = []) {
+  const subjects = [];
+  for (const call of toolCalls || []) {
+    const result = (call && call.result) || {};
+    if (!CHANGING.has(call && call.tool) || result.error) continue;
+    if (result.title) subjects.push(String(result.title).toLowerCase());
+    if (result.task_id !== undefined) subjects.push(`task ${result.task_id}`);
+  }
+  if (!subjects.length || !response) return response || "";
+  const sentences = response.split(/(?<=[.!?])\s+|\n+/);
+  const kept = sentences.filter((s) => !subjects.some((subject) => s.toLowerCase().includes(subject)));
+  return kept.join(" ").trim();
+}
+
 /** Does this tool call change tasks (so the task panel should refresh)? */
 export function changesTasks(call) {
   return call && call.tool !== "list_tasks";
