@@ -31,6 +31,14 @@ def test_openai_is_built_only_when_chosen_and_without_network(tmp_path: Path) ->
     assert describe_model(container) == "openai llama3.2 via http://127.0.0.1:9/v1 (chat API)"
 
 
+def test_llm_http_client_picks_the_agents_model_transport(tmp_path: Path) -> None:
+    base = replace(make_settings(tmp_path), llm_provider="openai", openai_base_url="http://127.0.0.1:9/v1")
+    assert make_settings(tmp_path).llm_http_client == "lean"
+    for choice, lean in (("lean", True), ("openai", False)):
+        model = build_container(replace(base, llm_http_client=choice)).language_model()
+        assert isinstance(model, AgentsModel) and model.settings.lean_client is lean
+
+
 def test_use_cases_are_shared_and_units_of_work_are_fresh(tmp_path: Path) -> None:
     container = build_container(make_settings(tmp_path))
     assert container.chat_use_cases() is container.chat_use_cases()
