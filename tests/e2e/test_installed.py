@@ -7,6 +7,7 @@ UI, the migrations, the offline model's weights) are what the build had to carry
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -34,8 +35,12 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
         capture_output=True, text=True, check=True,
     ).stdout.strip()
     (Path(site) / "test-deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    # Built from a copy: setuptools writes build/ and *.egg-info beside the sources it builds.
+    source = venv.parent / "source"
+    skipped = shutil.ignore_patterns(".git", ".venv", "build", "*.egg-info", "__pycache__")
+    shutil.copytree(SOURCE, source, ignore=skipped)
     built = subprocess.run(
-        [str(venv / "bin" / "pip"), "install", "-q", "--no-deps", str(SOURCE)],
+        [str(venv / "bin" / "pip"), "install", "-q", "--no-deps", str(source)],
         capture_output=True, text=True, timeout=400, check=False,
     )
     assert built.returncode == 0, built.stderr[-2000:]
