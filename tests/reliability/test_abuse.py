@@ -59,7 +59,7 @@ def total_tasks(http: httpx.Client, user: str = USER) -> int:
 def test_chat_over_the_limit_is_429_with_retry_after_for_that_user_only(limited: Live) -> None:
     with limited.client("rl-alice") as alice, limited.client("rl-bob") as bob:
         for n in range(3):
-            ok = alice.post("/api/rl-alice/chat", json={"message": f"add limited task {n}"})
+            ok = alice.post("/api/rl-alice/chat", json={"message": f"add limited errand {n}"})
             assert ok.status_code == 200, ok.text
         over = alice.post("/api/rl-alice/chat", json={"message": "add one too many"})
         error = assert_error(over, 429, "RATE_LIMITED")
