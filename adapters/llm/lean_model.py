@@ -29,6 +29,7 @@ from agents.models.fake_id import FAKE_RESPONSES_ID
 from agents.models.interface import Model, ModelTracing
 from agents.tool import FunctionTool, Tool
 from agents.usage import Usage
+from openai._models import construct_type
 from openai.types.chat import ChatCompletionChunk
 from openai.types.responses import (
     Response,
@@ -38,12 +39,11 @@ from openai.types.responses import (
     ResponseOutputText,
     ResponseStreamEvent,
 )
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel
 
 from adapters.llm.lean_http import HttpClient
 
 Api = Literal["chat", "responses"]
-_STREAM_EVENT: TypeAdapter[ResponseStreamEvent] = TypeAdapter(ResponseStreamEvent)
 _TOOL_CACHE_LIMIT = 256
 
 
@@ -341,7 +341,8 @@ class LeanModel(Model):
         events = self._http.stream(self._path, body)
         if self.api == "responses":
             async for data in events:
-                yield _STREAM_EVENT.validate_json(data)
+                # As the openai client reads its stream: by the event's type, without validation.
+                yield cast(TResponseStreamEvent, construct_type(type_=ResponseStreamEvent, value=_decode(data)))
             return
         chunks = (ChatCompletionChunk.model_validate_json(data) async for data in events)
         async for event in ChatCmplStreamHandler.handle_stream(

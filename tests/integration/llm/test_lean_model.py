@@ -75,3 +75,45 @@ async def test_streamed_text_arrives_in_pieces_through_the_lean_client() -> None
         pieces = [e.text for e in events if isinstance(e, TextDelta)]
         assert len(pieces) == 3 and "".join(pieces).split() == ["one", "two", "three"]
         assert fake.requests[0]["stream"] is True
+
+
+@dataclass
+class ResponsesFake(FakeOpenAI):
+    """Answers the Responses API, streamed: two text deltas, then the completed response."""
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        self.requests.append(json.loads(body))
+        item = {"type": "message", "id": "msg_1", "role": "assistant", "status": "completed",
+                "content": [{"type": "output_text", "text": "Hello there.", "annotations": []}]}
+        response = {"id": "resp_1", "object": "response", "created_at": 1, "status": "completed", "model": "fake",
+                    "output": [item], "parallel_tool_calls": True, "tool_choice": "auto", "tools": [],
+                    "usage": {"input_tokens": 5, "output_tokens": 3, "total_tokens": 8,
+                              "input_tokens_details": {"cached_tokens": 0},
+                              "output_tokens_details": {"reasoning_tokens": 0}}}
+        events = [{"type": "response.output_text.delta", "item_id": "msg_1", "output_index": 0, "content_index": 0,
+                   "delta": piece, "sequence_number": n, "logprobs": []}
+                  for n, piece in enumerate(("Hello", " there."))]
+        events.append({"type": "response.completed", "response": response, "sequence_number": 2})
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/event-stream")]})
+        for event in events:
+            data = f"event: {event['type']}\ndata: {json.dumps(event)}\n\n".encode()
+            await send({"type": "http.response.body", "body": data, "more_body": True})
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
+async def test_the_responses_api_streams_through_the_lean_client() -> None:
+    with serve_fake_openai(ResponsesFake()) as fake:
+        app = Setup(fake, api="responses")
+        events = [e async for e in app.chat.stream("alice", "hi")]
+        assert [e.text for e in events if isinstance(e, TextDelta)] == ["Hello", " there."]
+        assert fake.requests[0]["input"][-1] == {"role": "user", "content": "hi"}
+        assert fake.requests[0]["stream"] is True and "instructions" in fake.requests[0]
