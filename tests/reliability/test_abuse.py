@@ -74,7 +74,7 @@ def test_chat_over_the_limit_is_429_with_retry_after_for_that_user_only(limited:
         # Refused turns left nothing behind: three conversations, three tasks.
         assert alice.get("/api/rl-alice/conversations").json()["total"] == 3
         titles = [t["title"] for t in alice.get("/api/rl-alice/tasks").json()["data"]]
-        assert titles == ["limited task 0", "limited task 1", "limited task 2"]
+        assert titles == ["limited errand 0", "limited errand 1", "limited errand 2"]
         # The limit is on chat turns, not on the REST API.
         assert alice.post("/api/rl-alice/tasks", json={"title": "by hand"}).status_code == 201
 

@@ -124,3 +124,9 @@ def test_reading_a_message_costs_well_under_a_millisecond() -> None:
         engine.read(message)
     per_message = (time.process_time() - started) / len(messages)
     assert per_message < 0.003  # generous for a loaded CI box; docs/language.md has the measured figure
+
+
+@pytest.mark.parametrize("message", ["add chat 1 turn 0", "add errand 1 of round 0"])
+def test_words_no_date_reader_understands_stay_in_the_title(message: str) -> None:
+    reading = load().read(message)[0]
+    assert (reading.intent, reading.titles, reading.date) == ("add", (message[4:],), None)

@@ -13,10 +13,13 @@ import gzip
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+from adapters.llm.offline.lexicon import CLOSED_WORDS
 from adapters.llm.offline.perceptron import AveragedPerceptron, GreedyTagger
+from adapters.llm.offline.slots import read_date
 from adapters.llm.offline.text import Token, intent_features, token_features, tokenize
 
 WEIGHTS = Path(__file__).with_name("weights.json.gz")
@@ -63,7 +66,7 @@ class Engine:
             tokens = tokenize(sentence)
             if not tokens:
                 continue
-            tags = self.tagger.tag(token_features(tokens))
+            tags = _repair(sentence, tokens, self.tagger.tag(token_features(tokens)))
             for clause_tokens, clause_tags in _clauses(tokens, tags):
                 readings.append(self._reading(sentence, clause_tokens, clause_tags))
         return readings
@@ -138,6 +141,33 @@ def _sentences(message: str) -> list[str]:
         start = m.end()
     out.append(message[start:])
     return [p.strip() for p in out if p.strip()]
+
+
+_REFERENCE_DAY = date(2026, 1, 5)  # any day: only whether the words read as a date matters
+
+
+def _repair(sentence: str, tokens: list[Token], tags: list[str]) -> list[str]:
+    """Second thoughts the resolvers can give the tagger: words tagged as a date that no date
+    reader understands ("chat 1 turn 0") are title words; after a leading "add", words
+    outside every closed class are title words too."""
+    tags = list(tags)
+    adding = bool(tokens) and tokens[0].norm in {"add", "create"}
+    if not adding and "T" not in tags:
+        return tags  # a question's date words ("due this week") stay as the tagger read them
+    for start, end in _groups(tokens, tags, "D"):
+        words = sentence[tokens[start].start : tokens[end - 1].end].lower()
+        if read_date(words, _REFERENCE_DAY) is None and not re.search(r"\b(?:due|date|deadline)\b", words):
+            tags[start:end] = ["T"] * (end - start)
+    if adding and "T" in tags:
+        first_title = tags.index("T")
+        for i in range(1, first_title):
+            if tags[i] == "C" and _lex_open(tokens[i].norm):
+                tags[i] = "T"
+    return tags
+
+
+def _lex_open(word: str) -> bool:
+    return word.isalnum() and word not in CLOSED_WORDS
 
 
 _JOINS = frozenset({"and", ",", "then", "also", "plus", "&", ";"})
