@@ -571,8 +571,10 @@ async def test_mcp_resources_prompts_completion_and_bulk_tools_never_reach_alice
     from mcp.types import PromptReference, ResourceTemplateReference
 
     url = world.live.url + "/mcp"
+    # A user of its own: the chat-injection test leaves tasks in eve's own list.
+    outsider = "eve-mcp"
     for mode in ("auto", "legacy"):
-        async with mcp_client(url, world.live.token(EVE), mode=mode) as eve:
+        async with mcp_client(url, world.live.token(outsider), mode=mode) as eve:
             listed = await eve.list_resources()
             assert [str(r.uri) for r in listed.resources] == ["tasks://open"]
             opened = await eve.read_resource("tasks://open")
