@@ -39,7 +39,11 @@ _INJECTION = re.compile(
     r"|other\s+(?:user|people|account)s?|every(?:one|body)['’]?s?\s+tasks|all\s+users|another\s+user"
     r"|ignore\s+(?:all\s+|any\s+)?(?:previous|prior|above|earlier|your)\s+(?:instructions|rules)"
     r"|system\s+prompt|\b(?!(?:today|tomorrow|tonight|yesterday|week|month|mom|dad)['’]s)\w+['’]s\s+(?:tasks|to-?dos|todo\s+list)\b"
-    r"|admin\s+mode|sudo)\b",
+    r"|admin\s+mode|sudo"
+    # another person's task by number, a claimed identity, pasted tool calls or markup
+    r"|\w+['’]s\s+tasks?\s+(?:#|no\.?\s*|number\s+)?\d+|tasks?\s+#?\d+\s+(?:of|from|belonging\s+to)\s+(?!me\b|mine\b|the\b|my\b|this\b|that\b)\w+"
+    r"|user[_\s]?id\s+is)\b"
+    r"|\A\s*[{\[]\s*\"|</?(?:system|user|assistant|tool)>",
     re.IGNORECASE,
 )
 _ORDINAL = re.compile(r"\b(" + "|".join(sorted(map(re.escape, ORDINALS), key=len, reverse=True)) + r")\b")
