@@ -8,6 +8,7 @@ Each test has a hard pytest-timeout: "quickly" means the small timeouts below ap
 from __future__ import annotations
 
 import asyncio
+import re
 import sqlite3
 from functools import partial
 from pathlib import Path
@@ -195,7 +196,8 @@ async def test_too_many_connections_is_unavailable(migrated_postgres: str) -> No
     admin = await asyncpg.connect(migrated_postgres.replace("+asyncpg", ""))
     try:
         await admin.execute(f"CREATE ROLE {role} LOGIN CONNECTION LIMIT 0")
-        limited = migrated_postgres.replace("postgres@", f"{role}@", 1)
+        # The user part may carry an empty password ("postgres:@", the embedded server's URL).
+        limited = re.sub(r"//postgres(?::[^@]*)?@", f"//{role}@", migrated_postgres, count=1)
         assert limited != migrated_postgres
         engine = create_engine(limited, FAST)
         try:
