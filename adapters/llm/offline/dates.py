@@ -145,10 +145,6 @@ def _looks_like_day(text: str, m: re.Match[str]) -> bool:
     return bool(re.search(r"(?:on|by|due|next|this|for)\s+$", text[: m.start(1)]))
 
 
-def strip_span(text: str, start: int, end: int) -> str:
-    return " ".join((text[:start] + " " + text[end:]).split())
-
-
 def week_bounds(today: date) -> tuple[date, date]:
     """Today up to and including the coming Sunday."""
     return today, today + timedelta(days=6 - today.weekday())

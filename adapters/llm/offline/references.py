@@ -9,25 +9,18 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from adapters.llm.offline.words import NUMBER, ORDINALS, base_verb, parse_number, singular
+from adapters.llm.offline.words import NUMBER, base_verb, parse_number, singular
 from domain.conversation import Message
 from domain.values import Role
 
 # Lookups the model makes for itself use this limit; listings it shows the person do not.
 LOOKUP_LIMIT = 100
 
-_ID = re.compile(r"(?:\btasks?|#|\bnumber|\bno\.|\bitem|\bnum)\s*#?\s*" + NUMBER + r"\b")
-_BARE_ID = re.compile(r"^\s*#?(\d+)\s*$")
 # "tasks 1, 2 and 3", "#2 & #4", "task one and task three": a phrase made only of numbers.
 _ANY_NUMBER = NUMBER.replace("(", "(?:", 1)  # the same alternatives, not captured
 _ID_ITEM = r"(?:(?:tasks?|numbers?|no\.|items?|#)\s*#?\s*)?" + _ANY_NUMBER + r"\b"
 _ID_LIST = re.compile(r"^" + _ID_ITEM + r"(?:\s*(?:,\s*(?:and\s+)?|\band\b|&|\bplus\b)\s*" + _ID_ITEM + r")+$")
 _NUMBER = re.compile(r"\b" + NUMBER + r"\b")
-_ORDINAL = re.compile(
-    r"\b(?:the\s+)?(" + "|".join(sorted(map(re.escape, ORDINALS), key=len, reverse=True)) + r")"
-    r"(?:\s+(?:one|task|item|thing|entry))?\b"
-)
-_PRONOUN = re.compile(r"^(?:it|that|this|that one|this one|the same one|them|those|these|both)$")
 _STOP = frozenset(
     ["the", "a", "an", "my", "one", "task", "tasks", "item", "thing", "to", "do", "todo", "about", "for", "with", "of", "on", "that", "this", "it", "please", "just", "i", "i've", "ive", "have", "has", "and", "as", "is", "are", "was", "be"]
 )
@@ -60,11 +53,6 @@ def explicit_ids(text: str) -> tuple[int, ...]:
         return ()
     numbers = (parse_number(m[1]) for m in _NUMBER.finditer(text))
     return tuple(dict.fromkeys(n for n in numbers if n is not None))
-
-
-def explicit_id(text: str) -> int | None:
-    m = _ID.search(text) or _BARE_ID.match(text)
-    return parse_number(m[1]) if m else None
 
 
 def last_listing(history: Sequence[Message]) -> list[int]:
@@ -133,47 +121,3 @@ def match_title(words_text: str, snapshot: Snapshot, *, pending_first: bool = Tr
     if len(close) > 1:
         return Resolution(ambiguous=tuple(close[:4]))
     return Resolution(ids=(good[0][1]["id"],))
-
-
-def resolve_from_history(text: str, history: Sequence[Message]) -> Resolution | None:
-    """Ids, positions and pronouns need no look-up: the tool itself reports a missing task.
-
-    Returns None when the phrase needs the person's task titles.
-    """
-    phrase = text.strip(" .,!?:;\"'").lower()
-    several = explicit_ids(phrase)
-    if several:
-        return Resolution(ids=several)  # the tool reports any that do not exist, one by one
-    number = explicit_id(phrase)
-    if number is not None:
-        return Resolution(ids=(number,))
-    m = _ORDINAL.search(phrase)
-    if m and not normalise(_ORDINAL.sub(" ", phrase)):
-        listing = last_listing(history)
-        index = ORDINALS[m[1]]
-        return Resolution(ids=(listing[index],)) if listing and -len(listing) <= index < len(listing) else None
-    if _PRONOUN.match(phrase) and phrase not in {"them", "those", "these", "both"}:
-        touched = last_touched(history)
-        return Resolution(ids=(touched[-1],)) if touched else None
-    return None
-
-
-def resolve(text: str, history: Sequence[Message], snapshot: Snapshot) -> Resolution:
-    """Resolve a reference phrase (already stripped of the action words)."""
-    phrase = text.strip(" .,!?:;\"'").lower()
-    number = explicit_id(phrase)
-    if number is not None:
-        return Resolution(ids=(number,)) if snapshot.by_id(number) else Resolution(missing=number)
-    m = _ORDINAL.search(phrase)
-    if m and len(normalise(_ORDINAL.sub(" ", phrase))) == 0:
-        listing = last_listing(history) or [t["id"] for t in snapshot.tasks if not t["completed"]]
-        index = ORDINALS[m[1]]
-        if listing and -len(listing) <= index < len(listing):
-            return Resolution(ids=(listing[index],))
-        return Resolution()
-    if _PRONOUN.match(phrase) or not phrase:
-        touched = [i for i in last_touched(history) if snapshot.by_id(i)]
-        if phrase in {"them", "those", "these", "both"}:
-            return Resolution(ids=tuple(touched))
-        return Resolution(ids=(touched[-1],)) if touched else Resolution()
-    return match_title(phrase, snapshot)

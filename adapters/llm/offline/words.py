@@ -54,10 +54,6 @@ def base_verb(word: str) -> str:
     return word
 
 
-def is_past_tense(word: str) -> bool:
-    return word in IRREGULAR_PAST or (bool(_PAST_REGULAR.match(word)) and word not in {"need", "red", "bed"})
-
-
 def singular(word: str) -> str:
     if len(word) > 3 and word.endswith("ies"):
         return word[:-3] + "y"
