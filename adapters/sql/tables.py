@@ -96,9 +96,29 @@ tasks = Table(
     Column("due_date", Date),
     Column("created_at", UtcDateTime(), nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
+    # Issue 17 (migration 0003_task_features). The RRULE text, normalised (domain/recurrence.py).
+    Column("recurrence", Text),
+    # Labels as typed, a JSON list; label_keys holds them lower-cased as "|shopping|work|" so
+    # a label filter is one LIKE on the row itself on every backend (no join, no JSON operators).
+    Column("labels", Text, nullable=False, default="[]"),
+    Column("label_keys", Text, nullable=False, default=""),
+    Column("last_completed_at", UtcDateTime()),
+    # Set while the task is in the trash; the list, counts and search skip such rows.
+    Column("deleted_at", UtcDateTime()),
     PrimaryKeyConstraint("user_id", "id"),
     CheckConstraint("priority IN ('high', 'medium', 'low')", name="priority"),
     Index(None, "user_id", "completed", "due_date"),
+    Index(None, "user_id", "deleted_at"),
+)
+
+# A per-user secret for the calendar feed (calendar apps cannot send a bearer token);
+# only its SHA-256 digest is kept.
+calendar_keys = Table(
+    "calendar_keys",
+    metadata,
+    Column("user_id", USER_ID, primary_key=True),
+    Column("key_digest", String(64), nullable=False, unique=True),
+    Column("created_at", UtcDateTime(), nullable=False),
 )
 
 conversations = Table(
