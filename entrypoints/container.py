@@ -10,7 +10,7 @@ their factories, so a missing API key or SDK only matters when that adapter is c
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import fields
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,6 +20,7 @@ from dependency_injector import containers, providers
 from adapters.events import InProcessTaskChanges
 from adapters.mcp import MCP_PATH, JwtTokenVerifier, McpHttp, build_mcp_server, user_of_access_token
 from adapters.mcp.http import DEFAULT_PUBLIC_URL
+from adapters.memory.rate_limits import MemoryRateLimiter
 from adapters.security.jwt import JwtIssuer, JwtVerifier
 from adapters.security.oauth_clients import ClientMetadataDocuments
 from adapters.security.oauth_provider import BuiltinAuthorizationServer
@@ -27,13 +28,13 @@ from adapters.security.oauth_tokens import AccessTokenCodec
 from adapters.security.passwords import Argon2Hasher
 from adapters.system import SystemClock, UuidGenerator
 from application.history import HistoryWindow
+from application.rate_limits import Limit, RateLimiter
 from application.tools import ToolCatalogue
 from application.use_cases.accounts import AccountUseCases
 from application.use_cases.chat import ChatUseCases
 from application.use_cases.tasks import TaskUseCases
 from entrypoints.config import ConfigError, Settings, load_settings, mask_url
 from entrypoints.http.auth_gate import AuthGate
-from entrypoints.http.rate_limit import RateLimiter
 from entrypoints.version import package_version
 
 
@@ -133,6 +134,16 @@ def _authorization_server(base_url: str, jwks_url: str | None, jwt_issuer: str |
         return jwt_issuer
     parts = urlsplit(jwks_url)
     return f"{parts.scheme}://{parts.netloc}"
+
+
+def _rate_limiter(url: str, sessions: Callable[[], Any], name: str, limit: Limit | None) -> RateLimiter:
+    """On PostgreSQL the counts live in the database, so replicas share one limit; on SQLite
+    (one process, and a writer's lock no hit should queue for) they stay in memory."""
+    if limit is not None and url.startswith("postgresql"):
+        from adapters.sql.rate_limits import SqlRateLimiter
+
+        return SqlRateLimiter(sessions(), name, limit)
+    return MemoryRateLimiter(limit)
 
 
 def _sql_oauth_store(sessions: Any) -> Any:
@@ -259,7 +270,9 @@ class Container(containers.DeclarativeContainer):
     # Client ID metadata documents are fetched over the network; tests give it a fake transport.
     client_documents = providers.Singleton(ClientMetadataDocuments)
     # Client registrations per client address (unauthenticated writes), as AUTH_CLIENT_RATE_LIMIT.
-    registration_limiter = providers.Singleton(RateLimiter, config.auth_client_rate_limit)
+    registration_limiter = providers.Singleton(
+        _rate_limiter, config.database_url, sessions.provider, "oauth-register", config.auth_client_rate_limit
+    )
     oauth_server = providers.Singleton(
         _oauth_server,
         config.jwks_url,
@@ -290,11 +303,18 @@ class Container(containers.DeclarativeContainer):
         write_tools=providers.Callable(_write_tools, tool_catalogue),
     )
 
-    login_limiter = providers.Singleton(RateLimiter, config.login_rate_limit)
-    auth_client_limiter = providers.Singleton(RateLimiter, config.auth_client_rate_limit)
+    # Rate limits: in the database on PostgreSQL (shared by the replicas), in memory on SQLite.
+    login_limiter = providers.Singleton(
+        _rate_limiter, config.database_url, sessions.provider, "login", config.login_rate_limit
+    )
+    auth_client_limiter = providers.Singleton(
+        _rate_limiter, config.database_url, sessions.provider, "auth-client", config.auth_client_rate_limit
+    )
     # Register and log in (REST and the MCP sign-in form): per email and client, and per client.
     auth_gate = providers.Singleton(AuthGate, login_limiter, auth_client_limiter)
-    chat_limiter = providers.Singleton(RateLimiter, config.chat_rate_limit)
+    chat_limiter = providers.Singleton(
+        _rate_limiter, config.database_url, sessions.provider, "chat", config.chat_rate_limit
+    )
 
 
 def build_container(settings: Settings | None = None) -> Container:

@@ -30,7 +30,7 @@ from starlette.routing import request_response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from adapters.security.oauth_provider import BuiltinAuthorizationServer
-from application.errors import RateLimited
+from application.errors import DatabaseUnavailable, RateLimited
 from application.oauth import ALL_SCOPES
 
 METADATA_PATH = "/.well-known/oauth-authorization-server"
@@ -87,8 +87,9 @@ def _only(methods: tuple[str, ...], app: ASGIApp) -> ASGIApp:
     return guarded
 
 
-def _gated(app: ASGIApp, gate: Callable[[str], None] | None) -> ASGIApp:
-    """``gate(client address)`` before each POST; past the limit a 429 with ``Retry-After``."""
+def _gated(app: ASGIApp, gate: Callable[[str], Awaitable[None]] | None) -> ASGIApp:
+    """``gate(client address)`` before each POST; past the limit a 429 with ``Retry-After``;
+    a 503 when the limiter's store (the database) cannot be reached."""
     if gate is None:
         return app
 
@@ -96,12 +97,17 @@ def _gated(app: ASGIApp, gate: Callable[[str], None] | None) -> ASGIApp:
         if scope.get("method") == "POST":
             client = scope.get("client")
             try:
-                gate(str(client[0]) if client else "-")
+                await gate(str(client[0]) if client else "-")
             except RateLimited as exc:
                 response = _error(
                     429, "temporarily_unavailable", f"too many registrations; retry after {exc.retry_after} s"
                 )
                 response.headers["Retry-After"] = str(exc.retry_after)
+                await response(scope, receive, send)
+                return
+            except DatabaseUnavailable:
+                response = _error(503, "temporarily_unavailable", "the database is unavailable; retry later")
+                response.headers["Retry-After"] = "1"
                 await response(scope, receive, send)
                 return
         await app(scope, receive, send)

@@ -19,7 +19,7 @@ import hashlib
 import hmac
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -110,7 +110,7 @@ class BuiltinAuthorizationServer:
         resource: str,
         refresh_lifetime: timedelta = DEFAULT_REFRESH_LIFETIME,
         documents: ClientMetadataDocuments | None = None,
-        registration_gate: Callable[[str], None] | None = None,
+        registration_gate: Callable[[str], Awaitable[None]] | None = None,
     ) -> None:
         self._store = store
         self._codec = codec

@@ -212,3 +212,17 @@ oauth_refresh_tokens = Table(
     Column("rotated_at", UtcDateTime()),
     Index(None, "grant_id"),
 )
+
+# Rate-limit counters that every replica shares (PostgreSQL; adapters/sql/rate_limits.py):
+# one row per limiter key and fixed window. The key is the limiter's name and a digest of what
+# it counts, so no email or address is stored in clear. Expired rows are deleted as hits go by.
+rate_limits = Table(
+    "rate_limits",
+    metadata,
+    Column("key", String(80), nullable=False),
+    Column("window_start", UtcDateTime(), nullable=False),
+    Column("hits", Integer, nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
+    PrimaryKeyConstraint("key", "window_start"),
+    Index(None, "expires_at"),
+)

@@ -11,11 +11,14 @@ so both doors are limited the same two ways (issue 15):
 The work itself is bounded for everyone together by the password hasher (a few hashes at a
 time off the event loop, a short queue, then 429). The client address is the connection's
 peer, or what a proxy in ``TRUSTED_PROXIES`` says it is (uvicorn rewrites it; see ``serve``).
+
+The limiters are the composition root's choice: in memory on SQLite, in the database on
+PostgreSQL, where every replica counts in the same rows (``application/rate_limits.py``).
 """
 
 from __future__ import annotations
 
-from entrypoints.http.rate_limit import RateLimiter
+from application.rate_limits import RateLimiter
 
 
 class AuthGate:
@@ -23,14 +26,14 @@ class AuthGate:
         self.per_email = per_email
         self.per_client = per_client
 
-    def attempt(self, email: str, client: str) -> None:
+    async def attempt(self, email: str, client: str) -> None:
         """Count one attempt, or raise ``RateLimited`` (then nothing more is counted)."""
-        self.per_client.hit(client)
-        self.per_email.hit((email.strip().lower(), client))
+        await self.per_client.hit(client)
+        await self.per_email.hit((email.strip().lower(), client))
 
-    def hit(self, key: tuple[str, str]) -> None:
+    async def hit(self, key: tuple[str, str]) -> None:
         """``attempt`` under the limiter's name, for callers that pass ``(email, client)``."""
-        self.attempt(*key)
+        await self.attempt(*key)
 
-    def reset(self, key: tuple[str, str]) -> None:
-        self.per_email.reset(key)
+    async def reset(self, key: tuple[str, str]) -> None:
+        await self.per_email.reset(key)

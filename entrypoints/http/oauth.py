@@ -51,7 +51,7 @@ def _redirect(url: str, pending: PendingAuthorization) -> Response[str]:
 
 
 class AttemptLimiter(Protocol):
-    def hit(self, key: tuple[str, str]) -> None:
+    async def hit(self, key: tuple[str, str]) -> None:
         """Count one sign-in attempt by (email, client address), or raise ``RateLimited``."""
 
 
@@ -90,7 +90,7 @@ def oauth_route_handlers(
         email = field("email")
         client = request.client.host if request.client else "-"
         try:
-            limiter().hit((email.strip().lower(), client))
+            await limiter().hit((email.strip().lower(), client))
             session = await accounts().login(email, field("password"))
         except RateLimited as exc:
             page = consent_page(pending, signed, email=email, error=f"Too many attempts; wait {exc.retry_after} s.")

@@ -38,7 +38,7 @@ class AuthController(Controller):
         Limited like log-in, per email and client address and per client address (429 with
         Retry-After): the 409 for a taken email must not be a fast way to test addresses.
         """
-        auth_gate.attempt(data.email, client_of(request))
+        await auth_gate.attempt(data.email, client_of(request))
         return session_out(await accounts.register(data.email, data.password, data.name))
 
     @post(
@@ -59,5 +59,5 @@ class AuthController(Controller):
         Attempts are limited per email and client address, and per client address
         (429 with Retry-After).
         """
-        auth_gate.attempt(data.email, client_of(request))
+        await auth_gate.attempt(data.email, client_of(request))
         return session_out(await accounts.login(data.email, data.password))

@@ -12,10 +12,10 @@ from litestar.params import FromPath, JSONBody
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from application.ports import TextDelta, ToolEvent
+from application.rate_limits import RateLimiter
 from application.use_cases.chat import ChatEvent, ChatReply, ChatUseCases, ConversationStarted
 from entrypoints.http.docs import PROTECTED, errors
 from entrypoints.http.errors import error_body, problem_for, request_id_of
-from entrypoints.http.rate_limit import RateLimiter
 from entrypoints.http.schemas import (
     ChatRequest,
     ChatResponse,
@@ -47,7 +47,7 @@ class ChatController(Controller):
         Without ``conversation_id`` a new conversation starts. If the model fails, the
         message is kept and the answer is 503 ``LLM_UNAVAILABLE``.
         """
-        chat_limiter.hit(user_id)
+        await chat_limiter.hit(user_id)
         reply = await chat.send(user_id, data.message, data.conversation_id, data.timezone)
         return chat_response(reply)
 
@@ -72,7 +72,7 @@ class ChatController(Controller):
         chat_limiter: Limiter,
     ) -> ServerSentEvent:
         """Like POST /chat, streamed. Problems found before the turn starts are ordinary JSON errors."""
-        chat_limiter.hit(user_id)
+        await chat_limiter.hit(user_id)
         events = chat.stream(user_id, data.message, data.conversation_id, data.timezone)
         # The first step stores the message (or fails with 400/404) before any byte is sent.
         first = await anext(events)

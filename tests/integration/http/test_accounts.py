@@ -9,8 +9,8 @@ import jwt
 import pytest
 from dependency_injector import providers
 
+from adapters.memory.rate_limits import MemoryRateLimiter
 from entrypoints.config import RateLimit
-from entrypoints.http.rate_limit import RateLimiter
 from tests.integration.http.conftest import SECRET, Api, error_of
 
 REGISTER = "/api/auth/register"
@@ -100,7 +100,7 @@ async def test_register_validation_names_the_field(api: Api, body: dict[str, Any
 
 async def test_login_attempts_are_limited_per_email_and_address(api: Api) -> None:
     clock = Ticker()
-    api.container.login_limiter.override(providers.Object(RateLimiter(RateLimit(3, 60), now=clock)))
+    api.container.login_limiter.override(providers.Object(MemoryRateLimiter(RateLimit(3, 60), now=clock)))
     await register(api)  # an attempt for ann's address too: registering is limited like logging in
     for _ in range(2):
         assert (await login(api, password="wrong password")).status_code == 401

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from dependency_injector import providers
 
+from adapters.memory.rate_limits import MemoryRateLimiter
 from domain.values import Role
 from entrypoints.config import RateLimit
-from entrypoints.http.rate_limit import RateLimiter
 from tests.doubles import Step
 from tests.integration.http.conftest import ALICE, Api, error_of
 
@@ -158,7 +158,7 @@ async def test_stream_problems_before_the_turn_are_plain_json(api: Api) -> None:
 
 
 async def test_chat_turns_are_rate_limited_per_user(api: Api) -> None:
-    api.container.chat_limiter.override(providers.Object(RateLimiter(RateLimit(2, 60))))
+    api.container.chat_limiter.override(providers.Object(MemoryRateLimiter(RateLimit(2, 60))))
     api.steps(Step(reply="1"), Step(reply="2"), Step(reply="bob"))
     assert (await api.post(CHAT, json={"message": "one"})).status_code == 200
     assert (await api.post(STREAM, json={"message": "two"})).status_code == 200

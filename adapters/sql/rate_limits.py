@@ -1,0 +1,142 @@
+"""Rate limits counted in the database, so every replica shares one count (PostgreSQL).
+
+A hit is one statement in a short transaction of its own (never inside a use case's unit of
+work; the same FIFO pool queue):
+
+    INSERT INTO rate_limits (key, window_start, hits, expires_at) VALUES (:key, :window, 1, :end)
+    ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limits.hits + 1
+        WHERE rate_limits.hits < :count
+    RETURNING hits
+
+The database serialises concurrent hits on the row, so of the hits in a window exactly
+``count`` get a row back, whichever replica sent them; a hit past the limit changes nothing
+and gets no row: ``RateLimited``. Windows are fixed (``floor(now / period)``), not sliding
+like the in-memory limiter: a client can spend the limit at the end of one window and again
+at the start of the next, so at most twice the limit in any ``period`` seconds spanning a
+boundary, and never more than the limit per window, however many replicas. Window starts
+come from each replica's clock (keep them in sync, NTP); a few seconds of skew only moves
+a boundary.
+
+Expired windows are deleted now and then (at most once per ``sweep_every`` seconds per
+process), in their own transaction, with ``FOR UPDATE SKIP LOCKED`` so replicas sweeping
+together never wait for or deadlock on each other; a failed sweep is logged and retried
+later. A database that cannot be reached fails the hit with ``DatabaseUnavailable`` (503,
+like every other door that needs it): the limited doors (log-in, registration, chat) need
+the database anyway, and a hit the store did not count is never let through.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, Self
+
+from sqlalchemy import delete, select, tuple_
+from sqlalchemy.dialects import postgresql, sqlite
+
+from adapters.sql.errors import guarded
+from adapters.sql.tables import rate_limits
+from adapters.sql.uow import Sessions, SqlUnitOfWork
+from application.errors import RateLimited
+from application.rate_limits import Limit, RateKey
+
+logger = logging.getLogger("todo_chat.rate_limits")
+
+SWEEP_EVERY = 60.0
+SWEEP_BATCH = 1000
+NAME_MAX = 15
+
+
+class _Unit(SqlUnitOfWork):
+    """A unit of work that hands its connection to the statements below."""
+
+    async def __aenter__(self) -> Self:
+        await super().__aenter__()
+        self.connection = self._connection
+        return self
+
+
+def row_key(name: str, key: RateKey) -> str:
+    """The limiter's name and a digest of the key: bounded length, no email in clear."""
+    parts = [key] if isinstance(key, str) else list(key)
+    digest = hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
+    return f"{name}:{digest}"
+
+
+class SqlRateLimiter:
+    """``limit.count`` hits per key per fixed window of ``limit.period`` seconds, shared by
+    every process on the database; None allows all (and touches nothing)."""
+
+    def __init__(
+        self,
+        sessions: Sessions,
+        name: str,
+        limit: Limit | None,
+        *,
+        now: Callable[[], float] = time.time,
+        sweep_every: float = SWEEP_EVERY,
+    ) -> None:
+        if not name or len(name) > NAME_MAX or ":" in name:
+            raise ValueError(f"a limiter name is 1-{NAME_MAX} characters without ':'")
+        self._sessions = sessions
+        self.name = name
+        self.limit = limit
+        self._now = now
+        self._sweep_every = sweep_every
+        self._next_sweep = 0.0
+        dialect = sessions.writer.dialect.name
+        self._insert: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
+
+    async def hit(self, key: RateKey) -> None:
+        limit = self.limit
+        if limit is None:
+            return
+        now = self._now()
+        start = math.floor(now / limit.period) * limit.period
+        window = datetime.fromtimestamp(start, UTC)
+        end = datetime.fromtimestamp(start + limit.period, UTC)
+        first = {"key": row_key(self.name, key), "window_start": window, "hits": 1, "expires_at": end}
+        counted = self._insert(rate_limits).values(**first)
+        counted = counted.on_conflict_do_update(
+            index_elements=[rate_limits.c.key, rate_limits.c.window_start],
+            set_={"hits": rate_limits.c.hits + 1},
+            where=rate_limits.c.hits < limit.count,
+        ).returning(rate_limits.c.hits)
+        async with _Unit(self._sessions) as unit:
+            hits = (await guarded(unit.connection.execute(counted))).scalar()
+            await unit.commit()
+        if now >= self._next_sweep:
+            self._next_sweep = now + self._sweep_every
+            await self.sweep(now)
+        if hits is None:
+            raise RateLimited(max(1, math.ceil(start + limit.period - now)))
+
+    async def reset(self, key: RateKey) -> None:
+        async with _Unit(self._sessions) as unit:
+            statement = delete(rate_limits).where(rate_limits.c.key == row_key(self.name, key))
+            await guarded(unit.connection.execute(statement))
+            await unit.commit()
+
+    async def sweep(self, now: float | None = None) -> int:
+        """Delete up to ``SWEEP_BATCH`` expired windows (any limiter's); how many went. Never raises."""
+        moment = datetime.fromtimestamp(self._now() if now is None else now, UTC)
+        expired = (
+            select(rate_limits.c.key, rate_limits.c.window_start)
+            .where(rate_limits.c.expires_at <= moment)
+            .limit(SWEEP_BATCH)
+            .with_for_update(skip_locked=True)
+        )
+        statement = delete(rate_limits).where(tuple_(rate_limits.c.key, rate_limits.c.window_start).in_(expired))
+        try:
+            async with _Unit(self._sessions) as unit:
+                deleted = (await guarded(unit.connection.execute(statement))).rowcount
+                await unit.commit()
+        except Exception:  # best effort: the next sweep tries again
+            logger.warning("deleting expired rate-limit windows failed", exc_info=True)
+            return 0
+        return int(deleted)
