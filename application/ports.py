@@ -15,6 +15,7 @@ from uuid import UUID
 
 from application.queries import Page, TaskQuery
 from domain.account import Account
+from domain.calendar_key import CalendarKey
 from domain.conversation import Conversation, Message, ToolCall
 from domain.task import Task
 
@@ -80,12 +81,25 @@ class AccountRepository(Protocol):
     async def by_email(self, email: str) -> Account | None: ...
 
 
+class CalendarKeyRepository(Protocol):
+    """The calendar feed's keys (digests only), one per user."""
+
+    async def put(self, key: CalendarKey) -> None:
+        """Store the user's key, replacing any earlier one at once (a rotation)."""
+
+    async def get(self, user_id: str) -> CalendarKey | None: ...
+
+    async def delete(self, user_id: str) -> bool:
+        """Remove the user's key (the feed is off); False when there was none."""
+
+
 class UnitOfWork(Protocol):
     """One transaction. Leaving the block without ``commit()`` rolls back."""
 
     tasks: TaskRepository
     conversations: ConversationRepository
     accounts: AccountRepository
+    calendar_keys: CalendarKeyRepository
 
     async def __aenter__(self) -> Self: ...
 

@@ -13,9 +13,11 @@ from types import TracebackType
 from typing import Self
 from uuid import UUID
 
+from adapters.memory.calendar_keys import MemoryCalendarKeyRepository
 from application.errors import Conflict
 from application.queries import Page, TaskQuery
 from domain.account import Account
+from domain.calendar_key import CalendarKey
 from domain.conversation import Conversation, Message
 from domain.task import Task
 from domain.values import TaskStatus
@@ -28,6 +30,7 @@ class MemoryState:
     conversations: dict[UUID, Conversation] = field(default_factory=dict)
     messages: dict[UUID, list[Message]] = field(default_factory=dict)
     accounts: dict[str, Account] = field(default_factory=dict)
+    calendar_keys: dict[str, CalendarKey] = field(default_factory=dict)
 
 
 class MemoryStore:
@@ -194,6 +197,7 @@ class MemoryUnitOfWork:
         self.tasks = MemoryTaskRepository(self._working)
         self.conversations = MemoryConversationRepository(self._working)
         self.accounts = MemoryAccountRepository(self._working)
+        self.calendar_keys = MemoryCalendarKeyRepository(self._working.calendar_keys)
         return self
 
     async def __aexit__(
@@ -222,3 +226,4 @@ class MemoryUnitOfWork:
         self.tasks = MemoryTaskRepository(self._working)
         self.conversations = MemoryConversationRepository(self._working)
         self.accounts = MemoryAccountRepository(self._working)
+        self.calendar_keys = MemoryCalendarKeyRepository(self._working.calendar_keys)

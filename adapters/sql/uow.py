@@ -26,11 +26,12 @@ from sqlalchemy.engine import CursorResult, Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.pool import QueuePool
 
+from adapters.sql.calendar_keys import SqlCalendarKeyRepository
 from adapters.sql.engine import READ_ONLY, is_sqlite
 from adapters.sql.errors import guarded
 from adapters.sql.repositories import SqlAccountRepository, SqlConversationRepository, SqlTaskRepository
 from application.errors import DatabaseUnavailable
-from application.ports import AccountRepository, ConversationRepository, TaskRepository
+from application.ports import AccountRepository, CalendarKeyRepository, ConversationRepository, TaskRepository
 
 T = TypeVar("T")
 
@@ -182,6 +183,7 @@ class SqlUnitOfWork:
         self.tasks: TaskRepository = SqlTaskRepository(self._connection)
         self.conversations: ConversationRepository = SqlConversationRepository(self._connection)
         self.accounts: AccountRepository = SqlAccountRepository(self._connection)
+        self.calendar_keys: CalendarKeyRepository = SqlCalendarKeyRepository(self._connection)
         return self
 
     async def __aexit__(
