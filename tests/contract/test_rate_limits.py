@@ -8,7 +8,7 @@ stand for two replicas: they share one count.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -20,7 +20,7 @@ from adapters.sql.engine import EngineSettings, create_engine
 from adapters.sql.migrate import upgrade_to_head
 from adapters.sql.rate_limits import SqlRateLimiter
 from adapters.sql.tables import rate_limits
-from adapters.sql.uow import session_factory
+from adapters.sql.uow import Sessions, session_factory
 from application.errors import DatabaseUnavailable, RateLimited
 from application.rate_limits import RateLimiter
 from entrypoints.config import RateLimit
@@ -38,9 +38,6 @@ class Clock:
         return self.now
 
 
-MakeLimiter = Callable[[RateLimit | None], RateLimiter]
-
-
 class Backend:
     """Makes limiters on one store; ``replica()`` is another process on the same store."""
 
@@ -49,7 +46,7 @@ class Backend:
         self.url = url
         self.clock = Clock()
         self.engines: list[AsyncEngine] = []
-        self._replicas: list[object] = []
+        self._replicas: list[Sessions] = []
 
     def limiter(self, limit: RateLimit | None, name: str = "test", replica: int = 0) -> RateLimiter:
         if self.kind == "memory":
@@ -58,7 +55,7 @@ class Backend:
             assert self.url is not None
             self.engines.append(create_engine(self.url, EngineSettings(pool_size=5, max_overflow=60)))
             self._replicas.append(session_factory(self.engines[-1]))
-        return SqlRateLimiter(self._replicas[replica], name, limit, now=self.clock)  # type: ignore[arg-type]
+        return SqlRateLimiter(self._replicas[replica], name, limit, now=self.clock)
 
     async def rows(self) -> int:
         async with self.engines[0].connect() as connection:
