@@ -43,9 +43,29 @@ class TaskRepository(Protocol):
     async def save(self, task: Task) -> None:
         """Persist changes made to a task obtained from this repository (lock it first)."""
 
+    async def trash(self, user_id: str, task_id: int, now: datetime) -> Task | None:
+        """Move the task to the trash (``deleted_at = now``) and return it; ``None`` when it is
+        not there to trash (of concurrent deletes of one task, exactly one gets it).
+
+        Every other read (get, find, find_for_update, label_counts) skips trashed tasks."""
+
+    async def restore(self, user_id: str, task_id: int, since: datetime) -> Task | None:
+        """Take the task out of the trash if it was trashed at or after ``since``; ``None`` when
+        there is no such task in the trash (of concurrent restores, exactly one gets it)."""
+
+    async def find_trash(self, user_id: str, since: datetime, limit: int, offset: int) -> Page[Task]:
+        """Tasks trashed at or after ``since``, the most recently deleted first."""
+
+    async def purge_trash(self, user_id: str, before: datetime) -> int:
+        """Delete for good the tasks trashed before ``before``; how many went."""
+
     async def delete(self, user_id: str, task_id: int) -> Task | None:
-        """Delete the task and return it as it was; ``None`` when there was none to delete
-        (of concurrent deletes of one task, exactly one gets it)."""
+        """Delete a trashed task for good and return it as it was; ``None`` when the trash
+        holds no such task."""
+
+    async def label_counts(self, user_id: str) -> list[tuple[str, int]]:
+        """Each label on the user's tasks (outside the trash) with how many tasks carry it,
+        labels compared case-insensitively, spelled as on the lowest-numbered task, by name."""
 
 
 class ConversationRepository(Protocol):

@@ -39,6 +39,7 @@ class TaskQuery:
     due_on: date | None = None
     has_due_date: bool | None = None
     q: str | None = None
+    label: str | None = None  # only tasks carrying this label (case-insensitive)
     ids: tuple[int, ...] | None = None
     sort: str = "id"
     limit: int = LIMIT_DEFAULT

@@ -20,6 +20,7 @@ from msgspec import UNSET, Meta, Struct, UnsetType
 from application.errors import DatabaseUnavailable
 from application.ports import Clock
 from application.queries import LIMIT_MAX, OFFSET_MAX, TaskQuery
+from application.task_shape import Label, Labels, PriorityName, Rule, TaskShape, task_fields
 from application.use_cases.tasks import BulkAction, BulkProgress, NewTask, TaskChanges, TaskUseCases
 from domain.conversation import ToolCall
 from domain.errors import DomainError
@@ -27,7 +28,6 @@ from domain.task import Task
 from domain.text import check_storable
 from domain.values import Priority, TaskStatus
 
-PriorityName = Literal["high", "medium", "low"]
 StatusName = Literal["all", "pending", "completed"]
 SortName = Literal["id", "-id", "due_date", "-due_date", "priority", "-priority", "created_at", "-created_at"]
 TaskId = Annotated[int, Meta(ge=1, le=2**31 - 1, description="The task number, as shown to the user (task 3).")]
@@ -47,6 +47,8 @@ class AddTaskArgs(_Args):
     description: Description | None = None
     priority: PriorityName | None = None
     due_date: Annotated[date | None, Meta(description="Due date, YYYY-MM-DD.")] = None
+    recurrence: Rule | None = None
+    labels: Labels = []
 
 
 class ListTasksArgs(_Args):
@@ -57,6 +59,7 @@ class ListTasksArgs(_Args):
     due_on: Annotated[date | None, Meta(description="Only tasks due on this date.")] = None
     overdue: Annotated[bool, Meta(description="Only pending tasks whose due date has passed.")] = False
     q: Annotated[str, Meta(max_length=255, description="Words the title must contain.")] | None = None
+    label: Annotated[Label, Meta(description="Only tasks on this list (label).")] | None = None
     sort: SortName = "id"
     limit: Annotated[int, Meta(ge=1, le=LIMIT_MAX)] = 50
     offset: Annotated[int, Meta(ge=0, le=OFFSET_MAX)] = 0
@@ -73,6 +76,19 @@ class UpdateTaskArgs(_Args):
     priority: PriorityName | UnsetType = UNSET
     due_date: Annotated[date | UnsetType | None, Meta(description="New due date; null removes it.")] = UNSET
     completed: bool | UnsetType = UNSET
+    recurrence: Annotated[Rule | UnsetType | None, Meta(description="New RRULE; null stops repeating.")] = UNSET
+    labels: Annotated[Labels | UnsetType, Meta(description="Replaces all the task's labels.")] = UNSET
+    add_labels: Annotated[Labels, Meta(description="Labels to put the task on.")] = []
+    remove_labels: Annotated[Labels, Meta(description="Labels to take the task off (the task stays).")] = []
+
+
+class PageArgs(_Args):
+    limit: Annotated[int, Meta(ge=1, le=LIMIT_MAX)] = 50
+    offset: Annotated[int, Meta(ge=0, le=OFFSET_MAX)] = 0
+
+
+class NoArgs(_Args):
+    pass
 
 
 class BulkArgs(_Args):
@@ -82,19 +98,27 @@ class BulkArgs(_Args):
     ] = False
 
 
-class TaskView(Struct, kw_only=True):
-    id: int
-    title: str
-    description: str | None
-    completed: bool
-    priority: PriorityName
-    due_date: date | None
+class TaskView(TaskShape, kw_only=True):
+    pass
 
 
-class TaskOutcome(Struct, kw_only=True):
+class TaskOutcome(Struct, kw_only=True, omit_defaults=True):
     task_id: int
-    status: Literal["created", "completed", "deleted", "updated"]
+    # "rescheduled": a repeating task was completed and moved on to due_date.
+    status: Literal["created", "completed", "rescheduled", "deleted", "restored", "updated"]
     title: str
+    due_date: date | None = None
+    repeats: bool = False
+    message: str | None = None
+
+
+class LabelView(Struct, kw_only=True):
+    name: str
+    count: int
+
+
+class LabelList(Struct, kw_only=True):
+    labels: list[LabelView]
 
 
 class TaskList(Struct, kw_only=True):
@@ -115,14 +139,21 @@ class BulkOutcome(Struct, kw_only=True):
 
 
 def task_view(task: Task) -> TaskView:
-    return TaskView(
-        id=task.id,
-        title=task.title,
-        description=task.description,
-        completed=task.completed,
-        priority=task.priority.value,
-        due_date=task.due_date,
-    )
+    return TaskView(**task_fields(task))
+
+
+def outcome(task: Task, status: Literal["created", "completed", "deleted", "restored", "updated"]) -> TaskOutcome:
+    """What a change did, in the words a reply needs (where a repeating task moved)."""
+    if status == "completed" and not task.completed and task.repeats:
+        return TaskOutcome(
+            task_id=task.id, status="rescheduled", title=task.title, due_date=task.due_date, repeats=True,
+            message=f"Done; it repeats, next due {task.due_date.isoformat() if task.due_date else 'soon'}.",
+        )
+    if status == "deleted":
+        return TaskOutcome(task_id=task.id, status=status, title=task.title, repeats=task.repeats)
+    if task.repeats:  # where it stands now (a new repeating task may have been given its first day)
+        return TaskOutcome(task_id=task.id, status=status, title=task.title, due_date=task.due_date, repeats=True)
+    return TaskOutcome(task_id=task.id, status=status, title=task.title)
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,8 +205,8 @@ def _schema(struct: type[Struct]) -> dict[str, Any]:
 
 
 async def _add(tasks: TaskUseCases, ctx: ToolContext, args: AddTaskArgs) -> TaskOutcome:
-    task = await tasks.add(ctx.user_id, NewTask(args.title, args.description, args.priority, args.due_date))
-    return TaskOutcome(task_id=task.id, status="created", title=task.title)
+    new = NewTask(args.title, args.description, args.priority, args.due_date, args.recurrence, args.labels)
+    return outcome(await tasks.add(ctx.user_id, new, today=ctx.today), "created")
 
 
 async def _list(tasks: TaskUseCases, ctx: ToolContext, args: ListTasksArgs) -> TaskList:
@@ -193,6 +224,7 @@ async def _list(tasks: TaskUseCases, ctx: ToolContext, args: ListTasksArgs) -> T
             due_after=args.due_after,
             due_on=args.due_on,
             q=args.q,
+            label=args.label,
             sort=args.sort,
             limit=args.limit,
             offset=args.offset,
@@ -202,13 +234,24 @@ async def _list(tasks: TaskUseCases, ctx: ToolContext, args: ListTasksArgs) -> T
 
 
 async def _complete(tasks: TaskUseCases, ctx: ToolContext, args: TaskIdArgs) -> TaskOutcome:
-    task = await tasks.complete(ctx.user_id, args.task_id)
-    return TaskOutcome(task_id=task.id, status="completed", title=task.title)
+    return outcome(await tasks.complete(ctx.user_id, args.task_id, today=ctx.today), "completed")
 
 
 async def _delete(tasks: TaskUseCases, ctx: ToolContext, args: TaskIdArgs) -> TaskOutcome:
-    task = await tasks.delete(ctx.user_id, args.task_id)
-    return TaskOutcome(task_id=task.id, status="deleted", title=task.title)
+    return outcome(await tasks.delete(ctx.user_id, args.task_id), "deleted")
+
+
+async def _restore(tasks: TaskUseCases, ctx: ToolContext, args: TaskIdArgs) -> TaskOutcome:
+    return outcome(await tasks.restore(ctx.user_id, args.task_id), "restored")
+
+
+async def _list_trash(tasks: TaskUseCases, ctx: ToolContext, args: PageArgs) -> TaskList:
+    page = await tasks.trash(ctx.user_id, args.limit, args.offset)
+    return TaskList(tasks=[task_view(t) for t in page.items], total=page.total)
+
+
+async def _list_labels(tasks: TaskUseCases, ctx: ToolContext, args: NoArgs) -> LabelList:
+    return LabelList(labels=[LabelView(name=lc.name, count=lc.count) for lc in await tasks.labels(ctx.user_id)])
 
 
 async def _update(tasks: TaskUseCases, ctx: ToolContext, args: UpdateTaskArgs) -> TaskOutcome:
@@ -218,9 +261,14 @@ async def _update(tasks: TaskUseCases, ctx: ToolContext, args: UpdateTaskArgs) -
         priority=args.priority,
         due_date=args.due_date,
         completed=args.completed,
+        recurrence=args.recurrence,
+        labels=args.labels,
+        add_labels=args.add_labels,
+        remove_labels=args.remove_labels,
     )
-    task = await tasks.update(ctx.user_id, args.task_id, changes)
-    return TaskOutcome(task_id=task.id, status="updated", title=task.title)
+    task = await tasks.update(ctx.user_id, args.task_id, changes, today=ctx.today)
+    moved = args.completed is True and task.repeats and not task.completed
+    return outcome(task, "completed" if moved else "updated")
 
 
 # What each bulk tool acts on, the action, and how its outcome reads.
@@ -247,7 +295,7 @@ def bulk_tool(name: str) -> Handler:
                 "nothing has changed yet. Call again with confirm: true to go ahead."
             )
             return BulkOutcome(status="preview", count=page.total, tasks=listed, message=message)
-        items = await tasks.bulk(ctx.user_id, action, query=query, progress=ctx.progress)
+        items = await tasks.bulk(ctx.user_id, action, query=query, progress=ctx.progress, today=ctx.today)
         changed = [BulkTask(task_id=i.task_id, title=i.title or "") for i in items if i.ok]
         noun = "task" if len(changed) == 1 else "tasks"
         message = f"{done.capitalize()} {len(changed)} {noun}."
@@ -260,8 +308,10 @@ TOOLS: tuple[ToolSpec, ...] = (
     ToolSpec(
         "add_task",
         "Create one task for the user; call it once per task. Dates go in due_date (YYYY-MM-DD), "
-        "not in the title; priority is high, medium or low. Example: 'buy milk, urgent' -> "
-        '{"title": "buy milk", "priority": "high"}.',
+        "not in the title; priority is high, medium or low; a repeating task gets an RRULE in "
+        "recurrence; lists go in labels. Example: 'buy milk, urgent' -> "
+        '{"title": "buy milk", "priority": "high"}; \'water the plants every monday\' -> '
+        '{"title": "water the plants", "recurrence": "FREQ=WEEKLY;BYDAY=MO"}.',
         AddTaskArgs,
         TaskOutcome,
         read_only=False,
@@ -272,7 +322,7 @@ TOOLS: tuple[ToolSpec, ...] = (
     ToolSpec(
         "list_tasks",
         "List the user's tasks with their ids, optionally filtered by status, priority, due dates, "
-        "overdue or title words. Call it first when a task is named by words or position. "
+        "overdue, title words or label (list). Call it first when a task is named by words or position. "
         "Example: 'what is left?' -> {\"status\": \"pending\"}.",
         ListTasksArgs,
         TaskList,
@@ -283,7 +333,8 @@ TOOLS: tuple[ToolSpec, ...] = (
     ),
     ToolSpec(
         "complete_task",
-        "Mark one task as done, by its id from a tool result. Example: 'done with task 3' -> "
+        "Mark one task as done, by its id from a tool result. A repeating task moves to its next "
+        "due date instead (status rescheduled). Example: 'done with task 3' -> "
         '{"task_id": 3}.',
         TaskIdArgs,
         TaskOutcome,
@@ -294,7 +345,8 @@ TOOLS: tuple[ToolSpec, ...] = (
     ),
     ToolSpec(
         "delete_task",
-        "Delete one task for good, by its id from a tool result. Example: 'remove task 2' -> "
+        "Move one task to the trash (restore_task brings it back for 30 days), by its id from a "
+        "tool result. Example: 'remove task 2' -> "
         '{"task_id": 2}.',
         TaskIdArgs,
         TaskOutcome,
@@ -306,7 +358,8 @@ TOOLS: tuple[ToolSpec, ...] = (
     ToolSpec(
         "update_task",
         "Change a task, by its id from a tool result: title, description, priority, due_date "
-        "(null removes it) or completed (false reopens it). Only the fields given change. "
+        "(null removes it), completed (false reopens it), recurrence (null stops repeating), labels, "
+        "add_labels or remove_labels. Only the fields given change. "
         'Example: \'make task 4 high priority\' -> {"task_id": 4, "priority": "high"}.',
         UpdateTaskArgs,
         TaskOutcome,
@@ -314,6 +367,37 @@ TOOLS: tuple[ToolSpec, ...] = (
         destructive=False,
         idempotent=True,
         handler=_update,
+    ),
+    ToolSpec(
+        "restore_task",
+        "Bring a deleted task back from the trash, with its number, by its id. Example: "
+        "'oops, bring back task 2' -> {\"task_id\": 2}.",
+        TaskIdArgs,
+        TaskOutcome,
+        read_only=False,
+        destructive=False,
+        idempotent=True,
+        handler=_restore,
+    ),
+    ToolSpec(
+        "list_trash",
+        "List the tasks in the trash (deleted in the last 30 days), the most recent first.",
+        PageArgs,
+        TaskList,
+        read_only=True,
+        destructive=False,
+        idempotent=True,
+        handler=_list_trash,
+    ),
+    ToolSpec(
+        "list_labels",
+        "List the user's labels (lists such as shopping or work) with how many tasks each has.",
+        NoArgs,
+        LabelList,
+        read_only=True,
+        destructive=False,
+        idempotent=True,
+        handler=_list_labels,
     ),
     ToolSpec(
         "complete_all_tasks",
@@ -328,7 +412,7 @@ TOOLS: tuple[ToolSpec, ...] = (
     ),
     ToolSpec(
         "delete_completed_tasks",
-        "Delete every completed task of the user for good. Without confirm: true it only says which "
+        "Move every completed task of the user to the trash. Without confirm: true it only says which "
         "tasks it would delete; ask the user before confirming.",
         BulkArgs,
         BulkOutcome,

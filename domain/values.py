@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from enum import StrEnum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain.errors import InvalidValue
 
@@ -82,3 +84,48 @@ def check_user_id(value: str) -> str:
     if not _USER_ID.fullmatch(value):
         raise InvalidValue("user_id", "must be 1..128 characters of A-Z a-z 0-9 _ . @ -")
     return value
+
+
+LABELS_MAX = 10
+LABEL_MAX = 32
+
+
+def clean_labels(values: Iterable[str]) -> tuple[str, ...]:
+    """Labels as typed (spaces collapsed), de-duplicated case-insensitively, first spelling kept."""
+    labels: dict[str, str] = {}
+    for value in values:
+        label = " ".join(_printable(value).split())
+        if not label:
+            raise InvalidValue("labels", "a label must not be empty")
+        if len(label) > LABEL_MAX:
+            raise InvalidValue("labels", f"a label must be at most {LABEL_MAX} characters")
+        if "|" in label:
+            raise InvalidValue("labels", "a label must not contain '|'")
+        labels.setdefault(label_key(label), label)
+    if len(labels) > LABELS_MAX:
+        raise InvalidValue("labels", f"a task has at most {LABELS_MAX} labels")
+    return tuple(labels.values())
+
+
+def label_key(label: str) -> str:
+    """How labels compare: case-insensitively."""
+    return label.casefold()
+
+
+def count_labels(label_sets: Iterable[Iterable[str]]) -> list[tuple[str, int]]:
+    """How many of the given tasks' label sets hold each label (case-insensitively), spelled
+    as it first appears, sorted by name."""
+    counts: dict[str, list[str | int]] = {}
+    for labels in label_sets:
+        for label in labels:
+            entry = counts.setdefault(label_key(label), [label, 0])
+            entry[1] = int(entry[1]) + 1
+    return [(str(name), int(count)) for key, (name, count) in sorted(counts.items())]
+
+
+def check_timezone(name: str) -> ZoneInfo:
+    """An IANA time zone by name (the user's, for "today" and "tomorrow")."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidValue("timezone", f"unknown time zone {name!r}") from None

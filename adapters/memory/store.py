@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import copy
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from types import TracebackType
 from typing import Self
 from uuid import UUID
@@ -20,7 +21,7 @@ from domain.account import Account
 from domain.calendar_key import CalendarKey
 from domain.conversation import Conversation, Message
 from domain.task import Task
-from domain.values import TaskStatus
+from domain.values import TaskStatus, count_labels
 
 
 @dataclass
@@ -60,6 +61,10 @@ _SORT_KEYS = {
 
 
 def matches(task: Task, query: TaskQuery) -> bool:
+    if task.in_trash:
+        return False
+    if query.label is not None and not task.has_label(query.label):
+        return False
     if query.status is TaskStatus.PENDING and task.completed:
         return False
     if query.status is TaskStatus.COMPLETED and not task.completed:
@@ -98,7 +103,7 @@ class MemoryTaskRepository:
     async def get(self, user_id: str, task_id: int, *, for_update: bool = False) -> Task | None:
         # Units of work take turns (the store's lock): everything read is as good as locked.
         task = self._state.tasks.get(user_id, {}).get(task_id)
-        return copy.copy(task) if task else None
+        return copy.copy(task) if task and not task.in_trash else None
 
     def _matching(self, user_id: str, query: TaskQuery) -> list[Task]:
         found = [t for t in self._state.tasks.get(user_id, {}).values() if matches(t, query)]
@@ -119,8 +124,44 @@ class MemoryTaskRepository:
         if task.id in tasks:
             tasks[task.id] = copy.copy(task)
 
+    async def trash(self, user_id: str, task_id: int, now: datetime) -> Task | None:
+        task = self._state.tasks.get(user_id, {}).get(task_id)
+        if task is None or task.in_trash:
+            return None
+        task.trash(now)
+        return copy.copy(task)
+
+    def _trashed(self, user_id: str, since: datetime) -> list[Task]:
+        found = [t for t in self._state.tasks.get(user_id, {}).values() if t.deleted_at and t.deleted_at >= since]
+        found.sort(key=lambda t: (t.deleted_at, t.id), reverse=True)
+        return found
+
+    async def restore(self, user_id: str, task_id: int, since: datetime) -> Task | None:
+        task = self._state.tasks.get(user_id, {}).get(task_id)
+        if task is None or task.deleted_at is None or task.deleted_at < since:
+            return None
+        task.restore()
+        return copy.copy(task)
+
+    async def find_trash(self, user_id: str, since: datetime, limit: int, offset: int) -> Page[Task]:
+        found = self._trashed(user_id, since)
+        return Page([copy.copy(t) for t in found[offset : offset + limit]], len(found), limit, offset)
+
+    async def purge_trash(self, user_id: str, before: datetime) -> int:
+        mine = self._state.tasks.get(user_id, {})
+        doomed = [t.id for t in mine.values() if t.deleted_at is not None and t.deleted_at < before]
+        for task_id in doomed:
+            del mine[task_id]
+        return len(doomed)
+
     async def delete(self, user_id: str, task_id: int) -> Task | None:
-        return self._state.tasks.get(user_id, {}).pop(task_id, None)
+        mine = self._state.tasks.get(user_id, {})
+        task = mine.get(task_id)
+        return mine.pop(task_id) if task is not None and task.in_trash else None
+
+    async def label_counts(self, user_id: str) -> list[tuple[str, int]]:
+        mine = sorted(self._state.tasks.get(user_id, {}).values(), key=lambda t: t.id)
+        return count_labels(t.labels for t in mine if not t.in_trash)
 
 
 class MemoryConversationRepository:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from domain.account import Account
 from domain.conversation import Conversation, Message, ToolCall
+from domain.recurrence import Recurrence
 from domain.task import Task
-from domain.values import Priority, Role
+from domain.values import Priority, Role, label_key
 
 
 def task_row(task: Task) -> dict[str, Any]:
@@ -23,7 +25,17 @@ def task_row(task: Task) -> dict[str, Any]:
         "due_date": task.due_date,
         "created_at": task.created_at,
         "updated_at": task.updated_at,
+        "recurrence": task.recurrence.rule if task.recurrence else None,
+        "labels": json.dumps(list(task.labels), ensure_ascii=False),
+        "label_keys": label_keys(task.labels),
+        "last_completed_at": task.last_completed_at,
+        "deleted_at": task.deleted_at,
     }
+
+
+def label_keys(labels: tuple[str, ...]) -> str:
+    """``|shopping|work|``: one LIKE ``%|key|%`` finds a label (see tables.tasks)."""
+    return "|" + "|".join(label_key(label) for label in labels) + "|" if labels else ""
 
 
 def task(row: Any) -> Task:
@@ -37,6 +49,11 @@ def task(row: Any) -> Task:
         due_date=row.due_date,
         created_at=row.created_at,
         updated_at=row.updated_at,
+        # Stored rules were validated on the way in: no re-parse on every read.
+        recurrence=Recurrence(row.recurrence) if row.recurrence else None,
+        labels=tuple(json.loads(row.labels)) if row.labels and row.labels != "[]" else (),
+        last_completed_at=row.last_completed_at,
+        deleted_at=row.deleted_at,
     )
 
 

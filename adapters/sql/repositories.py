@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -19,7 +21,7 @@ from application.queries import Page, TaskQuery
 from domain.account import Account
 from domain.conversation import Conversation, Message
 from domain.task import Task
-from domain.values import TaskStatus
+from domain.values import TaskStatus, count_labels, label_key
 
 if TYPE_CHECKING:
     from adapters.sql.uow import UncancelledConnection
@@ -51,13 +53,16 @@ _TASK_ORDER: dict[str, list[ColumnElement[Any]]] = {
     "updated_at": [tasks.c.updated_at, tasks.c.id],
     "title": [tasks.c.title_key, tasks.c.id],
 }
-# Everything the mapper needs; title_key exists only to search and sort.
-_TASK_COLUMNS = [column for column in tasks.c if column.name != "title_key"]
+# Everything the mapper needs; title_key and label_keys exist only to search, filter and sort.
+_TASK_COLUMNS = [column for column in tasks.c if column.name not in ("title_key", "label_keys")]
+_LIVE = tasks.c.deleted_at.is_(None)  # outside the trash
 
 
 def _task_filters(user_id: str, query: TaskQuery) -> list[ColumnElement[bool]]:
     """The memory store's ``matches`` as SQL, filter for filter."""
-    where: list[ColumnElement[bool]] = [tasks.c.user_id == user_id]
+    where: list[ColumnElement[bool]] = [tasks.c.user_id == user_id, _LIVE]
+    if query.label is not None:
+        where.append(tasks.c.label_keys.contains(f"|{label_key(query.label)}|", autoescape=True))
     if query.status is TaskStatus.PENDING:
         where.append(tasks.c.completed.is_(False))
     elif query.status is TaskStatus.COMPLETED:
@@ -123,12 +128,24 @@ RECENT_MESSAGES = (
     .limit(bindparam("p_limit", type_=Integer))
 )
 _TASK_BY_ID = (tasks.c.user_id == bindparam("p_user_id"), tasks.c.id == bindparam("p_id"))
-_GET_TASK = select(*_TASK_COLUMNS).where(*_TASK_BY_ID)
+_GET_TASK = select(*_TASK_COLUMNS).where(*_TASK_BY_ID, _LIVE)
 # Postgres locks the row until the transaction ends (a concurrent change waits, then reads
 # what this one wrote). SQLite has no FOR UPDATE, and needs none: a write transaction
 # holds the whole file (BEGIN IMMEDIATE, engine.py).
 _GET_TASK_FOR_UPDATE = _GET_TASK.with_for_update()
-_DELETE_TASK = delete(tasks).where(*_TASK_BY_ID).returning(*_TASK_COLUMNS)
+_TRASHED = tasks.c.deleted_at.is_not(None)
+_DELETE_TASK = delete(tasks).where(*_TASK_BY_ID, _TRASHED).returning(*_TASK_COLUMNS)
+# One statement each: of concurrent deletes (restores) of one task, exactly one changes the row.
+_TRASH_TASK = (
+    update(tasks).where(*_TASK_BY_ID, _LIVE).values(deleted_at=bindparam("p_now", type_=tasks.c.deleted_at.type))
+    .returning(*_TASK_COLUMNS)
+)
+_RESTORE_TASK = (
+    update(tasks)
+    .where(*_TASK_BY_ID, tasks.c.deleted_at >= bindparam("p_since", type_=tasks.c.deleted_at.type))
+    .values(deleted_at=None)
+    .returning(*_TASK_COLUMNS)
+)
 _SAVE_TASK = update(tasks).where(*_TASK_BY_ID)  # SET from the parameters named as columns
 _INSERT_TASK = insert(tasks)
 _INSERT_CONVERSATION = insert(conversations)
@@ -224,10 +241,39 @@ class SqlTaskRepository(_Repository):
         del row["user_id"], row["id"], row["created_at"]
         await self._execute_with(_SAVE_TASK, {"p_user_id": task.user_id, "p_id": task.id, **row})
 
+    async def trash(self, user_id: str, task_id: int, now: datetime) -> Task | None:
+        row = (await self._execute_with(_TRASH_TASK, {"p_user_id": user_id, "p_id": task_id, "p_now": now})).first()
+        return mappers.task(row) if row else None
+
+    async def restore(self, user_id: str, task_id: int, since: datetime) -> Task | None:
+        parameters = {"p_user_id": user_id, "p_id": task_id, "p_since": since}
+        row = (await self._execute_with(_RESTORE_TASK, parameters)).first()
+        return mappers.task(row) if row else None
+
+    async def find_trash(self, user_id: str, since: datetime, limit: int, offset: int) -> Page[Task]:
+        where = [tasks.c.user_id == user_id, tasks.c.deleted_at >= since]
+        order = [tasks.c.deleted_at.desc(), tasks.c.id.desc()]
+        rows, total = await _page_rows(self, _page_with_total(tasks, _TASK_COLUMNS, where, order, limit, offset))
+        return Page([mappers.task(row) for row in rows], total, limit, offset)
+
+    async def purge_trash(self, user_id: str, before: datetime) -> int:
+        result = await self._execute(delete(tasks).where(tasks.c.user_id == user_id, tasks.c.deleted_at < before))
+        return int(result.rowcount or 0)
+
     async def delete(self, user_id: str, task_id: int) -> Task | None:
         # One statement: of concurrent deletes, the one the database lets remove the row gets it.
         row = (await self._execute_with(_DELETE_TASK, {"p_user_id": user_id, "p_id": task_id})).first()
         return mappers.task(row) if row else None
+
+    async def label_counts(self, user_id: str) -> list[tuple[str, int]]:
+        # Labels live on the rows (tables.tasks): count them here; a user has few labelled tasks.
+        statement = (
+            select(tasks.c.labels)
+            .where(tasks.c.user_id == user_id, _LIVE, tasks.c.label_keys != "")
+            .order_by(tasks.c.id)
+        )
+        rows = (await self._execute(statement)).all()
+        return count_labels(json.loads(labels) for (labels,) in rows)
 
 
 class SqlConversationRepository(_Repository):

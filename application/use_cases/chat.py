@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from uuid import UUID
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from application.errors import LanguageModelUnavailable
 from application.history import HistoryWindow
@@ -31,8 +30,8 @@ from application.prompts import system_prompt
 from application.queries import Page, check_paging
 from application.tools import ToolCatalogue
 from domain.conversation import Conversation, Message, ToolCall
-from domain.errors import InvalidValue, NotFound
-from domain.values import check_user_id, clean_message
+from domain.errors import NotFound
+from domain.values import check_timezone, check_user_id, clean_message
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,13 +49,6 @@ class ConversationStarted:
 
 
 ChatEvent = ConversationStarted | TextDelta | ToolEvent | ChatReply
-
-
-def check_timezone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise InvalidValue("timezone", f"unknown time zone {name!r}") from None
 
 
 class ChatUseCases:

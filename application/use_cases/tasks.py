@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from typing import Literal
 
 from msgspec import UNSET, UnsetType
 
 from application.changes import ChangeKind, NoTaskChanges, TaskChange, TaskChangeNotifier
 from application.ports import Clock, TaskRepository, UnitOfWorkFactory
-from application.queries import Page, TaskQuery
+from application.queries import Page, TaskQuery, check_paging
 from domain.errors import InvalidValue, NotFound
-from domain.task import Task
-from domain.values import Priority, check_user_id
+from domain.recurrence import Recurrence
+from domain.task import TRASH_DAYS, Task
+from domain.values import Priority, check_timezone, check_user_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +24,8 @@ class NewTask:
     description: str | None = None
     priority: Priority | str | None = None
     due_date: date | None = None
+    recurrence: str | None = None  # an RRULE (domain/recurrence.py)
+    labels: tuple[str, ...] | list[str] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,12 +37,25 @@ class TaskChanges:
     priority: Priority | str | UnsetType = UNSET
     due_date: date | UnsetType | None = UNSET
     completed: bool | UnsetType = UNSET
+    recurrence: str | UnsetType | None = UNSET  # None: stop repeating
+    labels: tuple[str, ...] | list[str] | UnsetType = UNSET  # replaces them all
+    add_labels: tuple[str, ...] | list[str] = field(default=())
+    remove_labels: tuple[str, ...] | list[str] = field(default=())
 
     def is_empty(self) -> bool:
-        return all(
+        return not self.add_labels and not self.remove_labels and all(
             value is UNSET
-            for value in (self.title, self.description, self.priority, self.due_date, self.completed)
+            for value in (
+                self.title, self.description, self.priority, self.due_date, self.completed, self.recurrence,
+                self.labels,
+            )
         )
+
+
+@dataclass(frozen=True, slots=True)
+class LabelCount:
+    name: str
+    count: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,15 +77,23 @@ class TaskUseCases:
         self._clock = clock
         self._changes = changes or NoTaskChanges()
 
+    def today_in(self, timezone: str | None) -> date | None:
+        """The date now in an IANA time zone (a user's "today"); ``None`` for none given (UTC)."""
+        if timezone is None:
+            return None
+        return self._clock.now().astimezone(check_timezone(timezone)).date()
+
     def _changed(self, user_id: str, kind: ChangeKind, *task_ids: int) -> None:
         # After the commit only: subscribers must never hear of a rolled-back change.
         if task_ids:
             self._changes.publish(TaskChange(user_id, kind, task_ids))
 
-    async def add(self, user_id: str, new: NewTask) -> Task:
+    async def add(self, user_id: str, new: NewTask, *, today: date | None = None) -> Task:
+        """``today`` is the user's local date (a repeating task with no due date starts from it)."""
         check_user_id(user_id)
         async with self._uow() as uow:
             # Validate before allocating a number so a bad title never burns an id.
+            now = self._clock.now()
             task = Task.create(
                 user_id=user_id,
                 id=0,
@@ -77,7 +101,10 @@ class TaskUseCases:
                 description=new.description,
                 priority=new.priority or Priority.MEDIUM,
                 due_date=new.due_date,
-                now=self._clock.now(),
+                recurrence=Recurrence.parse(new.recurrence) if new.recurrence is not None else None,
+                labels=new.labels,
+                now=now,
+                today=today or now.date(),
             )
             task.id = await uow.tasks.next_id(user_id)
             await uow.tasks.add(task)
@@ -96,39 +123,78 @@ class TaskUseCases:
     # Every change reads the task locked (for_update) and writes it in the same unit of work:
     # concurrent changes to one task take turns, so none is lost (issue 15, item 2).
 
-    async def update(self, user_id: str, task_id: int, changes: TaskChanges) -> Task:
+    async def update(self, user_id: str, task_id: int, changes: TaskChanges, *, today: date | None = None) -> Task:
+        """A repeating task completed here moves to its next occurrence (see ``Task.complete``):
+        the returned task is then still pending, with its new due date."""
         async with self._uow() as uow:
             task = await _load(uow.tasks, user_id, task_id, for_update=True)
-            apply_changes(task, changes, self._clock)
+            apply_changes(task, changes, self._clock, today=today)
             await uow.tasks.save(task)
             await uow.commit()
         self._changed(user_id, "updated", task.id)
         return task
 
-    async def complete(self, user_id: str, task_id: int) -> Task:
-        return await self.update(user_id, task_id, TaskChanges(completed=True))
+    async def complete(self, user_id: str, task_id: int, *, today: date | None = None) -> Task:
+        return await self.update(user_id, task_id, TaskChanges(completed=True), today=today)
 
     async def reopen(self, user_id: str, task_id: int) -> Task:
         return await self.update(user_id, task_id, TaskChanges(completed=False))
 
-    async def toggle(self, user_id: str, task_id: int) -> Task:
+    async def toggle(self, user_id: str, task_id: int, *, today: date | None = None) -> Task:
         async with self._uow() as uow:
             task = await _load(uow.tasks, user_id, task_id, for_update=True)
-            task.toggle(self._clock.now())
+            task.toggle(self._clock.now(), today)
             await uow.tasks.save(task)
             await uow.commit()
         self._changed(user_id, "updated", task.id)
         return task
 
+    def _trash_cutoff(self, now: datetime) -> datetime:
+        return now - timedelta(days=TRASH_DAYS)
+
     async def delete(self, user_id: str, task_id: int) -> Task:
+        """Move the task to the trash, where it can be restored for ``TRASH_DAYS`` days."""
+        now = self._clock.now()
         async with self._uow() as uow:
             # One statement: of concurrent deletes of a task, only one gets it back.
-            task = await uow.tasks.delete(user_id, task_id)
+            task = await uow.tasks.trash(user_id, task_id, now)
             if task is None:
                 raise NotFound("task", task_id)
+            await uow.tasks.purge_trash(user_id, self._trash_cutoff(now))
             await uow.commit()
         self._changed(user_id, "deleted", task.id)
         return task
+
+    async def restore(self, user_id: str, task_id: int) -> Task:
+        """Take a task out of the trash, with its number and everything it had."""
+        now = self._clock.now()
+        async with self._uow() as uow:
+            task = await uow.tasks.restore(user_id, task_id, self._trash_cutoff(now))
+            if task is None:
+                raise NotFound("task in the trash", task_id)
+            await uow.commit()
+        self._changed(user_id, "created", task.id)
+        return task
+
+    async def trash(self, user_id: str, limit: int, offset: int) -> Page[Task]:
+        """What the trash holds, the most recently deleted first (older than 30 days: gone)."""
+        check_paging(limit, offset)
+        cutoff = self._trash_cutoff(self._clock.now())
+        async with self._uow(read_only=True) as uow:
+            return await uow.tasks.find_trash(user_id, cutoff, limit, offset)
+
+    async def purge(self, user_id: str, task_id: int) -> Task:
+        """Delete a task in the trash for good."""
+        async with self._uow() as uow:
+            task = await uow.tasks.delete(user_id, task_id)
+            if task is None:
+                raise NotFound("task in the trash", task_id)
+            await uow.commit()
+        return task
+
+    async def labels(self, user_id: str) -> list[LabelCount]:
+        async with self._uow(read_only=True) as uow:
+            return [LabelCount(name, count) for name, count in await uow.tasks.label_counts(user_id)]
 
     async def bulk(
         self,
@@ -138,6 +204,7 @@ class TaskUseCases:
         ids: list[int] | None = None,
         query: TaskQuery | None = None,
         progress: BulkProgress | None = None,
+        today: date | None = None,
     ) -> list[BulkItem]:
         """Apply ``action`` to the given ids or to every task matching ``query``, in one transaction.
 
@@ -147,6 +214,7 @@ class TaskUseCases:
         if (ids is None) == (query is None):
             raise InvalidValue("ids", "give either ids or a filter")
         now = self._clock.now()
+        today = today or now.date()
         results: list[BulkItem] = []
         async with self._uow() as uow:
             # Locked as read, like a single change: nothing changed meanwhile is overwritten.
@@ -164,9 +232,12 @@ class TaskUseCases:
                     results.append(BulkItem(task_id, ok=False, error=f"Task {task_id} not found"))
                     continue
                 if action == "delete":
-                    await uow.tasks.delete(user_id, task_id)
+                    await uow.tasks.trash(user_id, task_id, now)
                 else:
-                    (task.complete if action == "complete" else task.reopen)(now)
+                    if action == "complete":
+                        task.complete(now, today)
+                    else:
+                        task.reopen(now)
                     await uow.tasks.save(task)
                 results.append(BulkItem(task_id, ok=True, title=task.title))
                 if progress is not None:
@@ -177,10 +248,11 @@ class TaskUseCases:
         return results
 
 
-def apply_changes(task: Task, changes: TaskChanges, clock: Clock) -> None:
+def apply_changes(task: Task, changes: TaskChanges, clock: Clock, *, today: date | None = None) -> None:
     if changes.is_empty():
         raise InvalidValue("changes", "nothing to update")
     now = clock.now()
+    today = today or now.date()
     if not isinstance(changes.title, UnsetType):
         task.rename(changes.title, now)
     if not isinstance(changes.description, UnsetType):
@@ -189,8 +261,20 @@ def apply_changes(task: Task, changes: TaskChanges, clock: Clock) -> None:
         task.reprioritise(changes.priority, now)
     if not isinstance(changes.due_date, UnsetType):
         task.reschedule(changes.due_date, now)
+    if not isinstance(changes.labels, UnsetType):
+        task.relabel(changes.labels, now)
+    if changes.add_labels:
+        task.add_labels(changes.add_labels, now)
+    if changes.remove_labels:
+        task.remove_labels(changes.remove_labels, now)
+    if not isinstance(changes.recurrence, UnsetType):
+        rule = Recurrence.parse(changes.recurrence) if changes.recurrence is not None else None
+        task.repeat(rule, now, today=today)
     if not isinstance(changes.completed, UnsetType):
-        (task.complete if changes.completed else task.reopen)(now)
+        if changes.completed:
+            task.complete(now, today)
+        else:
+            task.reopen(now)
 
 
 async def _load(tasks: TaskRepository, user_id: str, task_id: int, *, for_update: bool = False) -> Task:

@@ -22,7 +22,7 @@ from entrypoints.http.controllers.auth import AuthController
 from entrypoints.http.controllers.chat import ChatController
 from entrypoints.http.controllers.conversations import ConversationController
 from entrypoints.http.controllers.health import HealthController
-from entrypoints.http.controllers.tasks import TaskController
+from entrypoints.http.controllers.tasks import LabelController, TaskController, TrashController
 from entrypoints.http.docs import COMPONENTS, SECURITY
 from entrypoints.http.edge import Edge
 from entrypoints.http.errors import EXCEPTION_HANDLERS
@@ -61,7 +61,7 @@ def create_app(container: Container) -> Litestar:
 
     api = Router(
         path="/api/{user_id:str}",
-        route_handlers=[TaskController, ChatController, ConversationController],
+        route_handlers=[TaskController, TrashController, LabelController, ChatController, ConversationController],
         guards=[owner_guard(container.token_verifier)],
         security=SECURITY,
     )

@@ -14,6 +14,7 @@ from uuid import UUID
 from msgspec import UNSET, Meta, Struct, UnsetType
 
 from application.queries import Page
+from application.task_shape import Labels, PriorityName, Rule, TaskShape, task_fields
 from application.use_cases.accounts import Session
 from application.use_cases.chat import ChatReply
 from domain.conversation import Conversation, Message, ToolCall
@@ -21,7 +22,6 @@ from domain.task import Task
 from domain.text import check_storable
 from domain.values import DESCRIPTION_MAX, MESSAGE_MAX, TITLE_MAX
 
-PriorityName = Literal["high", "medium", "low"]
 Title = Annotated[
     str, Meta(min_length=1, max_length=TITLE_MAX, description="1..255 characters after trimming.")
 ]
@@ -48,6 +48,8 @@ class TaskCreate(_Request):
     description: Description | None = None
     priority: PriorityName | None = None
     due_date: DueDate | None = None
+    recurrence: Rule | None = None
+    labels: Labels = []
 
 
 class TaskReplace(_Request):
@@ -58,27 +60,48 @@ class TaskReplace(_Request):
     priority: PriorityName = "medium"
     due_date: DueDate | None = None
     completed: bool | UnsetType = UNSET
+    recurrence: Rule | None = None
+    labels: Labels = []
 
 
 class TaskPatch(_Request):
-    """PATCH: only the fields given change; null clears description and due_date."""
+    """PATCH: only the fields given change; null clears description, due_date and recurrence."""
 
     title: Title | UnsetType = UNSET
     description: Description | UnsetType | None = UNSET
     priority: PriorityName | UnsetType = UNSET
     due_date: DueDate | UnsetType | None = UNSET
     completed: bool | UnsetType = UNSET
+    recurrence: Rule | UnsetType | None = UNSET
+    labels: Labels | UnsetType = UNSET
 
 
-class TaskOut(Struct, kw_only=True):
-    id: int
-    title: str
-    description: str | None
-    completed: bool
-    priority: PriorityName
-    due_date: date | None
+class TaskOut(TaskShape, kw_only=True):
+    """A task (application/task_shape.py) with its times."""
+
     created_at: datetime
     updated_at: datetime
+    last_completed_at: datetime | None
+
+
+class TrashedTaskOut(TaskOut, kw_only=True):
+    deleted_at: datetime
+
+
+class TrashPage(Struct, kw_only=True):
+    data: list[TrashedTaskOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class LabelOut(Struct, kw_only=True):
+    name: str
+    count: int
+
+
+class LabelsOut(Struct, kw_only=True):
+    data: list[LabelOut]
 
 
 class TaskPage(Struct, kw_only=True):
@@ -88,17 +111,17 @@ class TaskPage(Struct, kw_only=True):
     offset: int
 
 
+def _times(task: Task) -> dict[str, Any]:
+    return {"created_at": task.created_at, "updated_at": task.updated_at, "last_completed_at": task.last_completed_at}
+
+
 def task_out(task: Task) -> TaskOut:
-    return TaskOut(
-        id=task.id,
-        title=task.title,
-        description=task.description,
-        completed=task.completed,
-        priority=task.priority.value,
-        due_date=task.due_date,
-        created_at=task.created_at,
-        updated_at=task.updated_at,
-    )
+    return TaskOut(**task_fields(task), **_times(task))
+
+
+def trash_page(page: Page[Task]) -> TrashPage:
+    data = [TrashedTaskOut(**task_fields(t), **_times(t), deleted_at=t.deleted_at) for t in page.items]
+    return TrashPage(data=data, total=page.total, limit=page.limit, offset=page.offset)
 
 
 def task_page(page: Page[Task]) -> TaskPage:

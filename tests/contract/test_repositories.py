@@ -15,6 +15,7 @@ from application.queries import TaskQuery
 from application.use_cases.tasks import NewTask, TaskUseCases
 from domain.account import Account
 from domain.conversation import Conversation, Message, ToolCall
+from domain.recurrence import Recurrence
 from domain.task import Task
 from domain.values import Priority, TaskStatus
 from tests.doubles import FakeClock
@@ -82,6 +83,9 @@ async def test_every_task_method_is_scoped_to_the_owner(uow: UnitOfWorkFactory) 
         assert await u.tasks.get("b", 1) is None
         assert (await u.tasks.find("b", TaskQuery())).total == 0
         assert await u.tasks.delete("b", 1) is None
+        assert await u.tasks.trash("b", 1, NOW) is None
+        assert await u.tasks.restore("b", 1, NOW - timedelta(days=1)) is None
+        assert await u.tasks.label_counts("b") == []
         assert await u.tasks.get("b", 1, for_update=True) is None
         assert await u.tasks.find_for_update("b", TaskQuery()) == []
         intruder = task("b", 1, "hijacked")
@@ -109,9 +113,76 @@ async def test_save_and_delete(uow: UnitOfWorkFactory) -> None:
         t2 = await u.tasks.get("a", 1)
         assert t2 is not None and (t2.title, t2.completed, t2.updated_at) == ("y", True, NOW + timedelta(hours=1))
         assert t2.created_at == NOW
-        assert await u.tasks.delete("a", 1) == t2  # the task as it was
+        assert await u.tasks.delete("a", 1) is None  # only a trashed task can be deleted for good
+        trashed = await u.tasks.trash("a", 1, later)
+        assert trashed == replace(t2, deleted_at=later)  # the task as it was, now in the trash
+        assert await u.tasks.trash("a", 1, later) is None
+        assert await u.tasks.delete("a", 1) == trashed
         assert await u.tasks.delete("a", 1) is None
         await u.commit()
+
+
+async def test_new_fields_round_trip(uow: UnitOfWorkFactory) -> None:
+    original = task(
+        "a", 1, "Water the plants", due_date=date(2026, 3, 2), recurrence=Recurrence.parse("FREQ=WEEKLY;BYDAY=MO"),
+        labels=("Home", "garden é"),
+    )
+    original.last_completed_at = NOW
+    async with uow() as u:
+        await u.tasks.add(original)
+        await u.commit()
+    async with uow() as u:
+        assert await u.tasks.get("a", 1) == original
+
+
+async def test_the_trash_hides_restores_and_purges(uow: UnitOfWorkFactory) -> None:
+    async with uow() as u:
+        for number, title in enumerate(["keep", "bin me", "old", "bin me too"], start=1):
+            await u.tasks.add(task("a", number, title, labels=("x",)))
+        await u.commit()
+    async with uow() as u:
+        assert await u.tasks.trash("a", 3, NOW - timedelta(days=40)) is not None
+        assert await u.tasks.trash("a", 2, NOW) is not None
+        assert await u.tasks.trash("a", 4, NOW + timedelta(seconds=1)) is not None
+        await u.commit()
+    since = NOW - timedelta(days=30)
+    async with uow() as u:
+        assert [t.id for t in (await u.tasks.find("a", TaskQuery())).items] == [1]
+        assert await u.tasks.get("a", 2) is None and await u.tasks.get("a", 2, for_update=True) is None
+        assert [t.id for t in await u.tasks.find_for_update("a", TaskQuery())] == [1]
+        assert await u.tasks.label_counts("a") == [("x", 1)]
+        page = await u.tasks.find_trash("a", since, 10, 0)
+        assert ([t.id for t in page.items], page.total) == ([4, 2], 2)  # newest first; 3 is too old
+        assert [t.id for t in (await u.tasks.find_trash("a", since, 1, 1)).items] == [2]
+        assert await u.tasks.restore("a", 3, since) is None  # past the 30 days
+        restored = await u.tasks.restore("a", 2, since)
+        assert restored is not None and (restored.id, restored.title, restored.deleted_at) == (2, "bin me", None)
+        assert await u.tasks.restore("a", 2, since) is None
+        assert await u.tasks.purge_trash("a", since) == 1
+        await u.commit()
+    async with uow() as u:
+        assert [t.id for t in (await u.tasks.find("a", TaskQuery())).items] == [1, 2]
+        assert (await u.tasks.find_trash("a", NOW - timedelta(days=100), 10, 0)).total == 1  # 3 is gone
+
+
+async def test_labels_filter_and_count_case_insensitively(uow: UnitOfWorkFactory) -> None:
+    async with uow() as u:
+        await u.tasks.add(task("a", 1, "milk", labels=("Shopping",)))
+        await u.tasks.add(task("a", 2, "report", labels=("work", "shopping_list")))
+        await u.tasks.add(task("a", 3, "eggs", labels=("shopping", "Urgent%")))
+        await u.tasks.add(task("a", 4, "none"))
+        await u.tasks.add(task("b", 1, "theirs", labels=("shopping",)))
+        await u.commit()
+    async with uow() as u:
+        found = await u.tasks.find("a", TaskQuery(label="SHOPPING"))
+        assert [t.id for t in found.items] == [1, 3]
+        assert [t.id for t in (await u.tasks.find("a", TaskQuery(label="shopping_list"))).items] == [2]
+        assert [t.id for t in (await u.tasks.find("a", TaskQuery(label="urgent%"))).items] == [3]
+        assert (await u.tasks.find("a", TaskQuery(label="shop"))).total == 0  # whole labels only
+        assert (await u.tasks.find("a", TaskQuery(label="%"))).total == 0
+        assert await u.tasks.label_counts("a") == [
+            ("Shopping", 2), ("shopping_list", 1), ("Urgent%", 1), ("work", 1),
+        ]
 
 
 QUERIES = [

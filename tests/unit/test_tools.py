@@ -14,7 +14,7 @@ def test_the_tools_with_inline_object_schemas() -> None:
     names = [spec.name for spec in TOOLS]
     assert names == [
         "add_task", "list_tasks", "complete_task", "delete_task", "update_task",
-        "complete_all_tasks", "delete_completed_tasks",
+        "restore_task", "list_trash", "list_labels", "complete_all_tasks", "delete_completed_tasks",
     ]
     for spec in TOOLS:
         schema = spec.input_schema

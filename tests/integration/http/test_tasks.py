@@ -9,7 +9,10 @@ import pytest
 from tests.integration.http.conftest import ALICE, Api, error_of
 
 TASKS = f"/api/{ALICE}/tasks"
-TASK_KEYS = {"id", "title", "description", "completed", "priority", "due_date", "created_at", "updated_at"}
+TASK_KEYS = {
+    "id", "title", "description", "completed", "priority", "due_date", "created_at", "updated_at", "recurrence",
+    "labels", "last_completed_at",
+}
 
 
 async def test_create_returns_201_and_the_task(api: Api) -> None:
