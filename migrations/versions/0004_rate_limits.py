@@ -23,6 +23,9 @@ UtcDateTime = sa.DateTime(timezone=True)
 
 
 def upgrade() -> None:
+    # UNLOGGED on PostgreSQL: a count is not worth a WAL write and its flush at every hit. The
+    # table is emptied after a crash and not copied to standbys: limits start afresh there.
+    unlogged = ["UNLOGGED"] if op.get_bind().dialect.name == "postgresql" else []
     op.create_table(
         "rate_limits",
         sa.Column("key", sa.String(80), nullable=False),
@@ -30,6 +33,7 @@ def upgrade() -> None:
         sa.Column("hits", sa.Integer(), nullable=False),
         sa.Column("expires_at", UtcDateTime, nullable=False),
         sa.PrimaryKeyConstraint("key", "window_start", name="pk_rate_limits"),
+        prefixes=unlogged,
     )
     op.create_index("ix_rate_limits_expires_at", "rate_limits", ["expires_at"])
 

@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.memory.rate_limits import MemoryRateLimiter
@@ -202,5 +202,18 @@ async def test_an_unreachable_database_refuses_the_hit() -> None:
         limiter = SqlRateLimiter(session_factory(engine), "login", RateLimit(5, 60))
         with pytest.raises(DatabaseUnavailable):
             await limiter.hit("alice")
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.postgres
+async def test_the_counters_skip_the_write_ahead_log_on_postgres(postgres_url: str) -> None:
+    """UNLOGGED: no WAL flush per hit (a count is not worth one); emptied after a crash."""
+    await upgrade_to_head(postgres_url)
+    engine = create_engine(postgres_url)
+    try:
+        async with engine.connect() as connection:
+            query = text("SELECT relpersistence::text FROM pg_class WHERE relname = 'rate_limits'")
+            assert (await connection.execute(query)).scalar_one() == "u"
     finally:
         await engine.dispose()
