@@ -1,0 +1,1 @@
+"""The calendar feed's format: RFC 5545 iCalendar, made with the ``icalendar`` library."""
