@@ -31,11 +31,15 @@ from application.history import HistoryWindow
 from application.rate_limits import Limit, RateLimiter
 from application.tools import ToolCatalogue
 from application.use_cases.accounts import AccountUseCases
+from application.use_cases.calendar import CalendarUseCases
 from application.use_cases.chat import ChatUseCases
 from application.use_cases.tasks import TaskUseCases
-from entrypoints.config import ConfigError, Settings, load_settings, mask_url
+from application.use_cases.transfer import TransferUseCases
+from entrypoints.config import ConfigError, RateLimit, Settings, load_settings, mask_url
 from entrypoints.http.auth_gate import AuthGate
 from entrypoints.version import package_version
+
+FEED_RATE_LIMIT = RateLimit(60, 3600)  # calendar feed fetches per user and client
 
 
 def _sql_engine(
@@ -249,6 +253,10 @@ class Container(containers.DeclarativeContainer):
         tools=tool_catalogue,
         history=history_window,
     )
+    calendar_use_cases = providers.Singleton(CalendarUseCases, uow=unit_of_work.provider, clock=clock)
+    transfer_use_cases = providers.Singleton(
+        TransferUseCases, uow=unit_of_work.provider, clock=clock, ids=ids, changes=task_changes
+    )
     account_use_cases = providers.Singleton(
         AccountUseCases,
         uow=unit_of_work.provider,
@@ -314,6 +322,10 @@ class Container(containers.DeclarativeContainer):
     auth_gate = providers.Singleton(AuthGate, login_limiter, auth_client_limiter)
     chat_limiter = providers.Singleton(
         _rate_limiter, config.database_url, sessions.provider, "chat", config.chat_rate_limit
+    )
+    # The calendar feed per user and client (a calendar app polls every few minutes at most).
+    calendar_limiter = providers.Singleton(
+        _rate_limiter, config.database_url, sessions.provider, "calendar-feed", providers.Object(FEED_RATE_LIMIT)
     )
 
 

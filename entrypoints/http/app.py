@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -19,16 +20,19 @@ from adapters.mcp.litestar import mcp_route_handlers
 from entrypoints.container import Container, settings_of, shutdown
 from entrypoints.http.auth import owner_guard
 from entrypoints.http.controllers.auth import AuthController
+from entrypoints.http.controllers.calendar import CalendarFeedController, CalendarKeyController
 from entrypoints.http.controllers.chat import ChatController
 from entrypoints.http.controllers.conversations import ConversationController
 from entrypoints.http.controllers.health import HealthController
 from entrypoints.http.controllers.tasks import LabelController, TaskController, TrashController
+from entrypoints.http.controllers.transfer import IMPORT_MAX_BYTES, TransferController
 from entrypoints.http.docs import COMPONENTS, SECURITY
 from entrypoints.http.edge import Edge
 from entrypoints.http.errors import EXCEPTION_HANDLERS
 from entrypoints.http.oauth import CrossOriginRoutes, cross_origin_routes, oauth_route_handlers
 from entrypoints.http.swagger import LocalSwaggerRenderPlugin
 
+IMPORT_PATH = re.compile(r"/api/[^/]+/import")
 STATIC_DIR = Path(__file__).resolve().parent.parent / "web" / "static"
 API_VERSION = "1.0.0"
 
@@ -61,10 +65,15 @@ def create_app(container: Container) -> Litestar:
 
     api = Router(
         path="/api/{user_id:str}",
-        route_handlers=[TaskController, TrashController, LabelController, ChatController, ConversationController],
+        route_handlers=[
+            TaskController, TrashController, LabelController, ChatController, ConversationController,
+            CalendarKeyController, TransferController,
+        ],
         guards=[owner_guard(container.token_verifier)],
         security=SECURITY,
     )
+    # The calendar feed: calendar apps send no bearer token; the URL's key is the credential.
+    feed = Router(path="/api/{user_id:str}", route_handlers=[CalendarFeedController])
     web = create_static_files_router(
         path="/", directories=[STATIC_DIR], html_mode=True, name="web", include_in_schema=False
     )
@@ -90,12 +99,16 @@ def create_app(container: Container) -> Litestar:
     )
 
     app = TodoChatApp(
-        route_handlers=[AuthController, HealthController, api, *mcp_route_handlers(mcp), *oauth, web],
+        route_handlers=[AuthController, HealthController, api, feed, *mcp_route_handlers(mcp), *oauth, web],
         dependencies={
             "tasks": Provide(lambda: container.task_use_cases(), sync_to_thread=False),
             "chat": Provide(lambda: container.chat_use_cases(), sync_to_thread=False),
             "accounts": Provide(lambda: container.account_use_cases(), sync_to_thread=False),
             "chat_limiter": Provide(lambda: container.chat_limiter(), sync_to_thread=False),
+            "calendar": Provide(lambda: container.calendar_use_cases(), sync_to_thread=False),
+            "calendar_limiter": Provide(lambda: container.calendar_limiter(), sync_to_thread=False),
+            "transfer": Provide(lambda: container.transfer_use_cases(), sync_to_thread=False),
+            "public_base_url": Provide(lambda: container.public_base_url(), sync_to_thread=False),
             "auth_gate": Provide(lambda: container.auth_gate(), sync_to_thread=False),
             "database_ready": Provide(lambda: container.database_ready, sync_to_thread=False),
         },
@@ -119,6 +132,8 @@ def create_app(container: Container) -> Litestar:
                 Tag(name="tasks", description="Tasks over plain REST"),
                 Tag(name="chat", description="Talk to your tasks"),
                 Tag(name="conversations", description="Stored conversations and their messages"),
+                Tag(name="calendar", description="The calendar feed (iCalendar) and its key"),
+                Tag(name="transfer", description="Export everything; import an export or a Todoist CSV"),
                 Tag(name="auth", description="Built-in accounts"),
                 Tag(name="health", description="Probes"),
             ],
@@ -131,7 +146,12 @@ def create_app(container: Container) -> Litestar:
     )
     # The metadata and OAuth endpoints go ahead of Litestar's CORS policy (see CrossOriginRoutes).
     direct = CrossOriginRoutes(cross_origin_routes(mcp, oauth_server), app._inner)
-    app.edge = Edge(direct, max_body_bytes=settings.max_body_bytes)
+    # An import may be larger than other bodies (its own route bound, IMPORT_MAX_BYTES).
+    app.edge = Edge(
+        direct,
+        max_body_bytes=settings.max_body_bytes,
+        larger_bodies=((IMPORT_PATH, max(IMPORT_MAX_BYTES, settings.max_body_bytes)),),
+    )
     return app
 
 

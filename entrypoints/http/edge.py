@@ -61,9 +61,23 @@ def _content_length(scope: Scope) -> int | None:
 
 
 class Edge:
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_body_bytes: int,
+        larger_bodies: tuple[tuple[re.Pattern[str], int], ...] = (),
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        # Paths (full matches) whose route takes a larger body, with their bound (the import).
+        self.larger_bodies = larger_bodies
+
+    def body_limit(self, path: str) -> int:
+        for pattern, limit in self.larger_bodies:
+            if pattern.fullmatch(path):
+                return limit
+        return self.max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -95,7 +109,7 @@ class Edge:
         try:
             length = _content_length(scope)
             refused = request_problem(scope)
-            if length is not None and length > self.max_body_bytes:
+            if length is not None and length > self.body_limit(path):
                 await self._too_large(send_with_headers)
             elif refused is not None:
                 await self._refuse(refused, send_with_headers)

@@ -265,6 +265,10 @@ async def test_openapi_documents_every_route_error_and_the_bearer_scheme(api: Ap
         "/api/{user_id}/chat/stream": {"post"},
         "/api/{user_id}/conversations": {"get"},
         "/api/{user_id}/conversations/{conversation_id}": {"get", "delete"},
+        "/api/{user_id}/calendar/key": {"get", "post", "delete"},
+        "/api/{user_id}/calendar.ics": {"get"},
+        "/api/{user_id}/export": {"get"},
+        "/api/{user_id}/import": {"post"},
         "/api/auth/register": {"post"},
         "/api/auth/login": {"post"},
         "/health": {"get"},
@@ -276,9 +280,11 @@ async def test_openapi_documents_every_route_error_and_the_bearer_scheme(api: Ap
     scheme = document["components"]["securitySchemes"]["BearerAuth"]
     assert (scheme["type"], scheme["scheme"], scheme["bearerFormat"]) == ("http", "bearer", "JWT")
     error_ref = "#/components/schemas/ErrorBody"
+    feed = paths["/api/{user_id}/calendar.ics"]["get"]  # calendar apps send the URL's key, no token
+    assert feed.get("security", []) == [] and {p["name"] for p in feed["parameters"]} == {"user_id", "key"}
     for path, item in paths.items():
         for method, operation in item.items():
-            if path.startswith("/api/{user_id}"):
+            if path.startswith("/api/{user_id}") and path != "/api/{user_id}/calendar.ics":
                 assert operation["security"] == [{"BearerAuth": []}], (path, method)
                 for status in ("400", "401", "403", "500"):
                     schema = operation["responses"][status]["content"]["application/json"]["schema"]
