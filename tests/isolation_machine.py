@@ -1,5 +1,7 @@
 """A stateful property: users interleaving every operation never see, change or count
-each other's tasks or conversations, and task numbers stay unique and increasing.
+each other's tasks or conversations, and task numbers stay unique and increasing. The
+calendar feed opens only with its owner's current key; an import lands only in the
+importing user's account.
 
 Store-agnostic: ``build_machine`` takes a factory for a fresh unit-of-work factory, so
 the same machine runs on memory, SQLite and Postgres.
@@ -12,17 +14,22 @@ import threading
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
+import msgspec
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
+from adapters.system import UuidGenerator
 from application.history import HistoryWindow
 from application.ports import TokenUsage, TurnRequest, TurnResult, UnitOfWorkFactory
 from application.queries import TaskQuery
 from application.tools import ToolCatalogue
+from application.use_cases.calendar import CalendarUseCases
 from application.use_cases.chat import ChatUseCases
 from application.use_cases.tasks import NewTask, TaskChanges, TaskUseCases
+from application.use_cases.transfer import TransferUseCases
 from domain.errors import NotFound
 from tests.doubles import FakeClock, SequentialIds
 
@@ -65,6 +72,10 @@ def build_machine(
                 uow, clock, SequentialIds(), ListingModel(self.seen), ToolCatalogue(self.tasks, clock),
                 HistoryWindow(),
             )
+            self.calendar = CalendarUseCases(uow, clock)
+            self.transfer = TransferUseCases(uow, clock, UuidGenerator())
+            self.feed_keys: dict[str, str] = {}
+            self.dated: dict[str, set[int]] = {u: set() for u in USERS}
             self.expected: dict[str, dict[int, tuple[str, bool]]] = {u: {} for u in USERS}
             self.highest: dict[str, int] = dict.fromkeys(USERS, 0)
             self.conversations: dict[str, list[uuid.UUID]] = {u: [] for u in USERS}
@@ -84,6 +95,57 @@ def build_machine(
             assert task.id > self.highest[user], "task numbers must increase per user"
             self.highest[user] = task.id
             self.expected[user][task.id] = (task.title, False)
+
+        @rule(user=users, title=titles)
+        def add_dated(self, user: str, title: str) -> None:
+            task = self.run(self.tasks.add(user, NewTask(title, due_date=date(2026, 3, 9))))
+            assert task.id > self.highest[user], "task numbers must increase per user"
+            self.highest[user] = task.id
+            self.expected[user][task.id] = (task.title, False)
+            self.dated[user].add(task.id)
+
+        @rule(user=users)
+        def new_feed_key(self, user: str) -> None:
+            self.feed_keys[user] = self.run(self.calendar.create_key(user)).key
+
+        @rule(user=users)
+        def feed_off(self, user: str) -> None:
+            self.run(self.calendar.delete_key(user))
+            self.feed_keys.pop(user, None)
+
+        @rule(user=users, key_of=users)
+        def read_feed(self, user: str, key_of: str) -> None:
+            key = self.feed_keys.get(key_of)
+            try:
+                tasks = self.run(self.calendar.feed(user, key))
+            except NotFound:
+                assert key is None or key_of != user, "the owner's current key must open the feed"
+                return
+            assert key_of == user, "another user's key opened a feed"
+            assert {t.user_id for t in tasks} <= {user}
+            pending = {n for n, (_, done) in self.expected[user].items() if not done and n in self.dated[user]}
+            assert {t.id for t in tasks} == pending
+
+        @rule(user=users, source=users)
+        def import_export_of(self, user: str, source: str) -> None:
+            if len(self.expected[user]) + len(self.expected[source]) > 60:
+                return  # the invariants read one page of 100
+            document = self.run(self.transfer.export(source))
+            before = {c.id for c in self.run(self.chat.conversations(user, limit=100)).items}
+            result = self.run(self.transfer.import_document(user, msgspec.json.encode(document)))
+            # Numbered in the export's order (trash included) after everything the user had.
+            olds = sorted([(t.id, False) for t in document.tasks] + [(t.id, True) for t in document.trash])
+            assert len(result.task_ids) == len(olds)
+            assert all(n > self.highest[user] for n in result.task_ids), "imported tasks reuse no number"
+            for (old, trashed), new in zip(olds, result.task_ids, strict=True):
+                if not trashed:
+                    self.expected[user][new] = self.expected[source][old]
+                    if old in self.dated[source]:
+                        self.dated[user].add(new)
+            self.highest[user] = max([self.highest[user], *result.task_ids])
+            after = {c.id for c in self.run(self.chat.conversations(user, limit=100)).items}
+            assert before <= after and len(after - before) == len(document.conversations)
+            self.conversations[user].extend(after - before)
 
         def _attempt(self, user: str, number: int, action: Callable[[], Awaitable[Any]]) -> bool:
             try:

@@ -28,7 +28,7 @@ from tests.support.postgres import create_database, drop_database
 SETTINGS = settings(
     max_examples=15, stateful_step_count=15, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
-TABLES = "messages, conversations, tasks, task_counters, accounts"
+TABLES = "messages, conversations, tasks, task_counters, accounts, calendar_keys"
 
 Store = tuple[UnitOfWorkFactory, Callable[[], Awaitable[None]]]
 _where: dict[str, str] = {}
