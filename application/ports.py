@@ -113,6 +113,18 @@ class CalendarKeyRepository(Protocol):
         """Remove the user's key (the feed is off); False when there was none."""
 
 
+class ImportRepository(Protocol):
+    """Bulk writes of an import (export documents, Todoist CSV): a few statements for many rows."""
+
+    async def add_tasks(self, user_id: str, new: list[Task]) -> None:
+        """Number the tasks from the user's counter, in order (setting each ``id``, the numbers
+        never used before), and store them."""
+
+    async def add_conversation(self, conversation: Conversation, thread: list[Message]) -> None:
+        """Store a new conversation with its messages as given: in order, their times already
+        non-decreasing and none after the conversation's ``updated_at``."""
+
+
 class UnitOfWork(Protocol):
     """One transaction. Leaving the block without ``commit()`` rolls back."""
 
@@ -120,6 +132,7 @@ class UnitOfWork(Protocol):
     conversations: ConversationRepository
     accounts: AccountRepository
     calendar_keys: CalendarKeyRepository
+    imports: ImportRepository
 
     async def __aenter__(self) -> Self: ...
 

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from dependency_injector import containers, providers
 
+from adapters.calendar.ics import FeedRenderer
 from adapters.events import InProcessTaskChanges
 from adapters.mcp import MCP_PATH, JwtTokenVerifier, McpHttp, build_mcp_server, user_of_access_token
 from adapters.mcp.http import DEFAULT_PUBLIC_URL
@@ -323,6 +324,7 @@ class Container(containers.DeclarativeContainer):
     chat_limiter = providers.Singleton(
         _rate_limiter, config.database_url, sessions.provider, "chat", config.chat_rate_limit
     )
+    calendar_renderer = providers.Singleton(FeedRenderer)
     # The calendar feed per user and client (a calendar app polls every few minutes at most).
     calendar_limiter = providers.Singleton(
         _rate_limiter, config.database_url, sessions.provider, "calendar-feed", providers.Object(FEED_RATE_LIMIT)

@@ -12,8 +12,10 @@ request), so an unchanged list gives byte-identical feeds and an ETag that match
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
-from collections.abc import Iterable
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
 from icalendar import Calendar, Event, vRecur
@@ -27,6 +29,38 @@ ICAL_PRIORITY = {Priority.HIGH: 1, Priority.MEDIUM: 5, Priority.LOW: 9}
 # How often a subscriber should fetch again (RFC 7986 REFRESH-INTERVAL; X-PUBLISHED-TTL is the
 # older spelling Apple and Outlook read).
 REFRESH = timedelta(hours=1)
+
+
+class FeedRenderer:
+    """Renders feeds off the event loop and remembers recent bodies by what went into them.
+
+    icalendar takes about a millisecond per event; calendar apps fetch the same unchanged feed
+    again and again. The fingerprint covers every input of ``render_feed`` (each task's every
+    field, the user, the host), so it is also the ETag: a revalidation is answered without
+    rendering, and an unchanged feed is rendered once per process.
+    """
+
+    def __init__(self, size: int = 64) -> None:
+        self._size = size
+        self._bodies: OrderedDict[str, bytes] = OrderedDict()
+
+    @staticmethod
+    def fingerprint(tasks: Sequence[Task], *, user_id: str, host: str) -> str:
+        digest = hashlib.sha256(f"{PRODID}\n{user_id}\n{host}".encode())
+        for task in tasks:
+            digest.update(b"\n" + repr(task).encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()[:32]
+
+    async def render(self, tasks: Sequence[Task], *, user_id: str, host: str, fingerprint: str) -> bytes:
+        body = self._bodies.get(fingerprint)
+        if body is None:
+            body = await asyncio.to_thread(render_feed, list(tasks), user_id=user_id, host=host)
+            self._bodies[fingerprint] = body
+            while len(self._bodies) > self._size:
+                self._bodies.popitem(last=False)
+        else:
+            self._bodies.move_to_end(fingerprint)
+        return body
 
 
 def user_hash(user_id: str) -> str:

@@ -15,6 +15,7 @@ from typing import Self
 from uuid import UUID
 
 from adapters.memory.calendar_keys import MemoryCalendarKeyRepository
+from adapters.memory.imports import MemoryImportRepository
 from application.errors import Conflict
 from application.queries import Page, TaskQuery
 from domain.account import Account
@@ -239,6 +240,7 @@ class MemoryUnitOfWork:
         self.conversations = MemoryConversationRepository(self._working)
         self.accounts = MemoryAccountRepository(self._working)
         self.calendar_keys = MemoryCalendarKeyRepository(self._working.calendar_keys)
+        self.imports = MemoryImportRepository(self._working)
         return self
 
     async def __aexit__(
@@ -268,3 +270,4 @@ class MemoryUnitOfWork:
         self.conversations = MemoryConversationRepository(self._working)
         self.accounts = MemoryAccountRepository(self._working)
         self.calendar_keys = MemoryCalendarKeyRepository(self._working.calendar_keys)
+        self.imports = MemoryImportRepository(self._working)

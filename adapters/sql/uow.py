@@ -29,9 +29,16 @@ from sqlalchemy.pool import QueuePool
 from adapters.sql.calendar_keys import SqlCalendarKeyRepository
 from adapters.sql.engine import READ_ONLY, is_sqlite
 from adapters.sql.errors import guarded
+from adapters.sql.imports import SqlImportRepository
 from adapters.sql.repositories import SqlAccountRepository, SqlConversationRepository, SqlTaskRepository
 from application.errors import DatabaseUnavailable
-from application.ports import AccountRepository, CalendarKeyRepository, ConversationRepository, TaskRepository
+from application.ports import (
+    AccountRepository,
+    CalendarKeyRepository,
+    ConversationRepository,
+    ImportRepository,
+    TaskRepository,
+)
 
 T = TypeVar("T")
 
@@ -184,6 +191,7 @@ class SqlUnitOfWork:
         self.conversations: ConversationRepository = SqlConversationRepository(self._connection)
         self.accounts: AccountRepository = SqlAccountRepository(self._connection)
         self.calendar_keys: CalendarKeyRepository = SqlCalendarKeyRepository(self._connection)
+        self.imports: ImportRepository = SqlImportRepository(self._connection)
         return self
 
     async def __aexit__(

@@ -22,7 +22,7 @@ from domain.values import TaskStatus, check_user_id
 
 KEY_BYTES = 32  # 256 bits of randomness: guessing is hopeless, so a wrong key needs no lockout
 KEY_MAX_LENGTH = 128  # a longer "key" is not one of ours: refused without hashing it
-FEED_MAX_TASKS = 2000  # the feed's bound: the earliest-due pending tasks, this many at most
+FEED_MAX_TASKS = 500  # the feed's bound: the earliest-due pending tasks, this many at most
 _NO_DIGEST = "0" * DIGEST_LENGTH  # compared against when the user has no key: same work, same answer
 
 

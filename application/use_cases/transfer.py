@@ -14,6 +14,7 @@ import takes such a document, or a Todoist CSV export (``application/todoist.py`
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -145,12 +146,8 @@ class TransferUseCases:
         """Import an export document (its JSON bytes) into ``user_id``'s tasks and conversations."""
         check_user_id(user_id)
         now = self._clock.now()
-        envelope = _envelope(body)
-        problems: list[RowProblem] = []
-        tasks = _tasks_of(envelope.tasks, "tasks", user_id, now, problems, trashed=False)
-        trash = _tasks_of(envelope.trash, "trash", user_id, now, problems, trashed=True)
-        conversations = _conversations_of(envelope.conversations, problems)
-        _reject_if(problems)
+        # Decoding and checking 10,000 rows is CPU work: off the event loop, in a worker thread.
+        tasks, trash, conversations = await asyncio.to_thread(_checked_document, body, user_id, now)
         cutoff = now - timedelta(days=TRASH_DAYS)
         trash = [(old, task) for old, task in trash if task.deleted_at is not None and task.deleted_at >= cutoff]
         # In the export's numbering order (trash included), so an import into a new account gives
@@ -158,11 +155,10 @@ class TransferUseCases:
         ordered = sorted([*tasks, *trash], key=lambda item: (item[0] is None, item[0] or 0))
         numbers: dict[int, int] = {}
         async with self._uow() as uow:
+            await uow.imports.add_tasks(user_id, [task for _, task in ordered])
             for old, task in ordered:
-                task.id = await uow.tasks.next_id(user_id)
                 if old is not None:
                     numbers.setdefault(old, task.id)
-                await uow.tasks.add(task)
             messages = 0
             for record in conversations:
                 messages += await self._add_conversation(uow, user_id, record, numbers, now)
@@ -178,14 +174,9 @@ class TransferUseCases:
         check_user_id(user_id)
         now = self._clock.now()
         today = now.astimezone(_zone(timezone)).date()
-        drafts = read_todoist_csv(text, today)
-        if len(drafts) > TASKS_MAX:
-            raise RowsRejected([RowProblem(drafts[TASKS_MAX].row, "row", f"an import holds at most {TASKS_MAX} tasks")])
-        tasks = [_from_draft(draft, user_id, now, today) for draft in drafts]
+        tasks = await asyncio.to_thread(_checked_csv, text, user_id, now, today)
         async with self._uow() as uow:
-            for task in tasks:
-                task.id = await uow.tasks.next_id(user_id)
-                await uow.tasks.add(task)
+            await uow.imports.add_tasks(user_id, tasks)
             await uow.commit()
         task_ids = [task.id for task in tasks]
         if task_ids:
@@ -198,20 +189,21 @@ class TransferUseCases:
         started = record.created_at or (record.messages[0].created_at if record.messages else None) or now
         first = next((m.content for m in record.messages if m.role == "user"), "")
         title = " ".join(record.title.split()) or derive_title(first)
-        conversation = Conversation(
-            id=self._ids.new_id(), user_id=user_id, title=title[:TITLE_MAX], created_at=started, updated_at=started
-        )
-        await uow.conversations.add(conversation)
+        conversation_id = self._ids.new_id()
+        thread: list[Message] = []
+        latest = started
         for item in record.messages:
             content = clean_message(item.content) if item.role == "user" else item.content
-            await uow.conversations.add_message(
+            # Times never go backwards along a conversation (as add_message stamps them).
+            latest = max(latest, item.created_at or latest)
+            thread.append(
                 Message(
                     id=self._ids.new_id(),
-                    conversation_id=conversation.id,
+                    conversation_id=conversation_id,
                     user_id=user_id,
                     role=Role(item.role),
                     content=content,
-                    created_at=item.created_at or started,
+                    created_at=latest,
                     tool_calls=tuple(
                         ToolCall(call.tool, _renumbered(call.arguments, numbers), _renumbered(call.result, numbers))
                         for call in item.tool_calls
@@ -219,7 +211,15 @@ class TransferUseCases:
                     token_count=item.token_count if item.token_count is not None else estimate_tokens(content),
                 )
             )
-        return len(record.messages)
+        conversation = Conversation(
+            id=conversation_id,
+            user_id=user_id,
+            title=title[:TITLE_MAX],
+            created_at=started,
+            updated_at=max(latest, record.updated_at or latest),
+        )
+        await uow.imports.add_conversation(conversation, thread)
+        return len(thread)
 
 
 # ---------------------------------------------------------------------- records
@@ -413,6 +413,27 @@ def _conversations_of(rows: list[msgspec.Raw], problems: list[RowProblem]) -> li
         limit = f"an import holds at most {MESSAGES_MAX} messages"
         problems.append(RowProblem(len(rows), "conversations.messages", limit))
     return records
+
+
+Checked = tuple[list[tuple[int | None, Task]], list[tuple[int | None, Task]], list[ConversationRecord]]
+
+
+def _checked_document(body: bytes, user_id: str, now: datetime) -> Checked:
+    """The document's tasks, trash and conversations, every row checked; ``RowsRejected`` otherwise."""
+    envelope = _envelope(body)
+    problems: list[RowProblem] = []
+    tasks = _tasks_of(envelope.tasks, "tasks", user_id, now, problems, trashed=False)
+    trash = _tasks_of(envelope.trash, "trash", user_id, now, problems, trashed=True)
+    conversations = _conversations_of(envelope.conversations, problems)
+    _reject_if(problems)
+    return tasks, trash, conversations
+
+
+def _checked_csv(text: str, user_id: str, now: datetime, today: date) -> list[Task]:
+    drafts = read_todoist_csv(text, today)
+    if len(drafts) > TASKS_MAX:
+        raise RowsRejected([RowProblem(drafts[TASKS_MAX].row, "row", f"an import holds at most {TASKS_MAX} tasks")])
+    return [_from_draft(draft, user_id, now, today) for draft in drafts]
 
 
 def _reject_if(problems: list[RowProblem]) -> None:

@@ -107,6 +107,7 @@ def create_app(container: Container) -> Litestar:
             "chat_limiter": Provide(lambda: container.chat_limiter(), sync_to_thread=False),
             "calendar": Provide(lambda: container.calendar_use_cases(), sync_to_thread=False),
             "calendar_limiter": Provide(lambda: container.calendar_limiter(), sync_to_thread=False),
+            "calendar_renderer": Provide(lambda: container.calendar_renderer(), sync_to_thread=False),
             "transfer": Provide(lambda: container.transfer_use_cases(), sync_to_thread=False),
             "public_base_url": Provide(lambda: container.public_base_url(), sync_to_thread=False),
             "auth_gate": Provide(lambda: container.auth_gate(), sync_to_thread=False),

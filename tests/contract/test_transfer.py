@@ -91,3 +91,28 @@ async def test_a_todoist_import_lands_with_its_rules_and_labels(uow: UnitOfWorkF
     assert (gym.recurrence, gym.labels, gym.due_date) == ("FREQ=WEEKLY;BYDAY=TU,TH", ["health"], date(2026, 3, 3))
     assert (milk.priority, milk.due_date) == ("high", date(2026, 3, 5))
     assert (await transfer.export("alice")).tasks == []
+
+
+async def test_after_an_import_numbers_and_messages_go_on_in_order(uow: UnitOfWorkFactory) -> None:
+    clock = FakeClock()
+    tasks = TaskUseCases(uow, clock)
+    transfer = TransferUseCases(uow, clock, SequentialIds())
+    await fill(uow, clock, tasks)
+    await tasks.add("bob", NewTask("bob's first"))
+    document = await transfer.export("alice")
+    result = await transfer.import_document("bob", msgspec.json.encode(document))
+    assert result.task_ids == [2, 3, 4, 5]
+    assert (await tasks.add("bob", NewTask("after"))).id == 6
+    (conversation,) = (await transfer.export("bob")).conversations
+    assert conversation.id is not None
+    clock.advance(hours=1)
+    async with uow() as u:
+        await u.conversations.add_message(Message.from_user(
+            id=UUID(int=999), conversation_id=conversation.id, user_id="bob", content="and milk", now=clock.now()))
+        await u.commit()
+    async with uow(read_only=True) as u:
+        thread = await u.conversations.messages("bob", conversation.id, 10, 0)
+        recent = await u.conversations.recent_messages("bob", conversation.id, 2)
+    assert [m.content for m in thread.items] == ["add tea", "Added task 4: tea", "and milk"]
+    assert [m.content for m in recent] == ["Added task 4: tea", "and milk"]
+    assert thread.items[1].tool_calls[0].result["task_id"] == 5  # alice's task 4 is bob's task 5

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from icalendar import Calendar
 
-from adapters.calendar.ics import event_uid, render_feed, user_hash
+from adapters.calendar.ics import FeedRenderer, event_uid, render_feed, user_hash
 from adapters.memory.store import MemoryStore
 from application.use_cases.calendar import CalendarUseCases, FeedNotFound
 from application.use_cases.tasks import NewTask, TaskUseCases
@@ -136,3 +136,17 @@ async def test_the_feed_turned_off_stays_off_and_lists_pending_dated_tasks_earli
     with pytest.raises(FeedNotFound):
         await calendar.feed("alice", key)
     assert await calendar.current_key("alice") is None
+
+
+async def test_the_renderer_fingerprints_every_input_and_reuses_unchanged_bodies() -> None:
+    renderer = FeedRenderer(size=2)
+    tasks = [task(1, "Call mom", due_date=date(2026, 3, 3))]
+    mark = renderer.fingerprint(tasks, user_id="alice", host="h")
+    body = await renderer.render(tasks, user_id="alice", host="h", fingerprint=mark)
+    assert body == render_feed(tasks, user_id="alice", host="h")
+    assert await renderer.render(tasks, user_id="alice", host="h", fingerprint=mark) is body  # not rendered again
+    renamed = [task(1, "Call dad", due_date=date(2026, 3, 3))]
+    assert renderer.fingerprint(renamed, user_id="alice", host="h") != mark
+    assert renderer.fingerprint(tasks, user_id="alice", host="other") != mark
+    later = [task(1, "Call mom", due_date=date(2026, 3, 4))]
+    assert renderer.fingerprint(later, user_id="alice", host="h") != mark

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
@@ -14,13 +13,14 @@ from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, QueryParameter
 from msgspec import Struct
 
-from adapters.calendar.ics import render_feed
+from adapters.calendar.ics import FeedRenderer
 from application.rate_limits import RateLimiter
 from application.use_cases.calendar import CalendarUseCases
 from entrypoints.http.controllers.auth import client_of
 from entrypoints.http.docs import PROTECTED, errors
 
 Calendar = NamedDependency[CalendarUseCases]
+Renderer = NamedDependency[FeedRenderer]
 Limiter = NamedDependency[RateLimiter]
 BaseUrl = NamedDependency[str]
 UserId = FromPath[str]
@@ -107,6 +107,7 @@ class CalendarFeedController(Controller):
         user_id: UserId,
         calendar: Calendar,
         calendar_limiter: Limiter,
+        calendar_renderer: Renderer,
         public_base_url: BaseUrl,
         key: Annotated[
             str | None, QueryParameter(description="The key from POST /api/{user_id}/calendar/key.")
@@ -119,11 +120,13 @@ class CalendarFeedController(Controller):
         # allowance, and a calendar service fetching for many users is counted per user.
         await calendar_limiter.hit((user_id, client_of(request)))
         tasks = await calendar.feed(user_id, key)
-        body = render_feed(tasks, user_id=user_id, host=urlsplit(public_base_url).hostname or "todo-chat")
-        etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+        host = urlsplit(public_base_url).hostname or "todo-chat"
+        fingerprint = calendar_renderer.fingerprint(tasks, user_id=user_id, host=host)
+        etag = f'"{fingerprint}"'
         headers = {"ETag": etag, "Cache-Control": FEED_CACHE_CONTROL}
         if etag in _etags(request.headers.get("if-none-match")):
             return Response(b"", status_code=304, headers=headers, media_type=ICS_MEDIA_TYPE)
+        body = await calendar_renderer.render(tasks, user_id=user_id, host=host, fingerprint=fingerprint)
         headers["Content-Disposition"] = 'inline; filename="tasks.ics"'
         return Response(body, headers=headers, media_type=ICS_MEDIA_TYPE)
 
