@@ -8,7 +8,8 @@ import takes such a document, or a Todoist CSV export (``application/todoist.py`
 - writes everything in one unit of work: all or nothing;
 - gives imported tasks new numbers from the user's counter (numbers are never reused), and
   conversations and messages new ids; the tool calls stored with imported messages name the
-  new task numbers, so "undo" in an imported conversation acts on the task it meant;
+  new task numbers (null for a task the document does not hold), so "undo" in an imported
+  conversation acts on the task it meant or on none;
 - never takes a user id from the document: everything goes to the signed-in user.
 """
 
@@ -465,7 +466,10 @@ def _zone(name: str) -> ZoneInfo:
 
 def _renumbered(value: dict[str, Any], numbers: dict[int, int]) -> dict[str, Any]:
     """A stored tool call's arguments or result with the export's task numbers replaced by the
-    imported tasks' numbers (``task_id``, ``task_ids``, and ``id`` of the items of ``tasks``)."""
+    imported tasks' numbers (``task_id``, ``task_ids``, and ``id`` of the items of ``tasks``).
+
+    A number of a task the export does not hold (purged, or never exported) becomes null: in the
+    importing account it could name an unrelated task, which an "undo" would then change."""
 
     def walk(item: Any, key: str | None = None, in_tasks: bool = False) -> Any:
         if isinstance(item, dict):
@@ -474,7 +478,7 @@ def _renumbered(value: dict[str, Any], numbers: dict[int, int]) -> dict[str, Any
             return [walk(v, key, key == "tasks") for v in item]
         is_number = isinstance(item, int) and not isinstance(item, bool)
         if is_number and (key in {"task_id", "task_ids"} or (in_tasks and key == "id")):
-            return numbers.get(item, item)
+            return numbers.get(item)
         return item
 
     result = walk(value)

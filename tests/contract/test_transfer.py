@@ -116,3 +116,20 @@ async def test_after_an_import_numbers_and_messages_go_on_in_order(uow: UnitOfWo
     assert [m.content for m in thread.items] == ["add tea", "Added task 4: tea", "and milk"]
     assert [m.content for m in recent] == ["Added task 4: tea", "and milk"]
     assert thread.items[1].tool_calls[0].result["task_id"] == 5  # alice's task 4 is bob's task 5
+
+
+async def test_a_tool_call_naming_a_task_outside_the_export_names_none_after_import(uow: UnitOfWorkFactory) -> None:
+    clock = FakeClock()
+    transfer = TransferUseCases(uow, clock, SequentialIds())
+    calls = [{"tool": "delete_task", "arguments": {"task_id": 99}, "result": {"task_id": 99, "status": "deleted"}},
+             {"tool": "add_task", "arguments": {"title": "tea"}, "result": {"task_id": 7, "status": "created"}}]
+    body = msgspec.json.encode({
+        "format": "todo-chat-export", "version": 1, "tasks": [{"id": 7, "title": "tea"}],
+        "conversations": [{"title": "t", "messages": [
+            {"role": "user", "content": "hi"}, {"role": "assistant", "content": "done", "tool_calls": calls}]}],
+    })
+    await transfer.import_document("dave", body)
+    (conversation,) = (await transfer.export("dave")).conversations
+    gone, tea = conversation.messages[1].tool_calls
+    assert (gone.arguments["task_id"], gone.result["task_id"]) == (None, None)
+    assert tea.result["task_id"] == 1
