@@ -21,6 +21,7 @@ from application.errors import DatabaseUnavailable
 from application.ports import Clock
 from application.queries import LIMIT_MAX, OFFSET_MAX, TaskQuery
 from application.task_shape import Label, Labels, PriorityName, Rule, TaskShape, task_fields
+from application.undo import UNDO_TOOL, change_to_undo, revert_steps
 from application.use_cases.tasks import BulkAction, BulkProgress, NewTask, TaskChanges, TaskUseCases
 from domain.conversation import ToolCall
 from domain.errors import DomainError
@@ -110,6 +111,8 @@ class TaskOutcome(Struct, kw_only=True, omit_defaults=True):
     due_date: date | None = None
     repeats: bool = False
     message: str | None = None
+    # The values this change replaced, field by field (what "undo" puts back).
+    previous: dict[str, Any] | None = None
 
 
 class LabelView(Struct, kw_only=True):
@@ -126,9 +129,23 @@ class TaskList(Struct, kw_only=True):
     total: int
 
 
-class BulkTask(Struct, kw_only=True):
+class BulkTask(Struct, kw_only=True, omit_defaults=True):
     task_id: int
     title: str
+    previous: dict[str, Any] | None = None
+
+
+class UndoneTask(Struct, kw_only=True):
+    task_id: int
+    title: str | None
+    action: Literal["trashed", "restored", "changed back"]
+    error: str | None = None
+
+
+class UndoOutcome(Struct, kw_only=True):
+    status: Literal["undone", "nothing"]
+    undone: list[UndoneTask]
+    message: str
 
 
 class BulkOutcome(Struct, kw_only=True):
@@ -142,13 +159,28 @@ def task_view(task: Task) -> TaskView:
     return TaskView(**task_fields(task))
 
 
-def outcome(task: Task, status: Literal["created", "completed", "deleted", "restored", "updated"]) -> TaskOutcome:
+def previous_values(before: Task, after: Task) -> dict[str, Any] | None:
+    """The public fields a change replaced, with their old values (JSON-ready)."""
+    old, new = task_fields(before), task_fields(after)
+    changed = {name: value for name, value in old.items() if new[name] != value}
+    return msgspec.to_builtins(changed) if changed else None
+
+
+def outcome(
+    task: Task,
+    status: Literal["created", "completed", "deleted", "restored", "updated"],
+    before: Task | None = None,
+) -> TaskOutcome:
     """What a change did, in the words a reply needs (where a repeating task moved)."""
+    previous = previous_values(before, task) if before is not None else None
     if status == "completed" and not task.completed and task.repeats:
         return TaskOutcome(
             task_id=task.id, status="rescheduled", title=task.title, due_date=task.due_date, repeats=True,
             message=f"Done; it repeats, next due {task.due_date.isoformat() if task.due_date else 'soon'}.",
+            previous=previous,
         )
+    if previous is not None:
+        return TaskOutcome(task_id=task.id, status=status, title=task.title, previous=previous)
     if status == "deleted":
         return TaskOutcome(task_id=task.id, status=status, title=task.title, repeats=task.repeats)
     if task.repeats:  # where it stands now (a new repeating task may have been given its first day)
@@ -164,6 +196,9 @@ class ToolContext:
     today: date
     # Hears each item of a bulk change (MCP progress notifications); None: nobody asked.
     progress: BulkProgress | None = None
+    # The tool calls of the conversation's earlier turns, oldest first (what "undo" reverses);
+    # empty outside a conversation (MCP).
+    earlier_turns: tuple[tuple[ToolCall, ...], ...] = ()
 
 
 Handler = Callable[[TaskUseCases, ToolContext, Any], Awaitable[Struct]]
@@ -179,6 +214,7 @@ class ToolSpec:
     destructive: bool
     idempotent: bool
     handler: Handler
+    conversational: bool = False  # needs a conversation's history: not offered over MCP
 
     @property
     def input_schema(self) -> dict[str, Any]:
@@ -234,7 +270,8 @@ async def _list(tasks: TaskUseCases, ctx: ToolContext, args: ListTasksArgs) -> T
 
 
 async def _complete(tasks: TaskUseCases, ctx: ToolContext, args: TaskIdArgs) -> TaskOutcome:
-    return outcome(await tasks.complete(ctx.user_id, args.task_id, today=ctx.today), "completed")
+    before, task = await tasks.change(ctx.user_id, args.task_id, TaskChanges(completed=True), today=ctx.today)
+    return outcome(task, "completed", before)
 
 
 async def _delete(tasks: TaskUseCases, ctx: ToolContext, args: TaskIdArgs) -> TaskOutcome:
@@ -266,9 +303,24 @@ async def _update(tasks: TaskUseCases, ctx: ToolContext, args: UpdateTaskArgs) -
         add_labels=args.add_labels,
         remove_labels=args.remove_labels,
     )
-    task = await tasks.update(ctx.user_id, args.task_id, changes, today=ctx.today)
+    before, task = await tasks.change(ctx.user_id, args.task_id, changes, today=ctx.today)
     moved = args.completed is True and task.repeats and not task.completed
-    return outcome(task, "completed" if moved else "updated")
+    return outcome(task, "completed" if moved else "updated", before)
+
+
+async def _undo(tasks: TaskUseCases, ctx: ToolContext, args: NoArgs) -> UndoOutcome:
+    steps = revert_steps(change_to_undo(ctx.earlier_turns))
+    if not steps:
+        return UndoOutcome(status="nothing", undone=[], message="There is no change in this conversation to undo.")
+    actions = {"trash": "trashed", "restore": "restored", "change": "changed back"}
+    items = await tasks.revert(ctx.user_id, steps)
+    undone = [
+        UndoneTask(task_id=i.task_id, title=i.title, action=actions[s.action], error=i.error)  # type: ignore[arg-type]
+        for s, i in zip(steps, items, strict=True)
+    ]
+    done = sum(1 for i in items if i.ok)
+    message = f"Undid the last change ({done} task{'s' if done != 1 else ''})." if done else "Nothing could be undone."
+    return UndoOutcome(status="undone" if done else "nothing", undone=undone, message=message)
 
 
 # What each bulk tool acts on, the action, and how its outcome reads.
@@ -296,7 +348,15 @@ def bulk_tool(name: str) -> Handler:
             )
             return BulkOutcome(status="preview", count=page.total, tasks=listed, message=message)
         items = await tasks.bulk(ctx.user_id, action, query=query, progress=ctx.progress, today=ctx.today)
-        changed = [BulkTask(task_id=i.task_id, title=i.title or "") for i in items if i.ok]
+        changed = [
+            BulkTask(
+                task_id=i.task_id,
+                title=i.title or "",
+                previous=previous_values(i.before, i.after) if action == "complete" and i.before and i.after else None,
+            )
+            for i in items
+            if i.ok
+        ]
         noun = "task" if len(changed) == 1 else "tasks"
         message = f"{done.capitalize()} {len(changed)} {noun}."
         return BulkOutcome(status=done, count=len(changed), tasks=changed, message=message)
@@ -400,6 +460,18 @@ TOOLS: tuple[ToolSpec, ...] = (
         handler=_list_labels,
     ),
     ToolSpec(
+        UNDO_TOOL,
+        "Undo the last change made in this conversation (an add, completion, deletion, edit or bulk "
+        "change), whatever tool made it. Example: 'undo' / 'oops, bring it back' -> {}.",
+        NoArgs,
+        UndoOutcome,
+        read_only=False,
+        destructive=False,
+        idempotent=False,
+        handler=_undo,
+        conversational=True,
+    ),
+    ToolSpec(
         "complete_all_tasks",
         "Mark every pending task of the user as done. Without confirm: true it only says which "
         "tasks it would complete; ask the user before confirming.",
@@ -423,6 +495,8 @@ TOOLS: tuple[ToolSpec, ...] = (
     ),
 )
 BULK_TOOLS = frozenset(_BULK)
+# What a client without a conversation (MCP) is offered.
+SESSIONLESS_TOOLS = tuple(spec for spec in TOOLS if not spec.conversational)
 
 
 class ToolCatalogue:
@@ -442,9 +516,17 @@ class ToolCatalogue:
     def clock(self) -> Clock:
         return self._clock
 
-    def bind(self, user_id: str, timezone: str = "UTC", *, progress: BulkProgress | None = None) -> BoundTools:
+    def bind(
+        self,
+        user_id: str,
+        timezone: str = "UTC",
+        *,
+        progress: BulkProgress | None = None,
+        earlier_turns: tuple[tuple[ToolCall, ...], ...] = (),
+    ) -> BoundTools:
         today = self._clock.now().astimezone(ZoneInfo(timezone)).date()
-        return BoundTools(self, ToolContext(user_id=user_id, today=today, progress=progress))
+        context = ToolContext(user_id=user_id, today=today, progress=progress, earlier_turns=earlier_turns)
+        return BoundTools(self, context)
 
     async def _run(self, ctx: ToolContext, name: str, raw: Mapping[str, Any] | str | bytes) -> ToolCall:
         spec = self.specs.get(name)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from dateutil.rrule import rrule, rruleset, rrulestr
 
@@ -94,6 +94,20 @@ class Recurrence:
         except (ValueError, TypeError, KeyError, IndexError) as exc:
             raise InvalidValue(_FIELD, f"not a valid RRULE ({exc})") from None
 
+    def _anchor_near(self, due: date, today: date) -> date:
+        """``due`` moved forward by whole periods to within a period or two of ``today``.
+
+        dateutil walks every occurrence from the anchor: a daily task ten years overdue
+        would cost thousands of steps. Whole days-long periods (DAILY, WEEKLY) keep the
+        rule's phase when shifted; months and years are few enough to walk.
+        """
+        frequency = self._part("FREQ")
+        if frequency not in ("DAILY", "WEEKLY") or (today - due).days < 400 or self.count is not None:
+            return due
+        period = int(self._part("INTERVAL") or 1) * (7 if frequency == "WEEKLY" else 1)
+        periods = (today - due).days // period - 1
+        return due + timedelta(days=periods * period)
+
     def first_on_or_after(self, day: date) -> date | None:
         """The first occurrence on or after ``day``, counting from ``day`` (a new task's due date)."""
         found = self._rrule(day).after(datetime.combine(day, time()), inc=True)
@@ -109,7 +123,7 @@ class Recurrence:
         count = self.count
         if count is not None and count <= 1:
             return None
-        rule = self._rrule(due)
+        rule = self._rrule(self._anchor_near(due, today))
         found = rule.after(datetime.combine(due, time()))
         if found is not None and found.date() <= today:
             found = rule.after(datetime.combine(today, time()))

@@ -51,7 +51,10 @@ async def _serve(user: str, settings: Settings) -> None:
         await composition.prepare(container)
         try:
             server = build_mcp_server(
-                container.tool_catalogue(), lambda: user, changes=container.task_changes(), version=package_version()
+                container.mcp_tool_catalogue(),
+                lambda: user,
+                changes=container.task_changes(),
+                version=package_version(),
             )
             database = composition.describe_database(container)
             logger.info("serving MCP over stdio for user %r on %s", user, database)

@@ -56,11 +56,16 @@ def without_tool_summary(text: str) -> str:
     return _PROSE_SUMMARY.sub("", text).strip()
 
 
+# Outcomes a reply reports in the words of another: a repeating task "completed" moved on
+# (rescheduled); a restored task is back, as if added again; an undo may word any of them.
+_SAME_CLAIM: dict[object, Change] = {"rescheduled": "completed", "restored": "created"}
+
+
 def changes_made(calls: Sequence[ToolCall]) -> set[Change]:
     """The kinds of change the turn's successful tool calls made."""
     made: set[Change] = set()
     for call in calls:
-        status = call.result.get("status")
+        status = _SAME_CLAIM.get(call.result.get("status"), call.result.get("status"))
         if "error" in call.result or status not in _CLAIMS:
             continue
         made.add(status)

@@ -31,7 +31,7 @@ from application.queries import Page, check_paging
 from application.tools import ToolCatalogue
 from domain.conversation import Conversation, Message, ToolCall
 from domain.errors import NotFound
-from domain.values import check_timezone, check_user_id, clean_message
+from domain.values import Role, check_timezone, check_user_id, clean_message
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +124,9 @@ class ChatUseCases:
         request = TurnRequest(
             system_prompt=system_prompt(local_today.isoformat(), local_today.strftime("%A")),
             history=self._history.trim(recent),
-            tools=self._tools.bind(user_id, timezone),
+            tools=self._tools.bind(
+                user_id, timezone, earlier_turns=tuple(m.tool_calls for m in recent if m.role is Role.ASSISTANT)
+            ),
             now=now,
             timezone=timezone,
         )

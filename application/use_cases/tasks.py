@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Literal
 
@@ -64,6 +64,17 @@ class BulkItem:
     ok: bool
     title: str | None = None
     error: str | None = None
+    before: Task | None = None  # the task as it was, and as it is now, when it changed
+    after: Task | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Revert:
+    """One step of an undo: trash a task, restore one, or change fields back."""
+
+    action: Literal["trash", "restore", "change"]
+    task_id: int
+    changes: TaskChanges = TaskChanges()
 
 
 BulkAction = Literal["complete", "reopen", "delete"]
@@ -126,13 +137,47 @@ class TaskUseCases:
     async def update(self, user_id: str, task_id: int, changes: TaskChanges, *, today: date | None = None) -> Task:
         """A repeating task completed here moves to its next occurrence (see ``Task.complete``):
         the returned task is then still pending, with its new due date."""
+        return (await self.change(user_id, task_id, changes, today=today))[1]
+
+    async def change(
+        self, user_id: str, task_id: int, changes: TaskChanges, *, today: date | None = None
+    ) -> tuple[Task, Task]:
+        """``update`` that also returns the task as it was before (what an undo puts back)."""
         async with self._uow() as uow:
             task = await _load(uow.tasks, user_id, task_id, for_update=True)
+            before = replace(task)
             apply_changes(task, changes, self._clock, today=today)
             await uow.tasks.save(task)
             await uow.commit()
         self._changed(user_id, "updated", task.id)
-        return task
+        return before, task
+
+    async def revert(self, user_id: str, steps: list[Revert]) -> list[BulkItem]:
+        """Put back what earlier changes did, all in one transaction (an undo is whole or nothing
+        per task: a step whose task is gone is reported and the others still apply)."""
+        now = self._clock.now()
+        results: list[BulkItem] = []
+        async with self._uow() as uow:
+            for step in steps:
+                task: Task | None
+                if step.action == "trash":
+                    task = await uow.tasks.trash(user_id, step.task_id, now)
+                elif step.action == "restore":
+                    task = await uow.tasks.restore(user_id, step.task_id, self._trash_cutoff(now))
+                else:
+                    task = await uow.tasks.get(user_id, step.task_id, for_update=True)
+                    if task is not None:
+                        apply_changes(task, step.changes, self._clock)
+                        await uow.tasks.save(task)
+                if task is None:
+                    results.append(BulkItem(step.task_id, ok=False, error=f"Task {step.task_id} is gone"))
+                else:
+                    results.append(BulkItem(step.task_id, ok=True, title=task.title))
+            await uow.commit()
+        for item in results:
+            if item.ok:
+                self._changed(user_id, "updated", item.task_id)
+        return results
 
     async def complete(self, user_id: str, task_id: int, *, today: date | None = None) -> Task:
         return await self.update(user_id, task_id, TaskChanges(completed=True), today=today)
@@ -231,6 +276,7 @@ class TaskUseCases:
                 if task is None:
                     results.append(BulkItem(task_id, ok=False, error=f"Task {task_id} not found"))
                     continue
+                before = replace(task)
                 if action == "delete":
                     await uow.tasks.trash(user_id, task_id, now)
                 else:
@@ -239,7 +285,7 @@ class TaskUseCases:
                     else:
                         task.reopen(now)
                     await uow.tasks.save(task)
-                results.append(BulkItem(task_id, ok=True, title=task.title))
+                results.append(BulkItem(task_id, ok=True, title=task.title, before=before, after=task))
                 if progress is not None:
                     await progress(len(results), len(wanted))
             await uow.commit()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-from hypothesis import given
+from dateutil.rrule import rrulestr
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain.errors import InvalidValue
@@ -115,3 +116,17 @@ def test_bad_labels_are_refused(labels: list[str]) -> None:
     with pytest.raises(InvalidValue) as caught:
         clean_labels(labels)
     assert caught.value.field == "labels"
+
+
+@settings(deadline=None)  # the reference walks every occurrence, as the code no longer does
+@given(
+    st.sampled_from(["FREQ=DAILY", "FREQ=DAILY;INTERVAL=3", "FREQ=WEEKLY;BYDAY=MO,FR", "FREQ=WEEKLY;INTERVAL=2",
+                     "FREQ=WEEKLY;INTERVAL=3;BYDAY=TU"]),
+    st.dates(min_value=date(2000, 1, 1), max_value=date(2030, 1, 1)),
+    st.integers(min_value=0, max_value=12_000),
+)
+def test_a_long_overdue_task_lands_where_walking_every_occurrence_would(rule: str, due: date, late: int) -> None:
+    today = due + timedelta(days=late)
+    walked = rrulestr(rule, dtstart=datetime.combine(due, time())).after(datetime.combine(today, time()))
+    moved = Recurrence.parse(rule).next_due(due, today)
+    assert moved is not None and moved[0] == walked.date()

@@ -14,7 +14,8 @@ def test_the_tools_with_inline_object_schemas() -> None:
     names = [spec.name for spec in TOOLS]
     assert names == [
         "add_task", "list_tasks", "complete_task", "delete_task", "update_task",
-        "restore_task", "list_trash", "list_labels", "complete_all_tasks", "delete_completed_tasks",
+        "restore_task", "list_trash", "list_labels", "undo_last_change", "complete_all_tasks",
+        "delete_completed_tasks",
     ]
     for spec in TOOLS:
         schema = spec.input_schema
@@ -82,7 +83,7 @@ async def test_json_string_arguments_as_models_send_them(catalogue: ToolCatalogu
     tools = catalogue.bind("alice")
     await tools.call("add_task", '{"title": "tea"}')
     call = await tools.call("update_task", '{"task_id": 1, "due_date": null, "completed": true}')
-    assert call.result == {"task_id": 1, "status": "updated", "title": "tea"}
+    assert call.result == {"task_id": 1, "status": "updated", "title": "tea", "previous": {"completed": False}}
 
 
 async def test_list_filters_overdue_in_users_time_zone(

@@ -85,6 +85,8 @@ async def test_every_tool_returns_structured_content(server: Server[Any], mode: 
                     "completed": False,
                     "priority": "high",
                     "due_date": "2026-03-05",
+                    "recurrence": None,
+                    "labels": [],
                 }
             ],
             "total": 1,
