@@ -1,4 +1,5 @@
 // The todo-chat HTTP API, as the contract in docs/DESIGN describes it.
+import { browserTimeZone } from "./format.js";
 import { readEvents } from "./sse.js";
 
 /** An error the server (or the network) reported, with the contract's error code. */
@@ -85,14 +86,26 @@ export class Client {
     return json(method, this.base + path, { token: this.token, body, signal });
   }
 
-  tasks(status = "all") {
+  tasks(status = "all", label = "") {
     const query = new URLSearchParams({ status, limit: "100", sort: "id" });
+    if (label) query.set("label", label);
     return this.call("GET", "/tasks?" + query);
   }
-  addTask(title) { return this.call("POST", "/tasks", { title }); }
-  toggleTask(id) { return this.call("PATCH", `/tasks/${id}/complete`); }
-  renameTask(id, title) { return this.call("PATCH", `/tasks/${id}`, { title }); }
+  // Writes carry the browser's time zone: a repeating task starts and moves on from *its* today.
+  zoned(path) { return `${path}?${new URLSearchParams({ timezone: browserTimeZone() })}`; }
+  addTask(title) { return this.call("POST", this.zoned("/tasks"), { title }); }
+  toggleTask(id) { return this.call("PATCH", this.zoned(`/tasks/${id}/complete`)); }
+  renameTask(id, title) { return this.updateTask(id, { title }); }
+  /** PATCH: only the fields given change (labels replaces them all; recurrence null stops repeating). */
+  updateTask(id, fields) { return this.call("PATCH", this.zoned(`/tasks/${id}`), fields); }
   deleteTask(id) { return this.call("DELETE", `/tasks/${id}`); }
+
+  /** {data: [{name, count}]}: the user's labels (lists), outside the trash. */
+  labels() { return this.call("GET", "/labels"); }
+  /** Tasks deleted in the last 30 days, the most recently deleted first. */
+  trash() { return this.call("GET", "/trash?limit=100"); }
+  restoreTask(id) { return this.call("POST", `/trash/${id}/restore`); }
+  purgeTask(id) { return this.call("DELETE", `/trash/${id}`); }
 
   conversations() { return this.call("GET", "/conversations?limit=50"); }
   conversation(id, offset = 0) {

@@ -65,9 +65,20 @@ export function describeToolCall(call, today = localToday()) {
     case "add_task":
       return { text: `Added ${subject}${details(args, today)}`, ok: true };
     case "complete_task":
+      if (result.status === "rescheduled") {
+        return { text: `Completed ${subject}, repeats: next due ${relativeDay(result.due_date, today)}`, ok: true };
+      }
       return { text: `Completed ${subject}`, ok: true };
     case "delete_task":
-      return { text: `Deleted ${subject}`, ok: true };
+      return { text: `Deleted ${subject} (in the trash for 30 days)`, ok: true };
+    case "restore_task":
+      return { text: `Restored ${subject}`, ok: true };
+    case "list_trash": {
+      const total = typeof result.total === "number" ? result.total : (result.tasks || []).length;
+      return { text: `Listed ${plural(total, "task")} in the trash`, ok: true };
+    }
+    case "list_labels":
+      return { text: `Listed ${plural((result.labels || []).length, "list")}`, ok: true };
     case "update_task":
       return { text: `Updated ${subject}${changes(args, today)}`, ok: true };
     case "list_tasks": {
@@ -85,13 +96,16 @@ export function describeToolCall(call, today = localToday()) {
 
 function toolVerb(tool) {
   return { add_task: "Adding a task", complete_task: "Completing a task", delete_task: "Deleting a task",
-    update_task: "Updating a task", list_tasks: "Listing tasks" }[tool] || String(tool);
+    update_task: "Updating a task", list_tasks: "Listing tasks", restore_task: "Restoring a task",
+    list_trash: "Listing the trash", list_labels: "Listing your lists" }[tool] || String(tool);
 }
 
 function details(args, today) {
   const parts = [];
   if (args.due_date) parts.push("due " + relativeDay(args.due_date, today));
   if (args.priority && args.priority !== "medium") parts.push(args.priority + " priority");
+  if (args.recurrence) parts.push("repeats " + describeRule(args.recurrence));
+  if (args.labels && args.labels.length) parts.push("on " + args.labels.join(", "));
   return parts.length ? ", " + parts.join(", ") : "";
 }
 
@@ -102,10 +116,15 @@ function changes(args, today) {
   if ("priority" in args) parts.push(args.priority + " priority");
   if ("completed" in args) parts.push(args.completed ? "done" : "reopened");
   if ("description" in args) parts.push("notes changed");
+  if ("recurrence" in args) parts.push(args.recurrence ? "repeats " + describeRule(args.recurrence) : "stops repeating");
+  if ("labels" in args) parts.push(args.labels.length ? "lists: " + args.labels.join(", ") : "no lists");
+  if (args.add_labels && args.add_labels.length) parts.push("on " + args.add_labels.join(", "));
+  if (args.remove_labels && args.remove_labels.length) parts.push("off " + args.remove_labels.join(", "));
   return parts.length ? " (" + parts.join(", ") + ")" : "";
 }
 
-const CHANGING = new Set(["add_task", "complete_task", "delete_task", "update_task"]);
+const CHANGING = new Set(["add_task", "complete_task", "delete_task", "update_task", "restore_task"]);
+const READING = new Set(["list_tasks", "list_trash", "list_labels"]);
 
 /**
  * The reply without the sentences that restate a change a tool line already states, so each
@@ -128,7 +147,7 @@ export function unsaidBy(response, toolCalls = []) {
 
 /** Does this tool call change tasks (so the task panel should refresh)? */
 export function changesTasks(call) {
-  return call && call.tool !== "list_tasks";
+  return Boolean(call) && !READING.has(call.tool);
 }
 
 /** The browser's IANA time zone, or UTC when it has none. */
@@ -138,4 +157,134 @@ export function browserTimeZone() {
   } catch {
     return "UTC";
   }
+}
+
+// ---------------------------------------------------------------- repeating tasks
+
+const WEEKDAYS = { MO: "Monday", TU: "Tuesday", WE: "Wednesday", TH: "Thursday", FR: "Friday", SA: "Saturday", SU: "Sunday" };
+const UNITS = { DAILY: "day", WEEKLY: "week", MONTHLY: "month", YEARLY: "year" };
+const DESCRIBED = new Set(["FREQ", "INTERVAL", "BYMONTH", "BYMONTHDAY", "BYDAY", "WKST", "COUNT", "UNTIL"]);
+const NTH = { 1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", "-1": "last", "-2": "second to last" };
+
+/** 1st, 2nd, 3rd, 4th, 11th, 21st; -1 is "last day". */
+function ordinal(n) {
+  if (n === -1) return "last day";
+  if (n < 0) return null;
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? "th" : { 1: "st", 2: "nd", 3: "rd" }[n % 10] || "th";
+  return `${n}${suffix}`;
+}
+
+function andList(words) {
+  return words.length <= 1 ? words.join("") : `${words.slice(0, -1).join(", ")} and ${words[words.length - 1]}`;
+}
+
+function untilDay(text) {
+  const m = /^(\d{4})(\d{2})(\d{2})/.exec(text);
+  if (!m) return null;
+  const date = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  return date.toLocaleDateString(undefined, { day: "numeric", month: "short", year: "numeric" });
+}
+
+/** The parts of an RRULE ("FREQ=WEEKLY;BYDAY=MO"), or null when it is not NAME=VALUE;... */
+function ruleParts(rule) {
+  const parts = {};
+  for (const piece of String(rule).trim().replace(/^RRULE:/i, "").split(";")) {
+    if (!piece) continue;
+    const [name, value, extra] = piece.split("=");
+    if (!name || !value || extra !== undefined) return null;
+    parts[name.toUpperCase()] = value.toUpperCase();
+  }
+  return parts;
+}
+
+/**
+ * An RRULE in words: "every Monday" for FREQ=WEEKLY;BYDAY=MO, "every month on the 1st",
+ * "every 2 days", "every weekday"; a rule these words cannot say is returned as it is.
+ */
+export function describeRule(rule) {
+  if (!rule) return "";
+  const parts = ruleParts(rule);
+  const unit = parts && UNITS[parts.FREQ];
+  if (!unit || Object.keys(parts).some((name) => !DESCRIBED.has(name))) return String(rule);
+  const every = Number(parts.INTERVAL || 1);
+  if (!Number.isInteger(every) || every < 1) return String(rule);
+  const period = every === 1 ? `every ${unit}` : `every ${every} ${unit}s`;
+  let text = null;
+  const days = parts.BYDAY ? parts.BYDAY.split(",") : [];
+  const plainDays = days.every((d) => WEEKDAYS[d]);
+  const monthDays = parts.BYMONTHDAY ? parts.BYMONTHDAY.split(",").map(Number) : [];
+  if (monthDays.some((n) => !Number.isInteger(n) || !ordinal(n))) return String(rule);
+  const weekdays = ["MO", "TU", "WE", "TH", "FR"];
+  const isSet = (wanted) => days.length === wanted.length && wanted.every((d) => days.includes(d));
+  if (parts.BYMONTH && parts.FREQ !== "YEARLY") return String(rule);
+  if (parts.FREQ === "DAILY" || parts.FREQ === "WEEKLY") {
+    if (monthDays.length || !plainDays) return String(rule);
+    if (!days.length) text = period;
+    else if (every === 1 && isSet(weekdays)) text = "every weekday";
+    else if (every === 1 && isSet(["SA", "SU"])) text = "every weekend";
+    else if (parts.FREQ === "WEEKLY" && every === 1) text = `every ${andList(days.map((d) => WEEKDAYS[d]))}`;
+    else text = `${period} on ${andList(days.map((d) => WEEKDAYS[d]))}`;
+  } else if (parts.FREQ === "MONTHLY") {
+    if (days.length && monthDays.length) return String(rule);
+    if (monthDays.length) text = `${period} on the ${andList(monthDays.map(ordinal))}`;
+    else if (days.length === 1 && !plainDays) {
+      const m = /^([+-]?\d)(MO|TU|WE|TH|FR|SA|SU)$/.exec(days[0]);
+      const nth = m && NTH[String(Number(m[1]))];
+      if (!nth) return String(rule);
+      text = `${period} on the ${nth} ${WEEKDAYS[m[2]]}`;
+    } else if (!days.length) text = period;
+    else return String(rule);
+  } else {
+    const months = parts.BYMONTH ? parts.BYMONTH.split(",").map(Number) : [];
+    if (days.length || months.length > 1 || monthDays.length > 1 || months.some((n) => !(n >= 1 && n <= 12))) {
+      return String(rule);
+    }
+    const month = months.length ? new Date(2000, months[0] - 1, 1).toLocaleDateString(undefined, { month: "long" }) : "";
+    if (month && monthDays.length && monthDays[0] > 0) text = `${period} on ${monthDays[0]} ${month}`;
+    else if (month && !monthDays.length) text = `${period} in ${month}`;
+    else if (!month && !monthDays.length) text = period;
+    else return String(rule);
+  }
+  if (parts.COUNT) {
+    const left = Number(parts.COUNT);
+    if (!Number.isInteger(left) || left < 1) return String(rule);
+    text += left === 1 ? ", this is the last time" : `, ${left} times left`;
+  }
+  if (parts.UNTIL) {
+    const day = untilDay(parts.UNTIL);
+    if (!day) return String(rule);
+    text += `, until ${day}`;
+  }
+  return text;
+}
+
+/** The repeat choices of the task editor, and the rule each one sets. */
+export const REPEAT_CHOICES = [
+  { value: "none", label: "Doesn’t repeat", rule: null },
+  { value: "daily", label: "Every day", rule: "FREQ=DAILY" },
+  { value: "weekly", label: "Every week", rule: "FREQ=WEEKLY" },
+  { value: "monthly", label: "Every month", rule: "FREQ=MONTHLY" },
+  { value: "custom", label: "Custom rule (RRULE)…", rule: undefined },
+];
+
+/** Which editor choice a task's rule is: a preset's exact rule, else custom (none for no rule). */
+export function repeatChoice(rule) {
+  if (!rule) return "none";
+  const preset = REPEAT_CHOICES.find((choice) => choice.rule === rule);
+  return preset ? preset.value : "custom";
+}
+
+/** Labels typed as "shopping, Home" -> ["shopping", "Home"] (kept as typed, no repeats by case). */
+export function parseLabels(text) {
+  const seen = new Set();
+  const labels = [];
+  for (const raw of String(text || "").split(",")) {
+    const label = raw.trim().replace(/\s+/g, " ");
+    const key = label.toLowerCase();
+    if (!label || seen.has(key)) continue;
+    seen.add(key);
+    labels.push(label);
+  }
+  return labels;
 }

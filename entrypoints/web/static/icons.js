@@ -7,6 +7,7 @@ const PATHS = {
   plus: ["M12 5v14", "M5 12h14"],
   check: ["M5 12l5 5L20 7"],
   close: ["M6 6l12 12", "M18 6L6 18"],
+  repeat: ["M17 2l4 4-4 4", "M3 11V9a3 3 0 0 1 3-3h15", "M7 22l-4-4 4-4", "M21 13v2a3 3 0 0 1-3 3H3"],
 };
 
 export function icon(name) {
