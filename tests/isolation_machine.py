@@ -77,6 +77,8 @@ def build_machine(
             self.feed_keys: dict[str, str] = {}
             self.dated: dict[str, set[int]] = {u: set() for u in USERS}
             self.expected: dict[str, dict[int, tuple[str, bool]]] = {u: {} for u in USERS}
+            self.trashed: dict[str, dict[int, tuple[str, bool]]] = {u: {} for u in USERS}
+            self.labels: dict[str, dict[int, set[str]]] = {u: {} for u in USERS}  # casefolded, live tasks
             self.highest: dict[str, int] = dict.fromkeys(USERS, 0)
             self.conversations: dict[str, list[uuid.UUID]] = {u: [] for u in USERS}
 
@@ -138,10 +140,14 @@ def build_machine(
             assert len(result.task_ids) == len(olds)
             assert all(n > self.highest[user] for n in result.task_ids), "imported tasks reuse no number"
             for (old, trashed), new in zip(olds, result.task_ids, strict=True):
-                if not trashed:
+                if trashed:
+                    self.trashed[user][new] = self.trashed[source][old]
+                else:
                     self.expected[user][new] = self.expected[source][old]
                     if old in self.dated[source]:
                         self.dated[user].add(new)
+                    if self.labels[source].get(old):
+                        self.labels[user][new] = set(self.labels[source][old])
             self.highest[user] = max([self.highest[user], *result.task_ids])
             after = {c.id for c in self.run(self.chat.conversations(user, limit=100)).items}
             assert before <= after and len(after - before) == len(document.conversations)
@@ -175,7 +181,24 @@ def build_machine(
         @rule(user=users, number=numbers)
         def delete(self, user: str, number: int) -> None:
             if self._attempt(user, number, lambda: self.tasks.delete(user, number)):
-                del self.expected[user][number]
+                self.trashed[user][number] = self.expected[user].pop(number)
+
+        @rule(user=users, number=numbers)
+        def restore(self, user: str, number: int) -> None:
+            try:
+                task = self.run(self.tasks.restore(user, number))
+            except NotFound:
+                assert number not in self.trashed[user], "the owner's trashed task must come back"
+                return
+            assert number in self.trashed[user], "restored a task that is not in the user's own trash"
+            assert task.user_id == user and task.id == number
+            self.expected[user][number] = self.trashed[user].pop(number)
+
+        @rule(user=users, number=numbers, label=st.sampled_from(["home", "Work", "HOME"]))
+        def label(self, user: str, number: int, label: str) -> None:
+            changes = TaskChanges(add_labels=[label])
+            if self._attempt(user, number, lambda: self.tasks.update(user, number, changes)):
+                self.labels[user].setdefault(number, set()).add(label.casefold())
 
         @rule(user=users)
         def bulk_complete(self, user: str) -> None:
@@ -205,6 +228,16 @@ def build_machine(
                 page = self.run(self.tasks.find(user, TaskQuery(limit=100)))
                 assert page.total == len(self.expected[user])
                 assert {t.id: (t.title, t.completed) for t in page.items} == self.expected[user]
+                trash = self.run(self.tasks.trash(user, limit=100, offset=0))
+                assert {t.id: (t.title, t.completed) for t in trash.items} == self.trashed[user]
+                assert {t.user_id for t in trash.items} <= {user}
+                counts: dict[str, int] = {}
+                for number, names in self.labels[user].items():
+                    if number in self.expected[user]:
+                        for name in names:
+                            counts[name] = counts.get(name, 0) + 1
+                labels = self.run(self.tasks.labels(user))
+                assert {lc.name.casefold(): lc.count for lc in labels} == counts
                 conversations = self.run(self.chat.conversations(user, limit=100))
                 assert {c.id for c in conversations.items} == set(self.conversations[user])
                 assert conversations.total == len(self.conversations[user])
