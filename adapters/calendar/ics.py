@@ -18,7 +18,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
-from icalendar import Calendar, Event, vRecur
+from icalendar import Calendar, Event, vDuration, vRecur
 
 from domain.task import Task
 from domain.values import Priority
@@ -83,7 +83,7 @@ def render_feed(tasks: Iterable[Task], *, user_id: str, host: str, name: str = "
     calendar.add("x-wr-caldesc", "Pending tasks with a due date, from todo-chat")
     calendar.add("name", name)  # RFC 7986
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", REFRESH)
+    calendar.add("x-published-ttl", vDuration(REFRESH))
     for task in tasks:
         if task.due_date is None or task.completed or task.user_id != user_id:
             continue  # the use case sends only these; the feed never shows anything else

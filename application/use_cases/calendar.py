@@ -16,7 +16,7 @@ from datetime import datetime
 from application.ports import Clock, UnitOfWorkFactory
 from application.queries import LIMIT_MAX, TaskQuery
 from domain.calendar_key import DIGEST_LENGTH, CalendarKey, key_digest
-from domain.errors import NotFound
+from domain.errors import InvalidValue, NotFound
 from domain.task import Task
 from domain.values import TaskStatus, check_user_id
 
@@ -71,6 +71,10 @@ class CalendarUseCases:
     async def feed(self, user_id: str, key: str | None) -> list[Task]:
         """The pending tasks with a due date (earliest first, at most ``FEED_MAX_TASKS``) of the
         user whose feed ``key`` opens; ``FeedNotFound`` otherwise."""
+        try:
+            check_user_id(user_id)
+        except InvalidValue:
+            raise FeedNotFound from None  # no such user: the same answer as a wrong key
         async with self._uow(read_only=True) as uow:
             stored = await uow.calendar_keys.get(user_id)
             if not _opens(stored, key):

@@ -37,6 +37,8 @@ def test_each_due_task_is_an_all_day_event_with_its_fields() -> None:
     calendar = parsed(render_feed([plants, tax], user_id="alice", host="tasks.example.com"))
     assert str(calendar["X-WR-CALNAME"]) == "todo-chat tasks"
     assert str(calendar["VERSION"]) == "2.0"
+    assert b"X-PUBLISHED-TTL:PT1H" in render_feed([], user_id="alice", host="h")
+    assert calendar.decoded("REFRESH-INTERVAL") == timedelta(hours=1)
     events = {str(e["UID"]): e for e in calendar.walk("VEVENT")}
     assert not calendar.walk("VTODO")
     first = events[f"task-1-{user_hash('alice')}@tasks.example.com"]
@@ -114,7 +116,9 @@ async def test_wrong_missing_or_absurd_keys_and_unknown_users_get_the_same_answe
         await calendar.feed("alice", key)
     with pytest.raises(FeedNotFound) as unknown:
         await calendar.feed("nobody", real.key)
-    assert str(wrong.value) == str(unknown.value)
+    with pytest.raises(FeedNotFound) as junk:
+        await calendar.feed("not a user id!" * 20, real.key)
+    assert str(wrong.value) == str(unknown.value) == str(junk.value)
 
 
 async def test_the_feed_turned_off_stays_off_and_lists_pending_dated_tasks_earliest_first(

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
 
-from litestar import Controller, Request, Response, delete, get, post
+from litestar import Controller, Request, Response, delete, get, head, post
 from litestar.di import NamedDependency
 from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, QueryParameter
@@ -24,8 +24,9 @@ Renderer = NamedDependency[FeedRenderer]
 Limiter = NamedDependency[RateLimiter]
 BaseUrl = NamedDependency[str]
 UserId = FromPath[str]
+FeedKey = Annotated[str | None, QueryParameter(description="The key from POST /api/{user_id}/calendar/key.")]
 
-ICS_MEDIA_TYPE = "text/calendar; charset=utf-8"
+ICS_MEDIA_TYPE = "text/calendar"  # Litestar adds "; charset=utf-8" to text types
 # Calendar apps poll (Google every few hours, Apple and Thunderbird as set, often 15 min to 1 h):
 # private (the URL holds a secret: no shared cache keeps it), fresh for 15 minutes, then the
 # ETag makes a revalidation a 304 without a body.
@@ -109,26 +110,58 @@ class CalendarFeedController(Controller):
         calendar_limiter: Limiter,
         calendar_renderer: Renderer,
         public_base_url: BaseUrl,
-        key: Annotated[
-            str | None, QueryParameter(description="The key from POST /api/{user_id}/calendar/key.")
-        ] = None,
+        key: FeedKey = None,
     ) -> Response[bytes]:
         """Pending tasks with a due date as all-day events (RFC 5545), repeating ones with their
         RRULE. Subscribe to it from Google Calendar, Apple Calendar or Thunderbird.
         ``If-None-Match`` with the last ETag answers 304 while nothing changed."""
-        # Counted per user and client: a stranger hammering one user's feed uses up only their own
-        # allowance, and a calendar service fetching for many users is counted per user.
-        await calendar_limiter.hit((user_id, client_of(request)))
-        tasks = await calendar.feed(user_id, key)
-        host = urlsplit(public_base_url).hostname or "todo-chat"
-        fingerprint = calendar_renderer.fingerprint(tasks, user_id=user_id, host=host)
-        etag = f'"{fingerprint}"'
-        headers = {"ETag": etag, "Cache-Control": FEED_CACHE_CONTROL}
-        if etag in _etags(request.headers.get("if-none-match")):
-            return Response(b"", status_code=304, headers=headers, media_type=ICS_MEDIA_TYPE)
-        body = await calendar_renderer.render(tasks, user_id=user_id, host=host, fingerprint=fingerprint)
-        headers["Content-Disposition"] = 'inline; filename="tasks.ics"'
-        return Response(body, headers=headers, media_type=ICS_MEDIA_TYPE)
+        status, headers, body = await _feed(
+            request, user_id, key, calendar, calendar_limiter, calendar_renderer, public_base_url
+        )
+        return Response(body, status_code=status, headers=headers, media_type=ICS_MEDIA_TYPE)
+
+    @head("/", media_type=ICS_MEDIA_TYPE, include_in_schema=False, security=[])
+    async def feed_head(
+        self,
+        request: Request[Any, Any, Any],
+        user_id: UserId,
+        calendar: Calendar,
+        calendar_limiter: Limiter,
+        calendar_renderer: Renderer,
+        public_base_url: BaseUrl,
+        key: FeedKey = None,
+    ) -> Response[None]:
+        """The feed's headers only (some calendar apps and validators ask with HEAD first)."""
+        status, headers, body = await _feed(
+            request, user_id, key, calendar, calendar_limiter, calendar_renderer, public_base_url
+        )
+        if body:
+            headers["Content-Length"] = str(len(body))
+        return Response(None, status_code=status, headers=headers, media_type=ICS_MEDIA_TYPE)
+
+
+async def _feed(
+    request: Request[Any, Any, Any],
+    user_id: str,
+    key: str | None,
+    calendar: CalendarUseCases,
+    limiter: RateLimiter,
+    renderer: FeedRenderer,
+    base_url: str,
+) -> tuple[int, dict[str, str], bytes]:
+    # Counted per user and client: a stranger hammering one user's feed uses up only their own
+    # allowance, and a calendar service fetching for many users is counted per user.
+    await limiter.hit((user_id, client_of(request)))
+    tasks = await calendar.feed(user_id, key)
+    host = urlsplit(base_url).hostname or "todo-chat"
+    fingerprint = renderer.fingerprint(tasks, user_id=user_id, host=host)
+    etag = f'"{fingerprint}"'
+    headers = {"ETag": etag, "Cache-Control": FEED_CACHE_CONTROL}
+    if etag in _etags(request.headers.get("if-none-match")):
+        return 304, headers, b""
+    body = await renderer.render(tasks, user_id=user_id, host=host, fingerprint=fingerprint)
+    headers["Content-Disposition"] = 'inline; filename="tasks.ics"'
+    return 200, headers, body
 
 
 def _etags(header: str | None) -> set[str]:

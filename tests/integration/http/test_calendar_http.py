@@ -39,7 +39,7 @@ async def test_a_key_opens_the_feed_without_a_bearer_token(api: Api) -> None:
 
     response = await feed(api, made["key"])
     assert response.status_code == 200, response.text
-    assert response.headers["content-type"].startswith("text/calendar")
+    assert response.headers["content-type"] == "text/calendar; charset=utf-8"
     assert response.headers["cache-control"] == "private, max-age=900"
     (event,) = Calendar.from_ical(response.content).walk("VEVENT")
     assert str(event["SUMMARY"]) == "Water the plants"
@@ -134,3 +134,15 @@ async def test_the_feed_is_rate_limited_per_user_and_client(api: Api) -> None:
     assert error_of(limited)["code"] == "RATE_LIMITED" and "retry-after" in limited.headers
     bobs = (await new_key(api, BOB))["key"]
     assert (await feed(api, bobs, user=BOB)).status_code == 200  # bob's feed is counted apart
+
+
+async def test_head_answers_the_feeds_headers_without_a_body(api: Api) -> None:
+    await api.add_task(title="Call mom", due_date="2026-03-03")
+    key = (await new_key(api))["key"]
+    got = await feed(api, key)
+    headed = await api.request("HEAD", FEED, user=None, params={"key": key})
+    assert headed.status_code == 200 and headed.content == b""
+    assert headed.headers["etag"] == got.headers["etag"]
+    assert headed.headers["content-length"] == str(len(got.content))
+    wrong = await api.request("HEAD", FEED, user=None, params={"key": "wrong"})
+    assert wrong.status_code == 404
