@@ -41,6 +41,7 @@ from entrypoints.http.auth_gate import AuthGate
 from entrypoints.version import package_version
 
 FEED_RATE_LIMIT = RateLimit(60, 3600)  # calendar feed fetches per user and client
+TRANSFER_RATE_LIMIT = RateLimit(30, 3600)  # exports and imports per user (each may take seconds)
 
 
 def _sql_engine(
@@ -329,6 +330,9 @@ class Container(containers.DeclarativeContainer):
         _rate_limiter, config.database_url, sessions.provider, "chat", config.chat_rate_limit
     )
     calendar_renderer = providers.Singleton(FeedRenderer)
+    transfer_limiter = providers.Singleton(
+        _rate_limiter, config.database_url, sessions.provider, "transfer", providers.Object(TRANSFER_RATE_LIMIT)
+    )
     # The calendar feed per user and client (a calendar app polls every few minutes at most).
     calendar_limiter = providers.Singleton(
         _rate_limiter, config.database_url, sessions.provider, "calendar-feed", providers.Object(FEED_RATE_LIMIT)

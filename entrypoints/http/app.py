@@ -109,6 +109,7 @@ def create_app(container: Container) -> Litestar:
             "calendar_limiter": Provide(lambda: container.calendar_limiter(), sync_to_thread=False),
             "calendar_renderer": Provide(lambda: container.calendar_renderer(), sync_to_thread=False),
             "transfer": Provide(lambda: container.transfer_use_cases(), sync_to_thread=False),
+            "transfer_limiter": Provide(lambda: container.transfer_limiter(), sync_to_thread=False),
             "public_base_url": Provide(lambda: container.public_base_url(), sync_to_thread=False),
             "auth_gate": Provide(lambda: container.auth_gate(), sync_to_thread=False),
             "database_ready": Provide(lambda: container.database_ready, sync_to_thread=False),

@@ -10,6 +10,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 from msgspec import Struct
 
+from application.rate_limits import RateLimiter
 from application.todoist import RowsRejected
 from application.use_cases.transfer import ExportDocument, TransferUseCases
 from domain.errors import InvalidValue
@@ -17,6 +18,7 @@ from entrypoints.http.docs import PROTECTED, errors
 from entrypoints.http.errors import Problem, error_bytes
 
 Transfer = NamedDependency[TransferUseCases]
+Limiter = NamedDependency[RateLimiter]
 UserId = FromPath[str]
 
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
@@ -45,11 +47,13 @@ class RowProblemOut(Struct, kw_only=True):
 class TransferController(Controller):
     tags = ("transfer",)
 
-    @get("/export", responses=errors(*PROTECTED), summary="Export everything (JSON)")
-    async def export(self, user_id: UserId, transfer: Transfer) -> Response[ExportDocument]:
+    @get("/export", responses=errors(*PROTECTED, 429), summary="Export everything (JSON)")
+    async def export(self, user_id: UserId, transfer: Transfer, transfer_limiter: Limiter) -> Response[ExportDocument]:
         """Tasks (with labels, recurrence, completion and dates), the trash and the conversations with
         their messages, as one document: `{"format": "todo-chat-export", "version": 1, ...}`.
-        POST it to /import (of this or another account) to bring it all back."""
+        POST it to /import (of this or another account) to bring it all back. Exports and imports
+        together: 30 an hour per user (429 with Retry-After)."""
+        await transfer_limiter.hit(user_id)
         document = await transfer.export(user_id)
         day = document.exported_at.date().isoformat()
         return Response(
@@ -69,6 +73,7 @@ class TransferController(Controller):
         request: Request[Any, Any, Any],
         user_id: UserId,
         transfer: Transfer,
+        transfer_limiter: Limiter,
         timezone: Annotated[
             str, QueryParameter(max_length=64, description="For a Todoist CSV: the zone of its today.")
         ] = "UTC",
@@ -76,6 +81,7 @@ class TransferController(Controller):
         """Send an export document as `application/json`, or a Todoist CSV export as `text/csv`
         (at most 5 MB). Every row is checked first; one bad row and nothing is imported (400 naming
         each). Imported tasks get new numbers; everything goes to this user, whatever the document says."""
+        await transfer_limiter.hit(user_id)
         media = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if media not in {"application/json", "text/csv"}:
             raise InvalidValue(

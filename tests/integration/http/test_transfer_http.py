@@ -188,3 +188,14 @@ async def test_export_and_import_need_the_owners_token(api: Api) -> None:
     refused = await api.post(f"/api/{ALICE}/import", BOB, content=body, headers={"Content-Type": "application/json"})
     assert refused.status_code == 403
     assert (await export(api))["tasks"] == []
+
+
+async def test_exports_and_imports_are_limited_per_user(api: Api) -> None:
+    body = json.dumps({"format": "todo-chat-export", "version": 1, "tasks": []})
+    for _ in range(15):
+        assert (await api.get(f"/api/{ALICE}/export")).status_code == 200
+        assert (await import_(api, ALICE, body)).status_code == 200
+    limited = await import_(api, ALICE, body)
+    assert limited.status_code == 429 and "retry-after" in limited.headers
+    assert error_of(limited)["code"] == "RATE_LIMITED"
+    assert (await api.get(f"/api/{BOB}/export", BOB)).status_code == 200  # counted per user
