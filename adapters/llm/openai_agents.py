@@ -22,8 +22,8 @@ from functools import partial
 from typing import Any, Literal, Protocol
 
 import openai
-from agents import Agent, FunctionTool, RunConfig, Runner
-from agents.exceptions import AgentsException
+from agents import Agent, FunctionTool, ModelSettings, RunConfig, Runner, StopAtTools
+from agents.exceptions import AgentsException, MaxTurnsExceeded
 from agents.mcp import MCPServer
 from agents.models.interface import Model
 from agents.models.openai_chatcompletions import OpenAIChatCompletionsModel
@@ -34,7 +34,7 @@ from openai.types.responses import ResponseTextDeltaEvent
 
 from adapters.llm.history_items import input_items
 from adapters.llm.lean_model import lean_model
-from adapters.llm.reply_guard import UNUSABLE_CORRECTION, correction, judge, reply_from_calls
+from adapters.llm.reply_guard import UNUSABLE_CORRECTION, Change, correction, judge, reply_from_calls
 from application.errors import LanguageModelUnavailable
 from application.ports import TextDelta, TokenUsage, ToolEvent, TurnDone, TurnEvent, TurnRequest, TurnResult
 from application.tools import BoundTools, is_error
@@ -301,16 +301,39 @@ class AgentsModel:
             return verdict.text
         # Unusable text after tools ran is answered from their results; with no tool run the
         # model may have written a call as text instead of making it: one more try.
-        if verdict.unfounded or not state.calls:
-            note = correction(verdict.unfounded) if verdict.unfounded else UNUSABLE_CORRECTION
-            logger.info("reply not shown as is (claims %s, unusable %s); asking once more",
-                        sorted(verdict.unfounded), verdict.unusable)
-            again = await self._run(agent, [*items, {"role": "system", "content": note}], state)
+        if verdict.unfounded:
+            return await self._make_claimed_change(agent, verdict.unfounded, items, state)
+        if not state.calls:
+            logger.info("reply not shown as is (unusable, no tool ran); asking once more")
+            again = await self._run(agent, [*items, {"role": "system", "content": UNUSABLE_CORRECTION}], state)
             _add_usage(state, again)
             retried = judge(str(again.final_output or ""), state.calls)
             if retried.ok:
                 return retried.text
         return reply_from_calls(state.calls, claimed=verdict.unfounded)
+
+    async def _make_claimed_change(self, agent: Agent[TurnState], claimed: frozenset[Change],
+                                   items: list[Any], state: TurnState) -> str:
+        """The model said it made a change and called no tool for it: one more try, with a tool call required.
+
+        A small model often answers "Marked task 1 as done." in words, knowing the right call
+        (docs/language.md, "Real models"); asked again in words it writes words again. So the
+        retry must call a tool (``tool_choice: required``: it may still pick a read-only one
+        such as list_tasks first) and stops at the first change a tool makes, or after
+        ``_CLAIM_RETRY_TURNS`` model calls. The reply is then written from the tool calls.
+        """
+        logger.info("reply claims %s with no tool call; asking once more with a tool call required", sorted(claimed))
+        changing = [spec.name for spec in state.tools.specs.values() if not spec.read_only]
+        forced = agent.clone(model_settings=ModelSettings(tool_choice="required"), reset_tool_choice=False,
+                             tool_use_behavior=StopAtTools(stop_at_tool_names=changing))
+        note: Any = {"role": "system", "content": correction(claimed)}
+        try:
+            again = await Runner.run(forced, [*items, note], context=state, max_turns=_CLAIM_RETRY_TURNS,
+                                     run_config=self._run_config)
+            _add_usage(state, again)
+        except MaxTurnsExceeded:
+            logger.info("the required tool calls made no change in %d model calls", _CLAIM_RETRY_TURNS)
+        return reply_from_calls(state.calls, claimed=claimed)
 
     async def run_turn(self, request: TurnRequest) -> TurnResult:
         state = TurnState(request.tools)
@@ -345,6 +368,10 @@ class AgentsModel:
         for call in state.calls[reported:]:
             yield ToolEvent(call)
         yield TurnDone(TurnResult(reply, state.calls, state.usage))
+
+
+# Model calls a retry with a required tool call may make: e.g. list_tasks, then the change.
+_CLAIM_RETRY_TURNS = 3
 
 
 def _sdk_model(settings: AgentsSettings) -> Model:

@@ -7,6 +7,7 @@ optional Retry-After) or a hang. It records every request body it was sent.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import threading
 import time
@@ -18,6 +19,8 @@ from typing import Any
 import uvicorn
 
 from tests.support.net import free_port
+
+_CALL_IDS = itertools.count()
 
 
 @dataclass
@@ -74,9 +77,10 @@ class FakeOpenAI:
 
     @staticmethod
     def _tool_calls(reply: Reply) -> list[dict[str, Any]]:
+        # Unique across replies, as a real service's are (the SDK refuses a reused call id).
         return [
-            {"id": f"call_{i}", "type": "function", "function": {"name": name, "arguments": args}}
-            for i, (name, args) in enumerate(reply.tool_calls)
+            {"id": f"call_{next(_CALL_IDS)}", "type": "function", "function": {"name": name, "arguments": args}}
+            for name, args in reply.tool_calls
         ]
 
     async def _json(self, send: Any, reply: Reply) -> None:

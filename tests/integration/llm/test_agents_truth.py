@@ -62,6 +62,36 @@ async def test_a_reply_claiming_a_change_no_tool_made_is_asked_once_more_and_the
     assert reply.response == "Added task 1: milk."
     correction = fake.requests[1]["messages"][-1]
     assert correction["role"] == "system" and "no tool was called" in correction["content"]
+    # Asked again in words, a small model answers in words again: the retry must call a tool,
+    # and it ends at the change (the reply is written from the calls, no third model call).
+    assert fake.requests[1]["tool_choice"] == "required" and "tool_choice" not in fake.requests[0]
+    assert len(fake.requests) == 2
+
+
+async def test_a_claimed_completion_is_made_by_the_required_retry_even_through_a_list_first(fake: FakeOpenAI) -> None:
+    app = Setup(fake)
+    for title in ("old errand", "milk", "dentist"):
+        await app.tasks.add("alice", NewTask(title))
+    await app.tasks.complete("alice", 1)
+    # What qwen2.5-coder-1.5b did for "I finished the first one": the right id, in words only.
+    fake.script += [Reply(text="Marked task 2 as done."), Reply(tool_calls=[("list_tasks", '{"status": "pending"}')]),
+                    Reply(tool_calls=[("complete_task", '{"task_id": 2}')])]
+    reply = await app.chat.send("alice", "I finished the first one")
+    done = {t.title: t.completed for t in (await app.tasks.find("alice", TaskQuery())).items}
+    assert done == {"old errand": True, "milk": True, "dentist": False}
+    assert [c.tool for c in reply.tool_calls] == ["list_tasks", "complete_task"]
+    assert reply.response.endswith("Marked task 2 (milk) as done.")
+    assert [r.get("tool_choice") for r in fake.requests] == [None, "required", "required"]
+
+
+async def test_required_calls_that_never_make_the_claimed_change_end_in_an_honest_reply(fake: FakeOpenAI) -> None:
+    app = Setup(fake)
+    await app.tasks.add("alice", NewTask("tax"))
+    fake.script += [Reply(text="I've deleted it.")] + [Reply(tool_calls=[("list_tasks", "{}")])] * 3
+    reply = await app.chat.send("alice", "delete the tax one")
+    assert app.titles("alice") == ["tax"]
+    assert reply.response.endswith("Nothing else was changed.")
+    assert len(fake.requests) == 4  # the first answer, then at most three required calls
 
 
 async def test_a_claim_repeated_after_the_correction_is_replaced_by_what_the_tools_did(fake: FakeOpenAI) -> None:
