@@ -17,7 +17,7 @@ import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, suppress
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import quote
@@ -200,23 +200,134 @@ def describe_tool_call(call: dict[str, Any], today: date | None = None) -> tuple
             extras.append("due " + relative_day(str(args["due_date"]), today))
         if args.get("priority") and args["priority"] != "medium":
             extras.append(f"{args['priority']} priority")
+        if args.get("recurrence"):
+            extras.append("repeats " + describe_rule(str(args["recurrence"])))
+        if args.get("labels"):
+            extras.append("on " + ", ".join(map(str, args["labels"])))
         return "Added " + subject + "".join(", " + e for e in extras), True
     if tool == "complete_task":
+        if result.get("status") == "rescheduled":
+            when = relative_day(str(result["due_date"]), today) if result.get("due_date") else "soon"
+            return f"Completed {subject}, repeats: next due {when}", True
         return "Completed " + subject, True
     if tool == "delete_task":
-        return "Deleted " + subject, True
+        return "Deleted " + subject + " (in the trash for 30 days)", True
+    if tool == "restore_task":
+        return "Restored " + subject, True
     if tool == "update_task":
         changes = [k if k != "completed" else ("done" if args[k] else "reopened") for k in args if k != "task_id"]
         return "Updated " + subject + (f" ({', '.join(changes)})" if changes else ""), True
-    if tool == "list_tasks":
+    if tool in {"list_tasks", "list_trash"}:
         total = result.get("total", len(result.get("tasks") or []))
         kind = "task"
         if args.get("overdue"):
             kind = "overdue task"
         elif args.get("status") in {"pending", "completed"}:
             kind = "pending task" if args["status"] == "pending" else "done task"
-        return f"Listed {total} {kind}{'' if total == 1 else 's'}", True
+        where = " in the trash" if tool == "list_trash" else (f" on {args['label']}" if args.get("label") else "")
+        return f"Listed {total} {kind}{'' if total == 1 else 's'}{where}", True
+    if tool == "list_labels":
+        count = len(result.get("labels") or [])
+        return f"Listed {count} list{'' if count == 1 else 's'}", True
     return f"Used {tool}", True
+
+
+_WEEKDAYS = {
+    "MO": "Monday",
+    "TU": "Tuesday",
+    "WE": "Wednesday",
+    "TH": "Thursday",
+    "FR": "Friday",
+    "SA": "Saturday",
+    "SU": "Sunday",
+}
+_UNITS = {"DAILY": "day", "WEEKLY": "week", "MONTHLY": "month", "YEARLY": "year"}
+_DESCRIBED = frozenset({"FREQ", "INTERVAL", "BYMONTH", "BYMONTHDAY", "BYDAY", "WKST", "COUNT", "UNTIL"})
+_NTH = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", -1: "last", -2: "second to last"}
+_NTH_DAY = re.compile(r"([+-]?\d)(MO|TU|WE|TH|FR|SA|SU)")
+
+
+def _ordinal(n: int) -> str:
+    if n == -1:
+        return "last day"
+    suffix = "th" if 11 <= n % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def describe_rule(rule: str) -> str:
+    """An RRULE in words, as the web chat says it ("every Monday", "every month on the 1st");
+    a rule the words cannot say is returned as it is."""
+    parts: dict[str, str] = {}
+    for piece in rule.strip().removeprefix("RRULE:").split(";"):
+        name, sep, value = piece.partition("=")
+        if not piece:
+            continue
+        if not sep or not value or "=" in value:
+            return rule
+        parts[name.upper()] = value.upper()
+    unit = _UNITS.get(parts.get("FREQ", ""))
+    if unit is None or set(parts) - _DESCRIBED:
+        return rule
+    try:
+        every = int(parts.get("INTERVAL", "1"))
+        month_days = [int(d) for d in parts["BYMONTHDAY"].split(",")] if "BYMONTHDAY" in parts else []
+        months = [int(m) for m in parts["BYMONTH"].split(",")] if "BYMONTH" in parts else []
+        left = int(parts["COUNT"]) if "COUNT" in parts else None
+        until = datetime.strptime(parts["UNTIL"][:8], "%Y%m%d").date() if "UNTIL" in parts else None
+    except ValueError:
+        return rule
+    days = parts["BYDAY"].split(",") if "BYDAY" in parts else []
+    plain = all(d in _WEEKDAYS for d in days)
+    if every < 1 or any(d < -1 or d == 0 for d in month_days) or (months and parts["FREQ"] != "YEARLY"):
+        return rule
+    period = f"every {unit}" if every == 1 else f"every {every} {unit}s"
+    freq = parts["FREQ"]
+    if freq in {"DAILY", "WEEKLY"}:
+        if month_days or not plain:
+            return rule
+        if not days:
+            text = period
+        elif every == 1 and set(days) == {"MO", "TU", "WE", "TH", "FR"} and len(days) == 5:
+            text = "every weekday"
+        elif every == 1 and set(days) == {"SA", "SU"} and len(days) == 2:
+            text = "every weekend"
+        elif freq == "WEEKLY" and every == 1:
+            text = "every " + _and([_WEEKDAYS[d] for d in days])
+        else:
+            text = f"{period} on " + _and([_WEEKDAYS[d] for d in days])
+    elif freq == "MONTHLY":
+        nth = _NTH_DAY.fullmatch(days[0]) if len(days) == 1 and not plain else None
+        if month_days and not days:
+            text = f"{period} on the " + _and([_ordinal(d) for d in month_days])
+        elif nth and int(nth.group(1)) in _NTH and not month_days:
+            text = f"{period} on the {_NTH[int(nth.group(1))]} {_WEEKDAYS[nth.group(2)]}"
+        elif not days and not month_days:
+            text = period
+        else:
+            return rule
+    else:
+        if days or len(months) > 1 or len(month_days) > 1 or any(not 1 <= m <= 12 for m in months):
+            return rule
+        month = date(2000, months[0], 1).strftime("%B") if months else ""
+        if month and month_days and month_days[0] > 0:
+            text = f"{period} on {month_days[0]} {month}"
+        elif month and not month_days:
+            text = f"{period} in {month}"
+        elif not month and not month_days:
+            text = period
+        else:
+            return rule
+    if left is not None:
+        if left < 1:
+            return rule
+        text += ", this is the last time" if left == 1 else f", {left} times left"
+    if until is not None:
+        text += f", until {until.day} {until:%b %Y}"
+    return text
 
 
 def relative_day(text: str, today: date | None = None) -> str:
@@ -234,43 +345,82 @@ def relative_day(text: str, today: date | None = None) -> str:
     return day.strftime("%a %d %b %Y" if day.year != today.year else "%a %d %b")
 
 
+REPEAT_MARK = "↻"
+
+
 def task_table(tasks: list[dict[str, Any]], today: date | None = None) -> Table:
+    """The tasks as a table; a Lists column when some task has labels, and a Repeats column
+    (the repeat mark and the rule in words) when some task repeats."""
+    with_lists = any(task.get("labels") for task in tasks)
+    with_repeats = any(task.get("recurrence") for task in tasks)
     table = Table(show_edge=False, pad_edge=False, header_style="bold")
     table.add_column("#", justify="right", style="cyan", no_wrap=True)
     table.add_column("", no_wrap=True)  # done mark
     table.add_column("Task", overflow="fold")
     table.add_column("Due", no_wrap=True)
     table.add_column("Priority", no_wrap=True)
+    if with_repeats:
+        table.add_column("Repeats", overflow="fold")
+    if with_lists:
+        table.add_column("Lists", overflow="fold")
     today = today or date.today()
     for task in tasks:
         done = bool(task.get("completed"))
         due = str(task.get("due_date") or "")
         overdue = bool(due) and not done and due < today.isoformat()
-        table.add_row(
+        row: list[Any] = [
             str(task.get("id", "")),
             "✓" if done else "·",
             Text(str(task.get("title", "")), style="dim strike" if done else ""),
             Text(relative_day(due, today) if due else "", style="red" if overdue else ""),
             Text(str(task.get("priority", "")), style="red" if task.get("priority") == "high" else ""),
-        )
+        ]
+        if with_repeats:
+            rule = task.get("recurrence")
+            row.append(Text(f"{REPEAT_MARK} {describe_rule(str(rule))}" if rule else "", style="blue"))
+        if with_lists:
+            row.append(Text(", ".join(str(label) for label in task.get("labels") or []), style="magenta"))
+        table.add_row(*row)
+    return table
+
+
+def label_table(labels: list[dict[str, Any]]) -> Table:
+    table = Table(show_edge=False, pad_edge=False, header_style="bold")
+    table.add_column("List", style="magenta", overflow="fold")
+    table.add_column("Tasks", justify="right", no_wrap=True)
+    for label in labels:
+        table.add_row(str(label.get("name", "")), str(label.get("count", "")))
     return table
 
 
 LIST_ITEM = re.compile(r"^\s*(?:[•*\-✓✔☐]|\d+[.)])\s")
 
 
+READING_TOOLS = frozenset({"list_tasks", "list_trash", "list_labels"})
+
+
 def visible_calls(calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The calls worth a line: a listing the model made only to find the task it then changed is noise."""
-    changed = any(call.get("tool") != "list_tasks" for call in calls)
-    return [call for call in calls if not (changed and call.get("tool") == "list_tasks")]
+    changed = any(call.get("tool") not in READING_TOOLS for call in calls)
+    return [call for call in calls if not (changed and call.get("tool") in READING_TOOLS)]
 
 
 def listed_tasks(calls: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
-    """The tasks of a turn that only listed (the last listing), else None."""
-    if not calls or any(call.get("tool") != "list_tasks" for call in calls):
+    """The tasks of a turn that only listed (the last listing of tasks or the trash), else None."""
+    if not calls or any(call.get("tool") not in READING_TOOLS for call in calls):
+        return None
+    if calls[-1].get("tool") not in {"list_tasks", "list_trash"}:
         return None
     tasks = (calls[-1].get("result") or {}).get("tasks")
     return list(tasks) if tasks else None
+
+
+def listed_labels(calls: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
+    """The labels of a turn whose last call listed them, else None."""
+    if not calls or calls[-1].get("tool") != "list_labels" or any(c.get("tool") not in READING_TOOLS for c in calls):
+        return None
+    labels = (calls[-1].get("result") or {}).get("labels")
+    return list(labels) if labels else None
 
 
 def show_reply(console: Console, reply: Reply, today: date | None = None) -> None:
@@ -292,6 +442,9 @@ def show_reply(console: Console, reply: Reply, today: date | None = None) -> Non
         console.print(Text(text))
     if tasks:
         console.print(task_table(tasks, today))
+    labels = listed_labels(reply.tool_calls)
+    if labels:
+        console.print(label_table(labels))
     console.print()
 
 
@@ -375,8 +528,6 @@ class _nothing:
 
 
 def _today(timezone: str) -> date:
-    from datetime import datetime
-
     return datetime.now(ZoneInfo(timezone)).date()
 
 

@@ -11,12 +11,15 @@ import secrets
 import subprocess
 import uuid
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from rich.console import Console
 
+from entrypoints.terminal_chat import describe_rule, describe_tool_call, label_table, task_table
 from tests.support.net import free_port
 from tests.support.server import ServerProcess, clean_env, run_cli, todo_chat_command
 
@@ -205,3 +208,171 @@ def test_a_turn_that_fails_makes_the_session_exit_non_zero(workdir: Path, env: d
     out, err = process.communicate("list my tasks\n", timeout=TIMEOUT_S)
     assert process.returncode == 1, (out, err)
     assert f"Can't reach {url}" in out
+
+
+# --------------------------------------------------------------------------- lists, repeats, the trash (issue 17)
+
+
+def rest_call(server: ServerProcess, token: str, method: str, path: str, **kwargs: Any) -> Any:
+    response = httpx.request(method, server.url + path, headers={"Authorization": f"Bearer {token}"}, **kwargs)
+    assert response.status_code < 300, response.text
+    return response.json() if response.content else None
+
+
+def row_of(out: str, title: str) -> str:
+    (line,) = [line for line in out.splitlines() if title in line and "│" in line]
+    return line
+
+
+def test_tables_show_lists_and_the_repeat_mark(workdir: Path, env: dict[str, str], server: ServerProcess) -> None:
+    user = f"gina-{uuid.uuid4().hex[:6]}"
+    token = mint_token(workdir, env, user)
+    tasks = f"/api/{user}/tasks"
+    plants = rest_call(
+        server,
+        token,
+        "POST",
+        tasks,
+        json={"title": "water the plants", "recurrence": "FREQ=WEEKLY;BYDAY=MO", "labels": ["home"]},
+    )
+    rest_call(server, token, "POST", tasks, json={"title": "milk and eggs", "labels": ["shopping", "Errands"]})
+    rest_call(server, token, "POST", tasks, json={"title": "call the bank"})
+    rest_call(server, token, "POST", tasks, json={"title": "old receipts"})
+    rest_call(server, token, "DELETE", f"{tasks}/4")
+
+    done = chat(workdir, env, "--user", user, lines=["what's left?", "done with task 1"])
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    header = next(line for line in out.splitlines() if "Task" in line and "Due" in line)
+    assert "Repeats" in header and "Lists" in header
+    assert "↻ every Monday" in row_of(out, "water the plants")
+    assert "home" in row_of(out, "water the plants")
+    assert "shopping, Errands" in row_of(out, "milk and eggs")
+    assert "↻" not in row_of(out, "call the bank")
+    assert "old receipts" not in out  # the trash is not listed
+
+    # Ticking off a repeating task says where it moved; REST agrees.
+    moved = date.fromisoformat(plants["due_date"]) + timedelta(days=7)
+    assert "Completed task 1: water the plants, repeats: next due" in out
+    stored = rest_call(server, token, "GET", f"{tasks}/1")
+    assert (stored["due_date"], stored["completed"]) == (moved.isoformat(), False)
+
+    # Another user's chat sees none of it.
+    other = chat(workdir, env, "--user", f"hal-{uuid.uuid4().hex[:6]}", lines=["what's left?"])
+    assert other.returncode == 0, other.stderr
+    assert "water the plants" not in other.stdout
+    assert "shopping" not in other.stdout
+
+
+def render(*tables: Any) -> str:
+    console = Console(record=True, width=120, color_system=None)
+    for table in tables:
+        console.print(table)
+    return console.export_text()
+
+
+def test_the_tables_and_tool_lines_read_as_the_web_chat_says_them() -> None:
+    today = date(2026, 3, 2)  # a Monday
+    tasks = [
+        {
+            "id": 1,
+            "title": "pay rent",
+            "completed": False,
+            "priority": "high",
+            "due_date": "2026-04-01",
+            "recurrence": "FREQ=MONTHLY;BYMONTHDAY=1",
+            "labels": ["home", "money"],
+        },
+        {
+            "id": 2,
+            "title": "gym",
+            "completed": False,
+            "priority": "medium",
+            "due_date": "2026-03-03",
+            "recurrence": "FREQ=WEEKLY;BYDAY=TU,TH",
+            "labels": [],
+        },
+        {
+            "id": 3,
+            "title": "odd one",
+            "completed": True,
+            "priority": "low",
+            "due_date": None,
+            "recurrence": "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1",
+            "labels": [],
+        },
+    ]
+    text = render(task_table(tasks, today))
+    assert "↻ every month on the 1st" in row_of(text, "pay rent")
+    assert "home, money" in row_of(text, "pay rent")
+    assert "↻ every Tuesday and Thursday" in row_of(text, "gym")
+    assert "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1" in text  # said as it is when words cannot
+    plain = render(
+        task_table(
+            [
+                {
+                    "id": 4,
+                    "title": "tea",
+                    "completed": False,
+                    "priority": "low",
+                    "due_date": None,
+                    "recurrence": None,
+                    "labels": [],
+                }
+            ],
+            today,
+        )
+    )
+    assert "Repeats" not in plain and "Lists" not in plain
+
+    words = [word for word in render(label_table([{"name": "shopping", "count": 2}])).split() if word.isalnum()]
+    assert words == ["List", "Tasks", "shopping", "2"]
+    calls = [
+        (
+            {
+                "tool": "complete_task",
+                "arguments": {"task_id": 2},
+                "result": {
+                    "task_id": 2,
+                    "status": "rescheduled",
+                    "title": "gym",
+                    "due_date": "2026-03-05",
+                    "repeats": True,
+                },
+            },
+            "Completed task 2: gym, repeats: next due Thursday",
+        ),
+        (
+            {
+                "tool": "add_task",
+                "arguments": {"title": "water", "recurrence": "FREQ=WEEKLY;BYDAY=MO", "labels": ["home"]},
+                "result": {"task_id": 5, "status": "created", "title": "water"},
+            },
+            "Added task 5: water, repeats every Monday, on home",
+        ),
+        (
+            {
+                "tool": "restore_task",
+                "arguments": {"task_id": 3},
+                "result": {"task_id": 3, "status": "restored", "title": "odd one"},
+            },
+            "Restored task 3: odd one",
+        ),
+        ({"tool": "list_trash", "arguments": {}, "result": {"tasks": [], "total": 2}}, "Listed 2 tasks in the trash"),
+        (
+            {"tool": "list_labels", "arguments": {}, "result": {"labels": [{"name": "home", "count": 1}]}},
+            "Listed 1 list",
+        ),
+    ]
+    for call, line in calls:
+        assert describe_tool_call(call, today) == (line, True)
+    for rule, words in {
+        "FREQ=DAILY;INTERVAL=2": "every 2 days",
+        "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR": "every weekday",
+        "FREQ=MONTHLY;BYDAY=-1FR": "every month on the last Friday",
+        "FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=22": "every year on 22 March",
+        "FREQ=WEEKLY;BYDAY=MO;COUNT=3": "every Monday, 3 times left",
+        "FREQ=DAILY;UNTIL=20270312": "every day, until 12 Mar 2027",
+        "FREQ=YEARLY;BYWEEKNO=20": "FREQ=YEARLY;BYWEEKNO=20",
+    }.items():
+        assert describe_rule(rule) == words, rule
