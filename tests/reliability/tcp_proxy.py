@@ -26,8 +26,12 @@ CALL_TIMEOUT_S = 10.0
 
 
 class TcpProxy:
-    def __init__(self, target_host: str, target_port: int, *, port: int | None = None) -> None:
+    def __init__(
+        self, target_host: str, target_port: int, *, port: int | None = None, unix_socket: str | None = None
+    ) -> None:
+        """``unix_socket``: forward to that socket instead (a PostgreSQL that has no TCP port)."""
         self.target = (target_host, target_port)
+        self.unix_socket = unix_socket
         self.port = port or free_port()
         self.accepted = 0  # connections accepted since start (a test can see traffic went through)
         self._loop = asyncio.new_event_loop()
@@ -100,7 +104,10 @@ class TcpProxy:
             return
         self.accepted += 1
         try:
-            upstream_reader, upstream_writer = await asyncio.open_connection(*self.target)
+            if self.unix_socket is not None:
+                upstream_reader, upstream_writer = await asyncio.open_unix_connection(self.unix_socket)
+            else:
+                upstream_reader, upstream_writer = await asyncio.open_connection(*self.target)
         except OSError:
             client_writer.transport.abort()
             return

@@ -24,7 +24,7 @@ from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import asyncpg
 import httpx
@@ -226,9 +226,10 @@ async def test_database_outage_is_503_and_the_same_server_recovers_losing_nothin
 ) -> None:
     name = urlsplit(postgres_url).path.lstrip("/")
     target = urlsplit(server_url())
-    if not target.hostname:
-        pytest.skip("the outage proxy is TCP; this PostgreSQL (embedded) listens on a Unix socket only")
-    with TcpProxy(target.hostname or "127.0.0.1", target.port or 5432) as proxy:
+    # The embedded PostgreSQL listens on a Unix socket only (?host=<dir>): the proxy forwards there.
+    socket_dir = None if target.hostname else parse_qs(target.query).get("host", [None])[0]
+    unix_socket = f"{socket_dir}/.s.PGSQL.{target.port or 5432}" if socket_dir else None
+    with TcpProxy(target.hostname or "127.0.0.1", target.port or 5432, unix_socket=unix_socket) as proxy:
         via_proxy = with_database(f"postgresql://postgres@127.0.0.1:{proxy.port}/postgres", name)
         server = ServerProcess(cwd=tmp_path, env=env_for(via_proxy))
         async with running(server), client_of(server) as client:
