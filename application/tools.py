@@ -400,7 +400,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         TaskOutcome,
         read_only=False,
         destructive=False,
-        idempotent=True,
+        idempotent=False,  # a repeating task moves on again at each call
         handler=_complete,
     ),
     ToolSpec(
@@ -425,7 +425,7 @@ TOOLS: tuple[ToolSpec, ...] = (
         TaskOutcome,
         read_only=False,
         destructive=False,
-        idempotent=True,
+        idempotent=False,  # completed: true moves a repeating task on again at each call
         handler=_update,
     ),
     ToolSpec(

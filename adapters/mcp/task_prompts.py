@@ -2,6 +2,8 @@
 
 Each prompt is one user message holding the facts (which tasks are overdue, due, done)
 and what to do with them, so any client's model can answer without calling a tool first.
+A task's line carries its lists and repeat rule; a repeating task ticked off this week counts
+as done in the review (it stays pending, on its next due date).
 """
 
 from __future__ import annotations
@@ -51,6 +53,12 @@ def _line(task: Task) -> str:
         parts.append(f"({task.priority.value} priority)")
     if task.due_date is not None:
         parts.append(f"due {task.due_date.isoformat()}")
+    if task.recurrence is not None:
+        parts.append(f"repeats (RRULE {task.recurrence.rule})")
+    if task.last_completed_at is not None and not task.completed:
+        parts.append(f"last done {task.last_completed_at.date().isoformat()}")
+    if task.labels:
+        parts.append(f"[lists: {', '.join(task.labels)}]")
     return " ".join(parts)
 
 
@@ -107,7 +115,13 @@ async def _weekly_review(tasks: TaskUseCases, user_id: str, today: date, now: da
     everything = await all_tasks(tasks, user_id, TaskQuery(status=TaskStatus.ALL, sort="id"))
     week_ago = now - timedelta(days=7)
     next_week = today + timedelta(days=7)
-    done = [t for t in everything if t.completed and t.updated_at >= week_ago]
+    # A repeating task stays pending when ticked off: its last completion says it was done.
+    done = [
+        t
+        for t in everything
+        if (t.completed and t.updated_at >= week_ago)
+        or (t.last_completed_at is not None and t.last_completed_at >= week_ago)
+    ]
     pending = [t for t in everything if not t.completed]
     late = [t for t in pending if t.due_date is not None and t.due_date < today]
     coming = [t for t in pending if t.due_date is not None and today <= t.due_date <= next_week]

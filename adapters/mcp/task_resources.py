@@ -1,6 +1,8 @@
 """MCP resources over the caller's tasks, and argument completion for task ids and titles.
 
 ``tasks://open`` is the user's open (pending) tasks; ``tasks://task/{task_id}`` one task.
+Both show a task as the tools do (``task_view``: labels and recurrence included); a task in
+the trash is not there (it reads as "not found" until ``restore_task`` brings it back).
 The URIs carry no user: every read resolves them for the authenticated caller, so the
 same URI names each user's own tasks and a foreign task number reads as "not found".
 """
@@ -54,7 +56,8 @@ def _task_resource(task: Task) -> Resource:
         uri=task_uri(task.id),
         name=f"task-{task.id}",
         title=f"Task {task.id}: {task.title}",
-        description="One task: title, notes, priority, due date, whether it is done.",
+        description="One task: title, notes, priority, due date, whether it is done, its lists (labels) "
+        "and how it repeats (an RRULE, or null).",
         mime_type=JSON,
     )
 
@@ -63,7 +66,7 @@ OPEN_TASKS = Resource(
     uri=OPEN_TASKS_URI,
     name="open-tasks",
     title="Open tasks",
-    description="Every task not done yet, in task-number order.",
+    description="Every task not done yet, in task-number order, with its lists (labels) and repeat rule.",
     mime_type=JSON,
 )
 TASK_TEMPLATE = ResourceTemplate(
