@@ -33,7 +33,8 @@ from domain.conversation import Conversation, Message, ToolCall, derive_title, e
 from domain.errors import InvalidValue
 from domain.recurrence import Recurrence
 from domain.task import TRASH_DAYS, Task
-from domain.values import MESSAGE_MAX, TITLE_MAX, Role, TaskStatus, check_user_id, clean_message
+from domain.text import unstorable_reason
+from domain.values import MESSAGE_MAX, TITLE_MAX, Role, TaskStatus, check_user_id, clean_message, clean_title
 
 FORMAT = "todo-chat-export"
 VERSION = 1
@@ -189,7 +190,7 @@ class TransferUseCases:
     ) -> int:
         started = record.created_at or (record.messages[0].created_at if record.messages else None) or now
         first = next((m.content for m in record.messages if m.role == "user"), "")
-        title = " ".join(record.title.split()) or derive_title(first)
+        title = clean_title(record.title) if record.title.strip() else derive_title(first)
         conversation_id = self._ids.new_id()
         thread: list[Message] = []
         latest = started
@@ -401,6 +402,11 @@ def _conversations_of(rows: list[msgspec.Raw], problems: list[RowProblem]) -> li
         if record is None:
             continue
         messages += len(record.messages)
+        if record.title.strip():
+            try:
+                clean_title(record.title)
+            except InvalidValue as exc:
+                problems.append(RowProblem(row, "conversations.title", exc.message))
         for item in record.messages:
             if item.role == "user":
                 try:
@@ -409,6 +415,12 @@ def _conversations_of(rows: list[msgspec.Raw], problems: list[RowProblem]) -> li
                     problems.append(RowProblem(row, f"conversations.messages.{exc.field}", exc.message))
             elif len(item.content) > MESSAGE_MAX * 4:
                 problems.append(RowProblem(row, "conversations.messages.content", "assistant reply is too long"))
+            elif (reason := unstorable_reason(item.content)) is not None:
+                problems.append(RowProblem(row, "conversations.messages.content", reason))
+            for call in item.tool_calls:
+                reason = _unstorable_in([call.tool, call.arguments, call.result])
+                if reason is not None:
+                    problems.append(RowProblem(row, "conversations.messages.tool_calls", reason))
         records.append(record)
     if messages > MESSAGES_MAX:
         limit = f"an import holds at most {MESSAGES_MAX} messages"
@@ -435,6 +447,23 @@ def _checked_csv(text: str, user_id: str, now: datetime, today: date) -> list[Ta
     if len(drafts) > TASKS_MAX:
         raise RowsRejected([RowProblem(drafts[TASKS_MAX].row, "row", f"an import holds at most {TASKS_MAX} tasks")])
     return [_from_draft(draft, user_id, now, today) for draft in drafts]
+
+
+def _unstorable_in(value: Any) -> str | None:
+    """Why some string in ``value`` (keys included) cannot be stored as database text, or None."""
+    if isinstance(value, str):
+        return unstorable_reason(value)
+    if isinstance(value, dict):
+        items: list[Any] = [*value.keys(), *value.values()]
+    elif isinstance(value, list):
+        items = value
+    else:
+        return None
+    for item in items:
+        reason = _unstorable_in(item)
+        if reason is not None:
+            return reason
+    return None
 
 
 def _reject_if(problems: list[RowProblem]) -> None:

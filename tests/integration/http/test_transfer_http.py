@@ -199,3 +199,19 @@ async def test_exports_and_imports_are_limited_per_user(api: Api) -> None:
     assert limited.status_code == 429 and "retry-after" in limited.headers
     assert error_of(limited)["code"] == "RATE_LIMITED"
     assert (await api.get(f"/api/{BOB}/export", BOB)).status_code == 200  # counted per user
+
+
+async def test_text_a_database_cannot_store_is_a_row_problem_not_a_500(api: Api) -> None:
+    nul = "a\u0000b"
+    document = {"format": "todo-chat-export", "version": 1, "conversations": [
+        {"title": "fine", "messages": [{"role": "assistant", "content": nul}]},
+        {"title": "x" * 300, "messages": []},
+        {"title": "t", "messages": [{"role": "assistant", "content": "ok", "tool_calls": [
+            {"tool": "add_task", "arguments": {"title": nul}, "result": {nul: 1}}]}]},
+    ]}
+    response = await import_(api, ALICE, json.dumps(document))
+    assert response.status_code == 400, response.text
+    assert [(d["row"], d["field"]) for d in error_of(response)["details"]] == [
+        (1, "conversations.messages.content"), (2, "conversations.title"), (3, "conversations.messages.tool_calls"),
+    ]
+    assert (await export(api))["conversations"] == []
