@@ -226,6 +226,8 @@ def describe_tool_call(call: dict[str, Any], today: date | None = None) -> tuple
             kind = "pending task" if args["status"] == "pending" else "done task"
         where = " in the trash" if tool == "list_trash" else (f" on {args['label']}" if args.get("label") else "")
         return f"Listed {total} {kind}{'' if total == 1 else 's'}{where}", True
+    if tool == "undo_last_change":
+        return str(result.get("message") or "Undid the last change"), True
     if tool == "list_labels":
         count = len(result.get("labels") or [])
         return f"Listed {count} list{'' if count == 1 else 's'}", True

@@ -272,3 +272,73 @@ def test_rules_read_as_words_or_as_themselves(new_page: Any) -> None:
     page = new_page()
     page.goto("/")
     assert page.evaluate(DESCRIBE_RULE, list(RULES)) == list(RULES.values())
+
+
+DESCRIBE_CALLS = """async (calls) => {
+  const { describeToolCall, changesTasks } = await import("/format.js");
+  return calls.map((call) => [describeToolCall(call, "2026-03-02").text, changesTasks(call)]);
+}"""
+
+
+def test_the_new_tools_read_as_one_line_and_only_changes_refresh_the_panel(new_page: Any) -> None:
+    page = new_page()
+    page.goto("/")
+    calls = [
+        (
+            {
+                "tool": "add_task",
+                "arguments": {"title": "water", "recurrence": "FREQ=WEEKLY;BYDAY=MO", "labels": ["home"]},
+                "result": {"task_id": 5, "status": "created", "title": "water"},
+            },
+            ["Added task 5: water, repeats every Monday, on home", True],
+        ),
+        (
+            {
+                "tool": "complete_task",
+                "arguments": {"task_id": 5},
+                "result": {"task_id": 5, "status": "rescheduled", "title": "water", "due_date": "2026-03-09"},
+            },
+            ["Completed task 5: water, repeats: next due 9 Mar", True],
+        ),
+        (
+            {
+                "tool": "update_task",
+                "arguments": {"task_id": 5, "recurrence": None, "remove_labels": ["home"]},
+                "result": {"task_id": 5, "status": "updated", "title": "water"},
+            },
+            ["Updated task 5: water (stops repeating, off home)", True],
+        ),
+        (
+            {
+                "tool": "delete_task",
+                "arguments": {"task_id": 5},
+                "result": {"task_id": 5, "status": "deleted", "title": "water"},
+            },
+            ["Deleted task 5: water (in the trash for 30 days)", True],
+        ),
+        (
+            {
+                "tool": "restore_task",
+                "arguments": {"task_id": 5},
+                "result": {"task_id": 5, "status": "restored", "title": "water"},
+            },
+            ["Restored task 5: water", True],
+        ),
+        (
+            {
+                "tool": "undo_last_change",
+                "arguments": {},
+                "result": {"status": "undone", "undone": [], "message": "Undid: added task 5 (water)."},
+            },
+            ["Undid: added task 5 (water).", True],
+        ),
+        (
+            {"tool": "list_trash", "arguments": {}, "result": {"tasks": [], "total": 1}},
+            ["Listed 1 task in the trash", False],
+        ),
+        (
+            {"tool": "list_labels", "arguments": {}, "result": {"labels": [{"name": "home", "count": 2}]}},
+            ["Listed 1 list", False],
+        ),
+    ]
+    assert page.evaluate(DESCRIBE_CALLS, [call for call, _ in calls]) == [said for _, said in calls]

@@ -360,6 +360,14 @@ def test_the_tables_and_tool_lines_read_as_the_web_chat_says_them() -> None:
         ),
         ({"tool": "list_trash", "arguments": {}, "result": {"tasks": [], "total": 2}}, "Listed 2 tasks in the trash"),
         (
+            {
+                "tool": "undo_last_change",
+                "arguments": {},
+                "result": {"status": "nothing", "undone": [], "message": "There is nothing to undo."},
+            },
+            "There is nothing to undo.",
+        ),
+        (
             {"tool": "list_labels", "arguments": {}, "result": {"labels": [{"name": "home", "count": 1}]}},
             "Listed 1 list",
         ),

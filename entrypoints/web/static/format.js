@@ -79,6 +79,8 @@ export function describeToolCall(call, today = localToday()) {
     }
     case "list_labels":
       return { text: `Listed ${plural((result.labels || []).length, "list")}`, ok: true };
+    case "undo_last_change":
+      return { text: result.message || (result.status === "nothing" ? "Nothing to undo" : "Undid the last change"), ok: true };
     case "update_task":
       return { text: `Updated ${subject}${changes(args, today)}`, ok: true };
     case "list_tasks": {
@@ -97,7 +99,7 @@ export function describeToolCall(call, today = localToday()) {
 function toolVerb(tool) {
   return { add_task: "Adding a task", complete_task: "Completing a task", delete_task: "Deleting a task",
     update_task: "Updating a task", list_tasks: "Listing tasks", restore_task: "Restoring a task",
-    list_trash: "Listing the trash", list_labels: "Listing your lists" }[tool] || String(tool);
+    list_trash: "Listing the trash", list_labels: "Listing your lists", undo_last_change: "Undoing" }[tool] || String(tool);
 }
 
 function details(args, today) {
