@@ -5,19 +5,24 @@ queues for the pool like them). On PostgreSQL it runs on the pool's autocommit e
 round trip, and the table is UNLOGGED (migration 0004): no WAL flush per hit, and after a
 crash or on a promoted standby the counts start afresh, which a limit can afford:
 
-    INSERT INTO rate_limits (key, window_start, hits, expires_at) VALUES (:key, :window, 1, :end)
+    INSERT INTO rate_limits (key, window_start, hits, expires_at)
+        SELECT :key, :window, 1, :expires WHERE <carried> <= :count - 1
     ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limits.hits + 1
-        WHERE rate_limits.hits < :count
+        WHERE rate_limits.hits + <carried> <= :count - 1
     RETURNING hits
 
-The database serialises concurrent hits on the row, so of the hits in a window exactly
-``count`` get a row back, whichever replica sent them; a hit past the limit changes nothing
-and gets no row: ``RateLimited``. Windows are fixed (``floor(now / period)``), not sliding
-like the in-memory limiter: a client can spend the limit at the end of one window and again
-at the start of the next, so at most twice the limit in any ``period`` seconds spanning a
-boundary, and never more than the limit per window, however many replicas. Window starts
-come from each replica's clock (keep them in sync, NTP); a few seconds of skew only moves
-a boundary.
+where <carried> is the previous window's hits (a subquery on the same table) times the
+share of that window still inside the last ``period`` seconds: a sliding-window estimate
+over two fixed windows (``floor(now / period)``), one row per key and window. The database
+serialises concurrent hits on the row, so whichever replica sends them, no more hits get a
+row back than the estimate allows; a hit past it changes nothing and gets no row:
+``RateLimited``. Unlike plain fixed windows, a burst just before a window ends still counts
+in full just after it (the estimate rounds the carried hits up), and fades out over the
+next window. It is an estimate: it assumes the previous window's hits were spread evenly,
+so a burst at the very end of one window and another near the end of the next can pass up
+to nearly twice the limit within one period, never more than the limit per window (the
+in-memory limiter keeps every hit's time and is exact). Window starts come from each
+replica's clock (keep them in sync, NTP); a few seconds of skew only moves a boundary.
 
 Expired windows are deleted now and then (at most once per ``sweep_every`` seconds per
 process), in their own transaction, with ``FOR UPDATE SKIP LOCKED`` so replicas sweeping
@@ -38,11 +43,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Self
 
-from sqlalchemy import delete, select, tuple_
+from sqlalchemy import Float, Integer, String, bindparam, delete, func, literal, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.sql.errors import guarded
-from adapters.sql.tables import rate_limits
+from adapters.sql.tables import UtcDateTime, rate_limits
 from adapters.sql.uow import Sessions, SqlUnitOfWork
 from application.errors import RateLimited
 from application.rate_limits import Limit, RateKey
@@ -70,6 +75,36 @@ def row_key(name: str, key: RateKey) -> str:
     return f"{name}:{digest}"
 
 
+def _counting_statement(insert: Any) -> Any:
+    """Count one hit in the window ``:window`` if the estimate has room (built once).
+
+    Estimate = hits in this window + hits in the previous one (``:prior``) x ``:share``, the
+    part of the previous window still inside the last ``period`` seconds. Room: estimate <=
+    count - 1 (``:room``), which is ``hits + ceil(carried) < count`` without a ceil (SQLite
+    may lack one): a burst just before a window ends still counts in full just after it.
+    """
+    previous = rate_limits.alias("previous")
+    carried = func.coalesce(
+        select(previous.c.hits)
+        .where(previous.c.key == bindparam("key"), previous.c.window_start == bindparam("prior", type_=UtcDateTime()))
+        .scalar_subquery(),
+        0,
+    ) * bindparam("share", type_=Float())
+    room = bindparam("room", type_=Integer())
+    first = select(
+        bindparam("key", type_=String()),
+        bindparam("window", type_=UtcDateTime()),
+        literal(1, Integer()),
+        bindparam("expires", type_=UtcDateTime()),
+    ).where(carried <= room)
+    statement = insert(rate_limits).from_select(["key", "window_start", "hits", "expires_at"], first)
+    return statement.on_conflict_do_update(
+        index_elements=[rate_limits.c.key, rate_limits.c.window_start],
+        set_={"hits": rate_limits.c.hits + 1},
+        where=rate_limits.c.hits + carried <= room,
+    ).returning(rate_limits.c.hits)
+
+
 class SqlRateLimiter:
     """``limit.count`` hits per key per fixed window of ``limit.period`` seconds, shared by
     every process on the database; None allows all (and touches nothing)."""
@@ -92,10 +127,10 @@ class SqlRateLimiter:
         self._sweep_every = sweep_every
         self._next_sweep = 0.0
         dialect = sessions.writer.dialect.name
-        self._insert: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
         # PostgreSQL: the one statement is its own transaction, on the pool's autocommit engine
         # (no BEGIN, no COMMIT: one round trip). SQLite: a write transaction, in the writers' turn.
         self._autocommit = dialect == "postgresql"
+        self._counted = _counting_statement(postgresql.insert if dialect == "postgresql" else sqlite.insert)
 
     async def hit(self, key: RateKey) -> None:
         limit = self.limit
@@ -103,23 +138,24 @@ class SqlRateLimiter:
             return
         now = self._now()
         start = math.floor(now / limit.period) * limit.period
-        window = datetime.fromtimestamp(start, UTC)
-        end = datetime.fromtimestamp(start + limit.period, UTC)
-        first = {"key": row_key(self.name, key), "window_start": window, "hits": 1, "expires_at": end}
-        counted = self._insert(rate_limits).values(**first)
-        counted = counted.on_conflict_do_update(
-            index_elements=[rate_limits.c.key, rate_limits.c.window_start],
-            set_={"hits": rate_limits.c.hits + 1},
-            where=rate_limits.c.hits < limit.count,
-        ).returning(rate_limits.c.hits)
+        parameters = {
+            "key": row_key(self.name, key),
+            "window": datetime.fromtimestamp(start, UTC),
+            "prior": datetime.fromtimestamp(start - limit.period, UTC),
+            # Kept a window longer: it is the next window's previous one.
+            "expires": datetime.fromtimestamp(start + 2 * limit.period, UTC),
+            "share": (start + limit.period - now) / limit.period,
+            "room": limit.count - 1,
+        }
         async with _Unit(self._sessions, read_only=self._autocommit) as unit:
-            hits = (await guarded(unit.connection.execute(counted))).scalar()
+            hits = (await guarded(unit.connection.execute(self._counted, parameters))).scalar()
             if not self._autocommit:
                 await unit.commit()
         if now >= self._next_sweep:
             self._next_sweep = now + self._sweep_every
             await self.sweep(now)
         if hits is None:
+            # The current window's end is when the estimate is sure to be under the limit again.
             raise RateLimited(max(1, math.ceil(start + limit.period - now)))
 
     async def reset(self, key: RateKey) -> None:

@@ -106,10 +106,24 @@ async def test_count_hits_per_period_then_refused_until_the_period_passes(backen
     assert 1 <= retry_after <= 60
     backend.clock.now += 5
     assert 1 <= await refused(limiter, "203.0.113.9") <= retry_after  # refused hits count for nothing
-    backend.clock.now = START + 10 + 60
+    backend.clock.now = START + 10 + 120  # two periods on: nothing of the burst is left
     for _ in range(3):
         await limiter.hit("203.0.113.9")
     await refused(limiter, "203.0.113.9")
+
+
+async def test_the_limit_holds_across_a_window_boundary(backend: Backend) -> None:
+    """A burst just before a fixed window ends does not buy a fresh limit just after it
+    (what fixed windows allowed: twice the limit in two seconds); the hits fade out as the
+    period passes."""
+    limiter = backend.limiter(RateLimit(10, 60))
+    backend.clock.now = START + 59
+    for _ in range(10):
+        await limiter.hit("burst")
+    backend.clock.now = START + 61
+    await refused(limiter, "burst")
+    backend.clock.now = START + 59 + 61  # the burst is over a period old: room again
+    await limiter.hit("burst")
 
 
 async def test_keys_are_counted_apart(backend: Backend) -> None:
@@ -170,6 +184,27 @@ async def test_two_replicas_share_one_count(postgres_url: str) -> None:
         assert await backend.rows() == 1
     finally:
         await backend.close()
+
+
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def test_the_database_estimate_carries_the_previous_window_by_its_share(kind: str, tmp_path: Path) -> None:
+    """Half-way into a window, half of the previous window's hits still count."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'estimate.db'}" if kind == "sqlite" else await create_database()
+    try:
+        await upgrade_to_head(url)
+        backend = Backend(kind, url)
+        limiter = backend.limiter(RateLimit(10, 60))
+        backend.clock.now = START + 59
+        for _ in range(10):
+            await limiter.hit("client")
+        backend.clock.now = START + 90  # 10 x 0.5 carried: room for 5 more
+        for _ in range(5):
+            await limiter.hit("client")
+        assert await refused(limiter, "client") == 30
+        await backend.close()
+    finally:
+        if kind == "postgres":
+            await drop_database(url)
 
 
 @pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
