@@ -3,7 +3,7 @@
     .venv/bin/python -m tests.browser.screenshot [docs/screenshot-web-chat.png]
 
 Starts a real `todo-chat serve` on a throwaway SQLite database (offline model), signs up,
-manages a few tasks by chat and by hand, and takes the picture with Debian's Chromium.
+manages a few tasks by chat (and a repeating one on a list over REST), and takes the picture with Debian's Chromium.
 """
 
 from __future__ import annotations
@@ -46,9 +46,19 @@ def main(out: Path = DEFAULT_OUT) -> None:
             box.fill(text)
             box.press("Enter")
             expect(page.locator(".message.assistant.pending")).to_have_count(0)
-        page.get_by_label("New task").fill("water the plants")
-        page.get_by_label("New task").press("Enter")
+        # A repeating task on a list, and a list on the first task, as the REST API sets them.
+        session = page.evaluate("JSON.parse(sessionStorage.getItem('todo-chat.session'))")
+        base = f"{server.url}/api/{session['userId']}/tasks"
+        auth = {"Authorization": f"Bearer {session['token']}"}
+        page.request.post(
+            f"{base}?timezone={TIMEZONE}",
+            data={"title": "water the plants", "recurrence": "FREQ=WEEKLY;BYDAY=MO", "labels": ["home"]},
+            headers=auth,
+        )
+        page.request.patch(f"{base}/1", data={"labels": ["family"]}, headers=auth)
+        page.reload()
         expect(page.locator(".task", has_text="water the plants")).to_be_visible()
+        expect(page.locator(".label-chip", has_text="family")).to_be_visible()
         page.evaluate("document.activeElement.blur()")
         page.wait_for_timeout(300)  # let the last refreshes settle
         out.parent.mkdir(parents=True, exist_ok=True)
