@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import csv
+import io
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from application.todoist import RowsRejected, read_date, read_todoist_csv, simple_recurrence
+from application.todoist import RowProblem, RowsRejected, TaskDraft, read_date, read_todoist_csv, simple_recurrence
 from domain.values import Priority
 
 TODAY = date(2026, 3, 4)  # a Wednesday
@@ -128,3 +133,34 @@ def test_too_many_labels_and_a_note_without_a_task() -> None:
 def test_a_byte_order_mark_and_lower_case_headers_are_fine() -> None:
     (task,) = read_todoist_csv("\ufefftype,content,priority\ntask,Tea,3\n", TODAY)
     assert (task.title, task.priority) == ("Tea", Priority.LOW)
+
+
+CELLS = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["task", "note", "section", "meta", "", "chore"]), CELLS, CELLS,
+                          st.sampled_from(["", "1", "2", "3", "4", "9", "x"]), CELLS), max_size=8))
+def test_any_rows_are_read_or_rejected_never_a_crash(rows: list[tuple[str, str, str, str, str]]) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["TYPE", "CONTENT", "DESCRIPTION", "PRIORITY", "DATE"])
+    writer.writerows(rows)
+    problems: list[RowProblem] = []
+    drafts: list[TaskDraft] = []
+    try:
+        drafts = read_todoist_csv(buffer.getvalue(), TODAY)
+    except RowsRejected as rejected:
+        problems = rejected.problems
+    assert all(p.row >= 1 and p.field and p.message for p in problems)
+    for draft in drafts:  # what is accepted keeps the domain's rules
+        assert draft.title == draft.title.strip() and 0 < len(draft.title) <= 255
+        assert draft.description is None or len(draft.description) <= 4000
+        assert len(draft.labels) <= 10
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300))
+def test_any_text_is_read_or_rejected_never_a_crash(text: str) -> None:
+    with contextlib.suppress(RowsRejected):  # anything else escaping fails the test
+        read_todoist_csv(text, TODAY)
