@@ -65,7 +65,9 @@ from domain.conversation import ToolCall
 SERVER_NAME = "todo-chat"
 INSTRUCTIONS = (
     "Manage the signed-in user's to-do list. Tasks are numbered per user from 1; refer to "
-    "them by that number (task_id). Dates are YYYY-MM-DD. list_tasks shows what exists."
+    "them by that number (task_id). Dates are YYYY-MM-DD. list_tasks shows what exists. "
+    "A task may repeat (recurrence, an RRULE) and be on lists (labels); delete_task moves it "
+    "to the trash for 30 days, and restore_task brings it back."
 )
 
 logger = logging.getLogger(__name__)
