@@ -520,6 +520,16 @@ OPERATIONS = [
     ("/api/{user_id}/conversations", "GET"),
     ("/api/{user_id}/conversations/{conversation_id}", "GET"),
     ("/api/{user_id}/conversations/{conversation_id}", "DELETE"),
+    ("/api/{user_id}/labels", "GET"),
+    ("/api/{user_id}/trash", "GET"),
+    ("/api/{user_id}/trash/{task_id}", "DELETE"),
+    ("/api/{user_id}/trash/{task_id}/restore", "POST"),
+    ("/api/{user_id}/calendar/key", "GET"),
+    ("/api/{user_id}/calendar/key", "POST"),
+    ("/api/{user_id}/calendar/key", "DELETE"),
+    ("/api/{user_id}/calendar.ics", "GET"),
+    ("/api/{user_id}/export", "GET"),
+    ("/api/{user_id}/import", "POST"),
 ]
 
 
