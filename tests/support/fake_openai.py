@@ -20,8 +20,6 @@ import uvicorn
 
 from tests.support.net import free_port
 
-_CALL_IDS = itertools.count()
-
 
 @dataclass
 class Reply:
@@ -37,6 +35,9 @@ class FakeOpenAI:
     script: list[Reply] = field(default_factory=list)
     requests: list[dict[str, Any]] = field(default_factory=list)
     port: int = 0
+    # Tool call ids, unique across this server's replies as a real service's are (the SDK
+    # refuses a reused call id), and the same sequence on every new server.
+    call_ids: Iterator[int] = field(default_factory=itertools.count)
 
     @property
     def base_url(self) -> str:
@@ -75,11 +76,9 @@ class FakeOpenAI:
         else:
             await self._json(send, reply)
 
-    @staticmethod
-    def _tool_calls(reply: Reply) -> list[dict[str, Any]]:
-        # Unique across replies, as a real service's are (the SDK refuses a reused call id).
+    def _tool_calls(self, reply: Reply) -> list[dict[str, Any]]:
         return [
-            {"id": f"call_{next(_CALL_IDS)}", "type": "function", "function": {"name": name, "arguments": args}}
+            {"id": f"call_{next(self.call_ids)}", "type": "function", "function": {"name": name, "arguments": args}}
             for name, args in reply.tool_calls
         ]
 
