@@ -75,6 +75,10 @@ def task_matches(expected: dict[str, Any], task: dict[str, Any], today: date) ->
         actual = date.fromisoformat(task["due_date"]) if task["due_date"] else None
         if actual != want:
             return False
+    if "recurrence" in expected and task.get("recurrence") != expected["recurrence"]:
+        return False
+    if "labels" in expected and sorted(x.lower() for x in task.get("labels", [])) != sorted(expected["labels"]):
+        return False
     if "description_contains" in expected:
         return expected["description_contains"].lower() in (task["description"] or "").lower()
     return True

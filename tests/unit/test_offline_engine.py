@@ -9,9 +9,21 @@ import pytest
 
 from adapters.llm.offline.engine import _sentences, load
 from adapters.llm.offline.perceptron import AveragedPerceptron, GreedyTagger
-from adapters.llm.offline.slots import ClearDate, Shift, list_filters, read_date, read_priority
+from adapters.llm.offline.slots import (
+    ClearDate,
+    Repeat,
+    Shift,
+    StopRepeating,
+    describe_rule,
+    label_name,
+    list_filters,
+    read_date,
+    read_priority,
+    read_recurrence,
+)
 from adapters.llm.offline.text import normalise_word, tokenize
 from adapters.llm.offline.train import train
+from domain.recurrence import Recurrence
 
 TODAY = date(2026, 12, 1)  # a Tuesday
 
@@ -45,6 +57,7 @@ def test_tagger_uses_the_previous_tag() -> None:
     for _ in range(5):
         tagger.train_one([["w=x"], ["w=y"]], ["A", "B"])
     assert tagger.tag([["w=x"], ["w=y"]]) == ["A", "B"]
+    assert tagger.tag([["w=x"], ["w=y"]], beam=3) == ["A", "B"]
 
 
 def test_training_is_deterministic() -> None:
@@ -130,3 +143,70 @@ def test_reading_a_message_costs_well_under_a_millisecond() -> None:
 def test_words_no_date_reader_understands_stay_in_the_title(message: str) -> None:
     reading = load().read(message)[0]
     assert (reading.intent, reading.titles, reading.date) == ("add", (message[4:],), None)
+
+
+@pytest.mark.parametrize(
+    ("words", "rule", "start"),
+    [
+        ("every monday", "FREQ=WEEKLY;BYDAY=MO", None),
+        ("on the 1st of every month", "FREQ=MONTHLY;BYMONTHDAY=1", None),
+        ("every other day", "FREQ=DAILY;INTERVAL=2", None),
+        ("weekdays", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", None),
+        ("every 2 weeks starting friday", "FREQ=WEEKLY;INTERVAL=2", date(2026, 12, 4)),
+        ("repeat every tuesday and thursday", "FREQ=WEEKLY;BYDAY=TU,TH", None),
+        ("every mon, wed and fri", "FREQ=WEEKLY;BYDAY=MO,WE,FR", None),
+        ("monthly on the 15th", "FREQ=MONTHLY;BYMONTHDAY=15", None),
+        ("every 3 days", "FREQ=DAILY;INTERVAL=3", None),
+        ("every year", "FREQ=YEARLY", None),
+        ("every monday until march 1", "FREQ=WEEKLY;BYDAY=MO;UNTIL=20270301", None),
+    ],
+)
+def test_repeat_words_become_rrules(words: str, rule: str, start: date | None) -> None:
+    assert read_recurrence(words, TODAY) == Repeat(rule, start)
+
+
+@pytest.mark.parametrize("words", ["stop repeating", "shouldn't repeat anymore", "make it a one-off"])
+def test_stop_words_stop_the_repeat(words: str) -> None:
+    assert read_recurrence(words, TODAY) == StopRepeating()
+
+
+def test_every_rule_read_is_one_the_domain_accepts() -> None:
+    for words in ["every monday", "every other day", "weekdays", "the 1st of every month", "every 2 weeks", "daily",
+                  "every weekend", "every friday for 6 times", "every other tuesday", "yearly"]:
+        read = read_recurrence(words, TODAY)
+        assert isinstance(read, Repeat)
+        assert Recurrence.parse(read.rule).rule == read.rule
+
+
+@pytest.mark.parametrize(
+    ("rule", "words"),
+    [("FREQ=WEEKLY;BYDAY=MO", "every Monday"), ("FREQ=DAILY;INTERVAL=2", "every other day"),
+     ("FREQ=MONTHLY;BYMONTHDAY=1", "on the 1st of every month"), ("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", "every weekday"),
+     ("FREQ=WEEKLY;BYDAY=TU,TH", "every Tuesday and Thursday"), ("FREQ=WEEKLY;INTERVAL=3", "every 3 weeks")],
+)
+def test_rules_are_described_in_words(rule: str, words: str) -> None:
+    assert describe_rule(rule) == words
+
+
+def test_a_list_name_is_the_label_as_typed() -> None:
+    assert label_name("my Shopping list") == "Shopping"
+    assert label_name("the work list") == "work"
+    assert label_name(None) is None
+
+
+@pytest.mark.parametrize(
+    ("message", "intents", "check"),
+    [
+        ("add call Jake tomorrow - sorry, Jack, not Jake", ["add"], ("titles", ("call Jack",))),
+        ("add mum's anniversary card for the 14th of February", ["add"], ("titles", ("mum's anniversary card",))),
+        ("did the first two, tick both", ["complete"], ("reference", "the first two")),
+        ("delete the gym and mark task 3 as done", ["delete", "complete"], ("reference", "the gym")),
+        ("take milk off the shopping list", None, ("label", "shopping")),
+        ("add pick up the cake tomorrow. details: chocolate, no nuts", ["add"], ("note", "chocolate, no nuts")),
+    ],
+)
+def test_structure_the_reader_recovers(message: str, intents: list[str] | None, check: tuple[str, object]) -> None:
+    readings = load().read(message)
+    if intents is not None:
+        assert [r.intent for r in readings] == intents
+    assert getattr(readings[0], check[0]) == check[1]

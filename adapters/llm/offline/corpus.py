@@ -100,6 +100,8 @@ NOTES = (
     "code is 4471", "call before 5pm", "the one with the red cover", "Jim has the keys", "budget is $200",
     "remember the receipts", "room 214, second floor", "check the warranty first", "ask for Maria",
     "needs 2 signatures", "the form is in my email", "take the 8:15 train", "bring ID", "gluten free please",
+    "chocolate, no nuts, name on it is Lily", "blue, size 10, from the shop on Main St", "two copies, stapled",
+    "ask for Maria, she's on the 2nd floor", "passport, tickets and the charger", "milk, eggs, bread",
 )
 ORDINAL_REFS = ("the first one", "the second one", "the third one", "the last one", "the first", "the second",
                 "the third", "the last", "first one", "second one", "number one", "the 2nd one", "the top one")
@@ -122,10 +124,19 @@ PAST_DONE = (
     "picked up the dry cleaning", "returned the library books", "cleaned the kitchen", "walked the dog",
     "did the laundry", "took out the bins", "wrote the speech", "bought groceries", "buying groceries",
 )
+PARTICLE_DONE = (
+    ("took", "the bins", "out"), ("put", "the recycling", "out"), ("picked", "the kids", "up"), ("sorted", "the invoices", "out"),
+    ("dropped", "the parcel", "off"), ("backed", "the laptop", "up"), ("filled", "the form", "in"), ("handed", "the essay", "in"),
+    ("paid", "the loan", "off"), ("cleaned", "the garage", "out"), ("threw", "the old sofa", "out"), ("looked", "the contract", "over"),
+    ("took", "the trash", "out"), ("topped", "the phone", "up"), ("called", "the plumber", "back"), ("gave", "the drill", "back"),
+)
+NAMES = ("Jake", "Jack", "Tom", "Tim", "Anna", "Hannah", "Dan", "Don", "Sara", "Sarah", "Ben", "Ken", "Mia", "Maya",
+         "Priya", "Carlos", "Luigi", "Dana", "Jim", "Karen", "Alex", "Sam", "Jo", "Kate", "Mike", "Lisa")
 FILLERS = ("", "", "", "", "oh and ", "also ", "and ", "ok ", "okay so ", "hey ", "btw ", "oh ", "right, ", "um ", "so ",
            "actually ", "great, ", "ok, ", "cool, ")
 POLITE = ("", "", "", "please ", "pls ", "can you ", "could you ", "can you please ", "would you ")
-TAILS = ("", "", "", "", " please", " pls", " thanks", " to my list", " to the list", " to my todo list", " for me")
+TAILS = ("", "", "", "", " please", " pls", " thanks", " to my list", " to the list", " to my todo list", " for me",
+         " if you don't mind", " thank you so much", ", thanks a lot", " - thanks!", " for me please, thank you", " when you can")
 
 
 IRREGULAR = {"feed": "fed", "do": "did", "go": "went", "make": "made", "find": "found", "leave": "left",
@@ -216,6 +227,9 @@ def _add(rng: random.Random) -> list[Segment]:
         "i really need to ", "i must not forget to ",
         "please you can add task: ", "could you add a task to ", "can you remind me to ", "hw: ", "chore: ",
         "shopping: ", "work: ", "i'm supposed to ", "we need to ", "we have to ", "need 2 ",
+        "would you be so kind as to add a task for me to ", "could you please add a task to ", "i was wondering if you could add ",
+        "if it's not too much trouble, please add ", "would you mind adding ", "i'd be grateful if you could remind me to ",
+        "hi, can you please put ", "hello, could you add ", "when you have a moment, add ", "i'd love it if you could add ",
     ))
     lead = rng.choice(FILLERS)
     polite = rng.choice(POLITE) if prefix.startswith(("add", "create", "put", "remind", "set")) else ""
@@ -243,9 +257,17 @@ def _add(rng: random.Random) -> list[Segment]:
         return _seg((lead, "C"), (title, "T"), (_date(rng), "D"), (sep + pri, "P"))
     if shape < 0.38:
         # a date corrected in the same breath: only the last one counts
-        return _seg((lead + polite + (prefix or "add "), "C"), (title, "T"), (_date(rng), "C"),
+        return _seg((lead + polite + (prefix or "add "), "C"), (title, "T"), (_date(rng), "D"),
                     (rng.choice((", no wait, ", ", no sorry, ", " - actually ", ", no, ", " oh no make that ")), "C"),
                     (_date(rng), "D"))
+    if shape < 0.41:
+        # a name corrected in the same breath: "call Jake tomorrow - sorry, Jack, not Jake" (the reader swaps it)
+        old, new = rng.sample(NAMES, 2)
+        verb = rng.choice(("call", "email", "text", "meet", "thank", "invite", "pay", "ring", "visit"))
+        rest = rng.choice(("", "", " about the contract", " back", " re the invoice", " for lunch"))
+        fix = rng.choice((f" - sorry, {new}, not {old}", f", sorry i mean {new}", f" (no wait, {new})", f", oops, {new} not {old}",
+                          f", sorry, {new} not {old}", f" - i meant {new}", f", no wait, {new}", f" - sorry, {new} not {old}"))
+        return _seg((lead + polite + (prefix or "add "), "C"), (f"{verb} {old}{rest}", "T"), (date, "D"), (fix, "C"))
     if shape < 0.44:
         return _seg((rng.choice(("also ", "and ", "plus ", "oh and ", "also add ", "and also ")), "C"),
                     (rng.choice(NOUN_ITEMS + OBJECTS[:20]) if rng.random() < 0.5 else title, "T"), (date, "D"))
@@ -280,7 +302,7 @@ def _add_items(rng: random.Random) -> list[Segment]:
         if numbered:
             out.append((rng.choice(("", " ")) + f"{i + 1}) " if rng.random() < 0.5 else " - ", "L"))
         elif i:
-            out.append((" and " if i == len(items) - 1 else rng.choice((", ", ", ", "; ")), "L"))
+            out.append((rng.choice((" and ", ", and ", " & ")) if i == len(items) - 1 else rng.choice((", ", ", ", "; ")), "L"))
         out.append((item, "T"))
         if verbs and rng.random() < 0.2:
             out.append((_date(rng), "D"))
@@ -302,7 +324,11 @@ def _complete(rng: random.Random) -> list[Segment]:
         done = rng.choice(PAST_DONE) if rng.random() < 0.3 else f"{_past(rng.choice(VERBS))} {rng.choice(OBJECTS)}"
         if rng.random() < 0.15:
             done = f"{_past(rng.choice(VERBS))} {rng.choice(('it', 'that', 'them', 'that one'))}"
-        tail = rng.choice(("", " btw", "!", ", cross it off", ", you can tick that off", " so that's done"))
+        elif rng.random() < 0.15:
+            verb, obj, particle = rng.choice(PARTICLE_DONE)
+            done = f"{verb} {obj} {particle}"
+        tail = rng.choice(("", " btw", "!", ", cross it off", ", you can tick that off", " so that's done", " 🎉", " ✅",
+                           " :)", "!!", " yay", " finally", ", mark it done", ", tick it off"))
         when = rng.choice(("", "", "", " today", " this morning", " yesterday"))
         if rng.random() < 0.15:
             obj = rng.choice(OBJECTS + TITLE_REFS)
@@ -318,7 +344,9 @@ def _complete(rng: random.Random) -> list[Segment]:
         ("close ", ""), ("i've completed ", ""), ("i completed ", ""), ("", " is taken care of"), ("tick ", " off"),
         ("", "'s finished"), ("", "'s done"), ("", " are done"), ("", " got done"), ("", ", i have done it"),
         ("the task of ", ", i have done it"), ("", " is ready"), ("you can cross off ", ""), ("", " - finished it"),
-        ("could you mark ", " as done"), ("please mark ", " as completed"),
+        ("could you mark ", " as done"), ("please mark ", " as completed"), ("cross ", " off"), ("you can cross ", " off"),
+        ("so you can cross ", " off"), ("you can tick ", " off"), ("", " is finished now"), ("", "'s finished"),
+        ("", " is finally done"), ("so ", " is done"), ("", " can be ticked off"), ("tick ", " off please"),
     )
     before, after = rng.choice(templates)
     return _seg((lead + rng.choice(POLITE[:4]) + before, "C"), *_refs(rng), (after, "C"))
@@ -351,6 +379,9 @@ def _reopen(rng: random.Random) -> list[Segment]:
         ("mark ", " as incomplete"), ("mark ", " undone"), ("", " isn't done"), ("", " is not done yet"),
         ("actually ", " isn't finished"), ("", " isn't actually done"), ("put ", " back on my list"),
         ("mark ", " as pending"), ("uncomplete ", ""), ("i didn't actually finish ", ""), ("set ", " back to open"),
+        ("", " is not finish yet, please open it again"), ("", " isn't done yet, reopen it"), ("open ", " again"),
+        ("", " is not finished, open it again please"), ("", " still needs doing"), ("", " wasn't finished"),
+        ("please reopen ", ", it's not done"), ("", " is not done, put it back"),
     ))
     return _seg((rng.choice(FILLERS) + before, "C"), (_ref(rng), "R"), (after, "C"))
 
@@ -370,13 +401,40 @@ def _delete(rng: random.Random) -> list[Segment]:
         ("", " is not needed"), ("remove ", " from the list please"), ("scratch ", ""), ("", " is off"),
     ))
     refs = _refs(rng) if rng.random() < 0.6 else [(ref, "R")]
-    return _seg((rng.choice(FILLERS) + rng.choice(POLITE[:5]) + before, "C"), *refs, (after, "C"))
+    if before in ("no need to ", "i no longer need to ", "there's no need to ", "don't need to ", "i don't have to ",
+                  "cancel ", "scrap ", "forget ") and rng.random() < 0.5:
+        refs = [(_title(rng), "R")]  # "no need to renew the passport anymore": the task's own words
+    lead = rng.choice((*FILLERS, "actually ", "actually ", "oh actually ", "hmm, ", "wait, "))
+    return _seg((lead + rng.choice(POLITE[:5]) + before, "C"), *refs, (after, "C"))
+
+
+BULK_REFS = ("everything", "all my tasks", "all tasks", "all the tasks", "everything on my list", "all of my tasks",
+             "all the stuff", "every task")
+BULK_FILTERS = ("due today", "from today", "for today", "that's overdue", "that is overdue", "due tomorrow", "due this week",
+                "that's due friday", "for monday", "due on monday", "from this week", "that was due yesterday", "")
+
+
+def _bulk_update(rng: random.Random) -> list[Segment]:
+    """"push everything due today to tomorrow": the reference is the whole filtered set."""
+    roll = rng.random()
+    if roll < 0.3:
+        ref = rng.choice(("all overdue tasks", "all the overdue ones", "all of today's tasks", "today's tasks",
+                          "all of the overdue stuff", "every overdue task", "all today's stuff", "all of tomorrow's tasks",
+                          "all the high priority tasks", "all the urgent ones"))
+    else:
+        ref = f"{rng.choice(BULK_REFS)} {rng.choice(BULK_FILTERS)}".strip()
+    before, mid = rng.choice((("push ", " to "), ("move ", " to "), ("reschedule ", " for "), ("shift ", " to "),
+                              ("postpone ", " until "), ("bump ", " to "), ("move ", " over to "), ("push ", " back to ")))
+    lead = rng.choice((*FILLERS, "please ", "can you "))
+    return _seg((lead + before, "C"), (ref, "R"), (mid, "C"), (_date(rng), "D"), (rng.choice(("", "", " please")), "C"))
 
 
 def _update(rng: random.Random) -> list[Segment]:
     ref = _ref(rng)
     lead = rng.choice(FILLERS)
     kind = rng.random()
+    if kind < 0.04:
+        return _bulk_update(rng)
     if kind < 0.22:  # date
         before, mid = rng.choice((
             ("move ", " to "), ("push ", " to "), ("reschedule ", " for "), ("reschedule ", " to "), ("change ", " to "),
@@ -386,7 +444,7 @@ def _update(rng: random.Random) -> list[Segment]:
             ("please to change the date of ", " to "), ("put ", " "), ("i'll do ", " "), ("push ", " "),
         ))
         if rng.random() < 0.2:
-            return _seg((lead + before, "C"), (ref, "R"), (mid, "C"), (_date(rng), "C"),
+            return _seg((lead + before, "C"), (ref, "R"), (mid, "C"), (_date(rng), "D"),
                         (rng.choice((", no sorry, ", ", no wait, ", " - actually ")), "C"), (_date(rng), "D"))
         date = _date(rng)
         return _seg((lead + before, "C"), (ref, "R"), (mid, "C"), (date, "D"),
@@ -479,6 +537,8 @@ LIST_PHRASES = (
     "what's still open", "what are my tasks", "tasks", "list", "what did i complete this week", "show done tasks",
     "what's late", "what have i got on", "show my list please", "whats on the agenda", "agenda for today",
     "what tasks are done", "which tasks are overdue", "show me low priority stuff", "do i have anything due today",
+    "list the low priority ones", "show the urgent ones", "list the high priority ones", "show me the overdue ones",
+    "list the done ones", "show the ones due today", "list the important ones", "show me the completed ones",
 )
 COUNT_PHRASES = ("how many tasks do i have", "how many are left", "how many tasks are left", "count my tasks",
                  "how many things are on my list", "how many are overdue", "how many did i finish",
@@ -547,7 +607,107 @@ def _list_with_filters(rng: random.Random) -> list[Segment]:
                   + rng.choice(("?", "", "?", " please", "?!")))
 
 
+REPEATS = (
+    "every monday", "every tuesday and thursday", "every day", "daily", "every other day", "every 2 weeks", "every two weeks",
+    "every 2 weeks starting friday", "every other week starting monday", "on weekdays", "every weekday", "weekdays",
+    "every weekend", "on the 1st of every month", "on the 15th of each month", "the 1st of every month", "monthly",
+    "every month", "every year", "yearly", "weekly", "every week", "every 3 days", "every mon, wed and fri",
+    "every friday until march", "each morning", "every night", "on mondays", "mondays", "every other tuesday",
+    "fortnightly", "every sunday", "every saturday morning", "every wednesday", "once a week", "once a month",
+    "every 10 days", "every thursday starting next week", "each month on the 5th", "monthly on the 28th",
+    "every day until friday", "every monday and friday", "every morning", "every evening", "annually", "biweekly",
+)
+LIST_NAMES = ("shopping", "grocery", "groceries", "work", "home", "hardware", "garden", "errands", "packing", "holiday",
+              "Christmas", "school", "kids", "reading", "movies", "gift", "bills", "personal", "DIY", "weekend",
+              "Costco", "IKEA", "office", "car", "Work", "Shopping", "house", "travel", "wedding", "party")
+
+
+def _list_name(rng: random.Random) -> list[Segment]:
+    """ "my shopping list", "the work list": the name is the label."""
+    return [(rng.choice((" my ", " the ", " my ", " our ")), "C"), (rng.choice(LIST_NAMES), "B"),
+            (rng.choice((" list", " list", " list", " list please")), "C")]
+
+
+def _add_repeat(rng: random.Random) -> list[Segment]:
+    title = _title(rng)
+    prefix = rng.choice(("", "", "add ", "remind me to ", "i need to ", "new task: ", "add a repeating task to ",
+                         "set up a recurring task to ", "please add ", "can you add "))
+    repeat = rng.choice(REPEATS)
+    pri = rng.choice(PRIORITIES) if rng.random() < 0.15 else ""
+    if rng.random() < 0.2:
+        return _seg((rng.choice(FILLERS) + prefix, "C"), (repeat, "E"), (rng.choice((", ", " ")), "C"), (title, "T"),
+                    (", " + pri if pri else "", "P"))
+    segments = [(rng.choice(FILLERS) + prefix, "C"), (title, "T"), (rng.choice((" ", " ", ", ")), "C"), (repeat, "E")]
+    if pri:
+        segments.append((", " + pri, "P"))
+    if rng.random() < 0.2:
+        segments += [(rng.choice((", put it on", " and put it on", " on", ", add it to")), "C"), *_list_name(rng)[1:]]
+    return _seg(*segments)
+
+
+def _add_to_list(rng: random.Random) -> list[Segment]:
+    items = rng.sample(NOUN_ITEMS, rng.randint(1, 3)) if rng.random() < 0.6 else [_title(rng)]
+    out: list[Segment] = [(rng.choice(FILLERS) + rng.choice(("add ", "add ", "put ", "please add ", "can you add ", "stick ")), "C")]
+    for i, item in enumerate(items):
+        if i:
+            out.append((" and " if i == len(items) - 1 else ", ", "L"))
+        out.append((item, "T"))
+    if rng.random() < 0.15:
+        out.append((" " + _date(rng), "D"))
+    out.append((rng.choice((" to", " on", " onto", " to", " for")), "C"))
+    out += _list_name(rng)
+    return _seg(*out)
+
+
+def _update_repeat(rng: random.Random) -> list[Segment]:
+    ref = _ref(rng) if rng.random() < 0.5 else _title_ref(rng)
+    lead = rng.choice(FILLERS)
+    if rng.random() < 0.3:
+        before, after = rng.choice((("stop repeating ", ""), ("", " shouldn't repeat anymore"), ("don't repeat ", " anymore"),
+                                    ("make ", " a one-off"), ("", " doesn't repeat any more"), ("stop ", " from repeating"),
+                                    ("turn off repeat for ", ""), ("no more repeats for ", ""), ("", " no longer repeats"),
+                                    ("stop the repeat on ", ""), ("", " should stop repeating")))
+        return _seg((lead, "C"), (before, "E"), (ref, "R"), (after, "E"))
+    before, mid = rng.choice((("make ", " repeat "), ("set ", " to repeat "), ("", " should repeat "), ("repeat ", " "),
+                              ("make ", " recur "), ("change ", " to repeat "), ("", " repeats "), ("have ", " repeat "),
+                              ("make ", " a recurring task "), ("schedule ", " ")))
+    return _seg((lead + before, "C"), (ref, "R"), (mid, "E"), (rng.choice(REPEATS), "E"))
+
+
+def _update_label(rng: random.Random) -> list[Segment]:
+    ref = _ref(rng) if rng.random() < 0.4 else _title_ref(rng)
+    before, mid = rng.choice((("put ", " on"), ("move ", " to"), ("add ", " to"), ("take ", " off"), ("remove ", " from"),
+                              ("file ", " under"), ("move ", " over to"), ("take ", " out of"), ("put ", " in"),
+                              ("stick ", " on"), ("move ", " onto"), ("label ", " as"), ("tag ", " with")))
+    return _seg((rng.choice(FILLERS) + before, "C"), (ref, "R"), (mid, "C"), *_list_name(rng))
+
+
+def _list_label(rng: random.Random) -> list[Segment]:
+    before = rng.choice(("what's on", "what is on", "show", "show me", "list", "anything on", "what's left on",
+                         "read me", "open", "what do i have on", "whats on"))
+    return [(rng.choice(FILLERS[:6]) + before, "C"), *_list_name(rng), (rng.choice(("?", "", "?", " please")), "C")]
+
+
+def _restore(rng: random.Random) -> list[Segment]:
+    before, after = rng.choice((("restore ", ""), ("bring back ", ""), ("bring ", " back"), ("undelete ", ""),
+                                ("recover ", ""), ("get ", " back"), ("restore ", " from the trash"),
+                                ("bring ", " back from the trash"), ("oops, bring ", " back"), ("i need ", " back")))
+    ref = rng.choice(ID_REFS + PRONOUN_REFS[:6]) if rng.random() < 0.6 else _title_ref(rng)
+    return _seg((rng.choice(FILLERS) + before, "C"), (ref, "R"), (after, "C"))
+
+
+TRASH_PHRASES = ("what's in the trash", "show the trash", "show deleted tasks", "what did i delete", "show me the bin",
+                 "list deleted tasks", "what's in the bin", "open the trash")
+
+
 GENERATORS: tuple[tuple[str, Callable[[random.Random], list[Segment]], float], ...] = (
+    ("add", _add_repeat, 0.04),
+    ("add", _add_to_list, 0.03),
+    ("update", _update_repeat, 0.03),
+    ("update", _update_label, 0.03),
+    ("list", _list_label, 0.015),
+    ("list", _from(TRASH_PHRASES), 0.005),
+    ("undo", _restore, 0.015),
     ("add", _add, 0.30),
     ("add", _add_items, 0.05),
     ("complete", _complete, 0.11),
@@ -568,7 +728,8 @@ GENERATORS: tuple[tuple[str, Callable[[random.Random], list[Segment]], float], .
     ("help", _from(HELP), 0.01),
     ("none", _from(NONE), 0.02),
 )
-JOINERS = (" and ", ", and ", ", then ", " and then ", ", also ", ". ", " also ", " & ", ", plus ", "; ", ", ")
+JOINERS = (" and ", ", and ", ", then ", " and then ", ", also ", ". ", " also ", " & ", ", plus ", "; ", ", ", ", and also ",
+           " and also ", ", oh and ", ". also ", " - also ", ", and please ", " and can you ", ". oh, and ")
 MULTI_OK = ("add", "complete", "delete", "update", "reopen", "list")
 
 
@@ -607,11 +768,11 @@ def generate(count: int, seed: int) -> list[Example]:
     examples = []
     for _ in range(count):
         clauses = [_pick(rng)]
-        if rng.random() < 0.25:
+        more = 0 if clauses[0][0] not in MULTI_OK else 2 if rng.random() < 0.08 else 1 if rng.random() < 0.27 else 0
+        for _ in range(more):
             intent, segs = _pick(rng)
             while intent not in MULTI_OK:
                 intent, segs = _pick(rng)
-            if clauses[0][0] in MULTI_OK:
-                clauses.append((intent, [(rng.choice(JOINERS), "S"), *segs]))
+            clauses.append((intent, [(rng.choice(JOINERS), "S"), *segs]))
         examples.append(Example([(intent, _noise(rng, segs)) for intent, segs in clauses]))
     return examples

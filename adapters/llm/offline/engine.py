@@ -17,6 +17,8 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+from rapidfuzz import fuzz
+
 from adapters.llm.offline.lexicon import CLOSED_WORDS
 from adapters.llm.offline.perceptron import AveragedPerceptron, GreedyTagger
 from adapters.llm.offline.slots import read_date
@@ -30,6 +32,7 @@ _QUOTED = re.compile(r"(?:(?<=^)|(?<=[\s(:]))[\"“‘'](?P<q>(?:[^\"“”‘�
 _NOTE_LABEL = re.compile(r"(?:details?|notes?|description|desc|comment)\s*:", re.IGNORECASE)
 # A list laid out as bullets or numbers is one list of items, not separate sentences.
 _BULLET = re.compile(r"\s*\n\s*(?:[-*•·]|\d{1,2}[.)])\s+|(?:(?<=\s)|^)\d{1,2}\)\s+")
+BEAM = 1  # tag sequences kept while reading: greedy (a beam of 4 was weighed: no better, docs/language.md)
 MUTATING = frozenset({"add", "complete", "reopen", "delete", "update", "undo"})
 
 
@@ -43,12 +46,17 @@ class Reading:
     titles: tuple[str, ...] = ()
     item_dates: tuple[str | None, ...] = ()  # per title: its own date words, if it has any
     date: str | None = None  # normalised words, for the date resolver
+    date_groups: tuple[str, ...] = ()  # each stretch of date words on its own ("due today" ... "tomorrow")
     priority: str | None = None  # normalised words
     reference: str | None = None  # normalised words
     references: tuple[str, ...] = ()  # several tasks named at once ("the yoga class and the piano lesson")
     note: str | None = None
     new_title: str | None = None
     alternatives: tuple[str, ...] = field(default=())  # other intents close behind
+    unsure: bool = False  # a slot could not be read for certain (a correction that fits no word): ask
+    repeat: str | None = None  # words of a repeating rule ("every monday", "stop repeating")
+    label: str | None = None  # a list's name as typed ("shopping" in "my shopping list")
+    reference_text: str | None = None  # the reference as typed (capitals kept)
 
     @property
     def mutating(self) -> bool:
@@ -66,7 +74,7 @@ class Engine:
             tokens = tokenize(sentence)
             if not tokens:
                 continue
-            tags = _repair(sentence, tokens, self.tagger.tag(token_features(tokens)))
+            tags = _repair(sentence, tokens, self.tagger.tag(token_features(tokens), BEAM))
             for clause_tokens, clause_tags in _clauses(tokens, tags):
                 readings.append(self._reading(sentence, clause_tokens, clause_tags))
         return readings
@@ -80,13 +88,39 @@ class Engine:
         scores = self.classifier.scores(intent_features(tokens, tags))
         ranked = sorted(scores.items(), key=lambda item: (-item[1], self.classifier.classes.index(item[0])))
         best, top = ranked[0]
-        runner = ranked[1][1] if len(ranked) > 1 else top - 1.0
+        # A bulk intent and its one-task form are one family: the margin that counts is over other intents
+        # (whether it is the bulk form is the executor's call: it needs "all"/"everything").
+        family = {best, *_FAMILY.get(best, ())}
+        others = [score for label, score in ranked[1:] if label not in family]
+        runner = others[0] if others else top - 1.0
         # The margin over the runner-up, in weight units, scaled to 0..1 (10 points: certain).
         confidence = min(1.0, (top - runner) / 10.0)
         close = tuple(label for label, score in ranked[1:3] if top - score < 2.5)
         start, end = tokens[0].start, tokens[-1].end
         text = sentence[start:end]
+        named_list = _LIST_NAME.search(sentence, start, end) if "B" not in tags else None
+        if named_list:
+            # "take milk off the shopping list": a list named the usual way is a label, never a title or a task
+            tags = ["C" if named_list.start() <= t.start < named_list.end() else g for t, g in zip(tokens, tags, strict=True)]
+        if best == "add" and "T" in tags and "R" in tags:
+            # inside an add, a "reference" that runs on from the title is more of the title: "slip for | the zoo trip"
+            tags = list(tags)
+            for i in range(1, len(tags)):
+                if tags[i] == "R" and tags[i - 1] == "T":
+                    tags[i] = "T"
+            for i in range(len(tags) - 2, -1, -1):
+                if tags[i] == "R" and tags[i + 1] == "T":
+                    tags[i] = "T"
         titles, item_dates = _items(sentence, tokens, tags)
+        unsure = False
+        fix = _NAME_FIX.search(sentence, start, end) if best == "add" else None
+        if fix and fix["new"].lower() not in CLOSED_WORDS:
+            # "call Jake tomorrow - sorry, Jack, not Jake": the correction is not a task; it swaps a word
+            kept = ["C" if t.start >= fix.start() and g in "TL" else g for t, g in zip(tokens, tags, strict=True)]
+            titles, item_dates = _items(sentence, tokens, kept)
+            fixed = tuple(_swap(t, fix["new"], fix["old"]) for t in titles)
+            unsure = not titles or all(a == b for a, b in zip(fixed, titles, strict=True))
+            titles = fixed
         references = _word_groups(tokens, tags, "R")
         note = _original(sentence, tokens, tags, "N")
         new_title = _original(sentence, tokens, tags, "X")
@@ -116,12 +150,17 @@ class Engine:
             titles=titles,
             item_dates=item_dates,
             date=_spans(sentence, tokens, tags, "D"),
+            date_groups=tuple(sentence[tokens[a].start : tokens[b - 1].end].lower() for a, b in _groups(tokens, tags, "D")),
             priority=_words(tokens, tags, "P"),
             reference=" ".join(references) if references else None,
             references=references,
             note=note,
             new_title=new_title,
             alternatives=close,
+            unsure=unsure,
+            repeat=_spans(sentence, tokens, tags, "E"),
+            label=_original(sentence, tokens, tags, "B") or (named_list[1] if named_list else None),
+            reference_text=_original(sentence, tokens, tags, "R"),
         )
 
 
@@ -151,6 +190,49 @@ def _repair(sentence: str, tokens: list[Token], tags: list[str]) -> list[str]:
     reader understands ("chat 1 turn 0") are title words; after a leading "add", words
     outside every closed class are title words too."""
     tags = list(tags)
+    # Quotes mark exact words: one quoted stretch is one slot, whatever the tagger split it into;
+    # after "with the description" / "note:" a quote is the note.
+    quotes = [(m.start("q"), m.end("q")) for m in _QUOTED.finditer(sentence)]
+    for n, (q_start, q_end) in enumerate(quotes):
+        inside = [i for i, t in enumerate(tokens) if q_start <= t.start and t.end <= q_end]
+        kinds = [tags[i] for i in inside if tags[i] in "TRNX"]
+        if not kinds:
+            continue
+        kind = max("TRNX", key=kinds.count)
+        if n and _NOTE_WORD.search(sentence, quotes[n - 1][1], q_start):
+            kind = "N"
+        for i in inside:
+            tags[i] = kind
+    # After a note label ("details: ...") the rest is the note, commas and all.
+    label = _NOTE_LABEL.search(sentence)
+    if label and "T" in tags[: next((i for i, t in enumerate(tokens) if t.start >= label.end()), len(tokens))]:
+        for i, token in enumerate(tokens):
+            if token.start >= label.end():
+                tags[i] = "N"
+    # Words the date reader does not need at the front of a date go back to the title: "take the bins | out tomorrow".
+    # A number is an item mark only as "1)" / "1.": "add chat 1 turn 0" is one title.
+    for i, token in enumerate(tokens):
+        if tags[i] == "L" and token.norm.isdigit() and (i + 1 >= len(tokens) or tokens[i + 1].norm not in {")", "."}):
+            tags[i] = "T" if i and tags[i - 1] == "T" else tags[i]
+    # "today" / "tonight" / "tomorrow" are never command words: "tonight i have to finish the lab report".
+    for i, token in enumerate(tokens):
+        if tags[i] == "C" and token.norm in {"today", "tonight", "tomorrow"}:
+            tags[i] = "D"
+    # So do open words before the date proper: "permission slip | for the zoo trip, due tomorrow".
+    for start, end in _groups(tokens, tags, "D"):
+        if not start or tags[start - 1] != "T" or end - start < 2:
+            continue
+        if tokens[start].norm in _PARTICLES:
+            tags[start] = "T"
+            continue
+        open_words = [i for i in range(start, end) if _lex_open(tokens[i].norm) and not any(c.isdigit() for c in tokens[i].norm)
+                      and tokens[i].norm not in _PARTICLES]
+        if open_words and open_words[-1] < end - 1:
+            last = open_words[-1]
+            whole = read_date(sentence[tokens[start].start : tokens[end - 1].end].lower(), _REFERENCE_DAY)
+            rest = read_date(sentence[tokens[last + 1].start : tokens[end - 1].end].lower(), _REFERENCE_DAY)
+            if rest is not None and rest == whole:
+                tags[start : last + 1] = ["T"] * (last + 1 - start)
     adding = bool(tokens) and tokens[0].norm in {"add", "create"}
     if not adding and "T" not in tags:
         return tags  # a question's date words ("due this week") stay as the tagger read them
@@ -170,6 +252,37 @@ def _lex_open(word: str) -> bool:
     return word.isalnum() and word not in CLOSED_WORDS
 
 
+_FAMILY = {"delete_all": ("delete", "clear_completed"), "clear_completed": ("delete", "delete_all"),
+           "complete_all": ("complete",), "delete": ("delete_all", "clear_completed"), "complete": ("complete_all",)}
+_LIST_NAME = re.compile(r"\b(?:on|to|off|from|onto|in|into|of|for)\s+(?:my|the|our)\s+([^\W\d_][\w-]*)\s+list\b", re.IGNORECASE)
+_NAME_FIX = re.compile(
+    r"(?:^|[\s,;(\u2013-])(?:sorry|oops|no\s+wait|i\s+mean|i\s+meant)[\s,]+(?:i\s+mean[t]?\s+)?(?P<new>[^\W\d_][\w'-]*)"
+    r"(?:\s*,?\s*not\s+(?P<old>[^\W\d_][\w'-]*))?\s*\)?[.!]?\s*$", re.IGNORECASE)
+
+
+def _swap(title: str, new: str, old: str | None) -> str:
+    """The title with the corrected word put right: the word named, or the one most like the correction."""
+    words = re.findall(r"[^\W\d_][\w'-]*", title)
+    if old:
+        target = next((w for w in words if w.lower() == old.lower()), None)
+    else:
+        scored = [(fuzz.ratio(w.lower(), new.lower()), w) for w in words[1:] if w.lower() not in CLOSED_WORDS]
+        best = max(scored, default=(0.0, ""))
+        target = best[1] if best[0] >= 50 else None
+    if not target:
+        return title
+    return re.sub(r"\b" + re.escape(target) + r"\b", new, title, count=1)
+
+
+_NOTE_WORD = re.compile(r"\b(?:description|desc|notes?|details?|saying|comment)\b", re.IGNORECASE)
+_PARTICLES = frozenset({"out", "up", "off", "back", "down", "over", "away", "around"})
+_TRAILING = frozenset({"to", "on", "off", "the", "my", "from", "onto", "for", "in", "into", "of", "our", "a", "at", "by"})
+_DATE_LEADS = frozenset({"for", "on", "by", "at", "the", "due", "before", "until", "till", "in", "this", "next", "of"})
+# Verbs that begin a command of their own: after "and" / "," they start a new intent.
+_CLAUSE_VERBS = frozenset({"mark", "tick", "delete", "remove", "erase", "move", "push", "postpone", "reschedule", "rename",
+                           "add", "bump", "untick", "reopen", "uncheck", "scrap", "create", "retitle", "cross", "undo"})
+_CHANGE_VERBS = frozenset({"delete", "remove", "erase", "mark", "tick", "untick", "uncheck", "reopen", "undo", "rename", "retitle"})
+_SKIP = frozenset({"also", "then", "please", "pls", "can", "could", "you", "maybe", "just", "and"})
 _JOINS = frozenset({"and", ",", "then", "also", "plus", "&", ";"})
 
 
@@ -182,6 +295,27 @@ def _clauses(tokens: list[Token], tags: list[str]) -> list[tuple[list[Token], li
             start = max((j for j in range(i) if tags[j] == "S"), default=-1)
             if "R" in tags[i + 1 : end] and "T" in tags[start + 1 : i] and "R" not in tags[start + 1 : i]:
                 tags[i] = "S"
+    for i, (token, tag) in enumerate(zip(tokens, tags, strict=True)):
+        if tag not in "LC" or token.norm not in _JOINS:
+            continue
+        j = i + 1
+        while j < len(tags) - 1 and tokens[j].norm in _SKIP and tags[j] == "C":
+            j += 1
+        # a verb that changes an existing task starts a new intent even where the tagger read a title:
+        # "add buy stamps and delete the call" (a junk task "delete the call" is worse than asking)
+        if j < len(tags) and (tags[j] == "C" or (tags[j] == "T" and tokens[j].norm in _CHANGE_VERBS)) \
+                and tokens[j].norm in _CLAUSE_VERBS:
+            if tags[j] == "T":
+                end = next((k for k in range(j, len(tags)) if tags[k] in "LS"), len(tags))
+                tags[j] = "C"
+                tags[j + 1 : end] = ["R" if g == "T" else g for g in tags[j + 1 : end]]
+            start = max((k for k in range(i) if tags[k] == "S"), default=-1)
+            end = next((k for k in range(j, len(tags)) if tags[k] == "S"), len(tags))
+            # ... unless all it adds is a pointer back: "did the first two, tick both"
+            own = any(g in "TDPNX" or (g == "R" and tokens[k].norm not in _POINTERS)
+                      for k, g in enumerate(tags[j:end], start=j))
+            if (own or tokens[j].norm == "undo") and any(g in "RTDPNX" for g in tags[start + 1 : i]):
+                tags[i] = "S"  # "delete the gym and mark task 3 as done"
     out: list[tuple[list[Token], list[str]]] = [([], [])]
     for token, tag in zip(tokens, tags, strict=True):
         if tag == "S":
@@ -230,6 +364,10 @@ def _items(sentence: str, tokens: list[Token], tags: list[str]) -> tuple[tuple[s
                 end = start
                 while end < len(tags) and tags[end] == "T":
                     end += 1
+                if end < len(tags) and tags[end] == "D":
+                    # "card for the | 14th of February": the date's own leading words are not the title's
+                    while end - 1 > start and tokens[end - 1].norm in _DATE_LEADS:
+                        end -= 1
                 piece = _cut(sentence, tokens, start, end)
                 if piece:
                     items[-1].append(piece)
@@ -249,12 +387,26 @@ _POINTERS = frozenset(["it", "that", "this", "one", "ones", "them", "those", "th
 
 
 def _word_groups(tokens: list[Token], tags: list[str], wanted: str) -> tuple[str, ...]:
-    groups: list[list[str]] = [[]]
+    # Items split at L; inside one item, stretches apart from each other are pieces of one
+    # phrase, except a bare pointer after a named task ("the first two, tick both").
+    items: list[list[list[str]]] = [[[]]]
     for token, tag in zip(tokens, tags, strict=True):
-        if tag == "L" and groups[-1]:
-            groups.append([])
+        if tag == "L" and any(items[-1]):
+            items.append([[]])
         elif tag == wanted:
-            groups[-1].append(token.norm)
+            items[-1][-1].append(token.norm)
+        elif items[-1][-1]:
+            items[-1].append([])
+    groups: list[list[str]] = []
+    for pieces in items:
+        pieces = [p for p in pieces if p]
+        named = [p for p in pieces if not all(w in _POINTERS for w in p)]
+        if named and len(named) < len(pieces):
+            pieces = named
+        words = [w for p in pieces for w in p]
+        while len(words) > 1 and words[-1] in _TRAILING:
+            words.pop()  # "the drill to the | hardware list": the words that lead into a list or a date
+        groups.append(words)
     out = []
     for words in groups:
         if not words:

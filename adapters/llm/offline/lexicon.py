@@ -51,6 +51,12 @@ FILLER_WORDS = frozenset(
     ["i", "i'm", "i've", "i'll", "we", "need", "to", "have", "got", "gotta", "must", "should", "want", "wanna", "gonna", "can", "could", "would", "you", "please", "just", "oh", "so", "okay", "ok", "hey", "um", "uh", "well", "also", "btw", "actually", "maybe", "let", "me", "don't", "dont", "forget", "about", "that", "the", "a", "an", "my"]
 )
 
+REPEAT_WORDS = frozenset(
+    ["every", "each", "daily", "weekly", "monthly", "yearly", "annually", "repeat", "repeats", "repeating", "recurring",
+     "recur", "weekdays", "fortnightly", "biweekly", "mondays", "tuesdays", "wednesdays", "thursdays", "fridays",
+     "saturdays", "sundays", "weekends", "other"]
+)
+
 # Every word of a closed class: anything else may be part of a title.
 CLOSED_WORDS = (
     DATE_WORDS | PRIORITY_WORDS | NUMBER_WORDS | ORDINAL_WORDS | PRONOUNS | COMMAND_WORDS | FILLER_WORDS

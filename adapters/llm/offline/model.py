@@ -16,6 +16,7 @@ from typing import Any
 
 from adapters.llm.offline import dates
 from adapters.llm.offline.engine import Engine, Reading, load
+from adapters.llm.offline.lexicon import CLOSED_WORDS
 from adapters.llm.offline.references import (
     LOOKUP_LIMIT,
     Resolution,
@@ -26,8 +27,19 @@ from adapters.llm.offline.references import (
     match_title,
     normalise,
 )
-from adapters.llm.offline.slots import ClearDate, Shift, list_filters, read_date, read_priority
-from adapters.llm.offline.words import ORDINALS, parse_number
+from adapters.llm.offline.slots import (
+    ClearDate,
+    Repeat,
+    Shift,
+    StopRepeating,
+    describe_rule,
+    label_name,
+    list_filters,
+    read_date,
+    read_priority,
+    read_recurrence,
+)
+from adapters.llm.offline.words import ORDINALS, base_verb, parse_number
 from application.ports import TextDelta, TokenUsage, ToolEvent, TurnDone, TurnEvent, TurnRequest, TurnResult
 from application.tools import BoundTools, is_error
 from domain.conversation import Message, ToolCall, estimate_tokens
@@ -53,11 +65,24 @@ _PRONOUN = frozenset({"it", "that", "this", "that one", "this one", "the same on
 _PLURAL = frozenset({"them", "those", "these", "both", "them all", "all of them", "both of them", "both them", "all those",
                      "all of those", "all them", "those ones", "these ones", "all"})
 _ID = re.compile(r"^(?:the\s+)?(?:(?:task|item)\s*)?(?:number|no\.?|#)?\s*#?\s*(\d+|one|two|three|four|five|six|seven|eight|nine|ten)$")
+_DID_POINTER = re.compile(r"^(\w+)\s+(it|that|this|them|those|these|both|that one|this one|all of them|both of them)$")
+_FIRST_N = re.compile(r"^(first|last|top|bottom)\s+(two|three|four|five|2|3|4|5)(?:\s+(?:ones?|tasks?|items?|of them|on the list))?$")
 _EXPLICIT_ADD = re.compile(
     r"\b(?:add|ad|create|new|remind|reminder|put|jot|note|todo|to-?do|task|need|have\s+to|gotta|must|should|want|"
     r"schedule|book|plan|remember|log|stick|scribble|write\s+down)\b", re.IGNORECASE)
 _NEGATION = re.compile(r"\b(?:no|not|don't|dont|never|no\s+longer|anymore|any\s+more)\b", re.IGNORECASE)
 _CORRECTION = re.compile(r"(?:^|[\s,;-])(?:sorry|no\s+wait|i\s+mean|i\s+meant|oops|not\s+\w+\s*$)\b", re.IGNORECASE)
+_ADD_VERB = re.compile(r"^\W*(?:(?:please|pls|can\s+you|could\s+you|ok|so|and|also|oh)\W+)*(?:add|put|stick|pop)\b", re.IGNORECASE)
+# Words that ask for a change by themselves; a clause without one only names a task ("the gutters can wait").
+_ACTION = re.compile(r"\b(?:delete|remove|cancel|scrap|drop|mark|tick|check|cross|complete|finish(?:ed)?|done|did|move|push|"
+                     r"rename|add|create|postpone|reschedule|bump|change|set|make|erase|bin|trash|ditch|forget|clear|"
+                     r"reopen|undo|restore|get\s+rid|no\s+need|don'?t\s+need|\w+ed)\b", re.IGNORECASE)
+_NOT_DONE = re.compile(r"\b(?:didn'?t|did\s+not|haven'?t|have\s+not|hasn'?t|has\s+not|not\s+(?:yet|done|finished|complete)|"
+                       r"isn'?t|wasn'?t|yet\s+to|still\s+(?:need|have)\s+to|not\s+\w+\s+yet)\b", re.IGNORECASE)
+_TAKE_OFF = re.compile(r"\b(?:off|from|out\s+of|remove|take|untag|unlabel|delete|drop)\b", re.IGNORECASE)
+_MOVE = re.compile(r"\b(?:move|shift|transfer|file)\b", re.IGNORECASE)
+_TRASH = re.compile(r"\b(?:trash|bin|deleted|recycle\s+bin|did\s+i\s+delete|removed)\b", re.IGNORECASE)
+_EVERY = re.compile(r"^(?:(?:all|every|everything|each)\b|(?:today|tomorrow)['’]?s\s+(?:tasks|stuff)\b)(?!\s+(?:of\s+)?(?:them|those|these)$)")
 _BULK = frozenset({"complete_all", "clear_completed", "delete_all"})
 _QUANTIFIER = re.compile(r"\b(?:all|every|everything|whole|entire|ones|tasks|stuff|items|things)\b", re.IGNORECASE)
 BULK_CONFIDENCE = 0.2
@@ -70,7 +95,8 @@ HELP_TEXT = (
     "• \"task 2 is done\", \"done with the second one\", \"I paid the gas bill\"\n"
     "• \"move task 3 to friday and make it urgent\", \"rename task 1 to call Jimmy\", \"undo\""
 )
-_MUTATING_TOOLS = frozenset({"add_task", "complete_task", "delete_task", "update_task"})
+_MUTATING_TOOLS = frozenset({"add_task", "complete_task", "delete_task", "update_task", "restore_task"})
+_UPDATABLE = ("title", "description", "priority", "due_date", "completed", "recurrence", "labels")
 
 
 @dataclass
@@ -82,9 +108,17 @@ class Turn:
     replies: list[str] = field(default_factory=list)
     touched: list[int] = field(default_factory=list)
     snapshot: Snapshot | None = None
+    dry: bool = False  # rehearsal: changes are imagined from the snapshot, not made
+    asked: bool = False  # some part of the message was unclear: a question was put instead
+    questions: list[str] = field(default_factory=list)
+    _imagined: int = 0
+    _made: dict[int, dict[str, Any]] = field(default_factory=dict)
 
     async def call(self, name: str, arguments: dict[str, Any]) -> ToolCall:
-        call = await self.tools.call(name, arguments)
+        if self.dry and name in _MUTATING_TOOLS:
+            call = await self._imagine(name, arguments)
+        else:
+            call = await self.tools.call(name, arguments)
         self.calls.append(call)
         if name != "list_tasks":
             self.snapshot = None  # stale after a change
@@ -101,6 +135,27 @@ class Turn:
     def say(self, text: str) -> None:
         self.replies.append(text)
 
+    def ask(self, text: str) -> None:
+        """Say what is unclear; nothing in this message will change."""
+        self.asked = True
+        self.replies.append(text)
+        self.questions.append(text)
+
+    async def _imagine(self, name: str, arguments: dict[str, Any]) -> ToolCall:
+        """The result a change would have, without making it (for the rehearsal of a message)."""
+        snapshot = await self.tasks()
+        if name == "add_task":
+            self._imagined += 1
+            new_id = max((int(t["id"]) for t in snapshot.tasks), default=0) + self._imagined
+            self._made[new_id] = {"id": new_id, "title": str(arguments.get("title", ""))}
+            return ToolCall(name, dict(arguments), {"task_id": new_id, "status": "created",
+                                                    "title": str(arguments.get("title", ""))})
+        task_id = int(arguments.get("task_id", 0))
+        task = snapshot.by_id(task_id) or self._made.get(task_id)
+        if task is None:
+            return ToolCall(name, dict(arguments), {"error": "task not found"})
+        return ToolCall(name, dict(arguments), {"task_id": task["id"], "status": "updated", "title": task["title"]})
+
 
 def _details(due: date | None, priority: str | None, today: date) -> str:
     parts = []
@@ -109,6 +164,37 @@ def _details(due: date | None, priority: str | None, today: date) -> str:
     if priority and priority != "medium":
         parts.append(f"{priority} priority")
     return f" ({', '.join(parts)})" if parts else ""
+
+
+_NOT_A_LIST = frozenset({"todo", "to-do", "to do", "do", "grocery-list", "reading-list", "task", "tasks", "my", "the", "whole", "full", "entire", "done"})
+
+
+def _topic_then_comment(readings: list[Reading]) -> list[Reading]:
+    """"the gutters can wait, bump it down to low": a task named, then "it" in the next clause.
+    An unsure or idle clause that only names a task gives its name to the pronoun after it."""
+    out: list[Reading] = []
+    for reading in readings:
+        before = out[-1] if out else None
+        pointer = (reading.reference or "").lower() in _PRONOUN and len(reading.references) <= 1
+        idle = before is not None and (before.confidence < ACT_CONFIDENCE or not before.mutating
+                                       or not _ACTION.search(before.text))
+        if (before is not None and pointer and idle and before.reference and before.reference.lower() not in _PRONOUN
+                and before.reference.lower() not in _PLURAL and before.intent not in {"list", "count"}):
+            out[-1] = replace(reading, reference=before.reference, references=(before.reference,),
+                              text=f"{before.text}, {reading.text}")
+            continue
+        out.append(reading)
+    return out
+
+
+def _repeat_words(reading: Reading) -> str | None:
+    """The repeat words with the date words beside them: "on the 1st" + "of every month"."""
+    return " ".join(w for w in (reading.date, reading.repeat) if w) if reading.repeat else None
+
+
+def _label(reading: Reading) -> str | None:
+    name = label_name(reading.label)
+    return name if name and name.lower() not in _NOT_A_LIST else None
 
 
 def _quote_strip(text: str) -> str:
@@ -128,6 +214,25 @@ class OfflineModel:
             turn.say("I can only see and change your own tasks, so I've left everything as it is.")
         else:
             readings = self._engine.read(message[:2000])
+            readings = _topic_then_comment(readings)
+            if len(readings) > 1:
+                # "wait no, I haven't sent it yet, undo that": a statement of something not done is no command
+                readings = [r for r in readings if not (r.intent in {"complete", "delete"} and _NOT_DONE.search(r.text)
+                                                        and (r.reference is None or _DID_POINTER.match(r.reference)))]
+            if len(readings) > 1 and any(r.intent == "undo" for r in readings) and sum(r.mutating for r in readings) > 1:
+                # "undo" beside other changes ("... so you can cross that one off" read as undo, or
+                # "wait no, I haven't sent it, undo that"): which comes first is unclear, so ask.
+                readings = [replace(r, unsure=True) if r.intent == "undo" else r for r in readings]
+            if len(readings) > 1 and any(r.mutating for r in readings):
+                # Several intents: rehearse them all first; one unclear part and nothing changes.
+                rehearsal = Turn(request.tools, request.history, request.tools.today, dry=True)
+                for reading in readings:
+                    await self._act(rehearsal, reading, several=True)
+                if rehearsal.asked:
+                    turn.calls = [c for c in rehearsal.calls if c.tool not in _MUTATING_TOOLS]
+                    turn.replies = [*rehearsal.questions,
+                                    "I haven't done any of your message yet; tell me that part again and I'll do it all."]
+                    readings = []
             for reading in readings:
                 await self._act(turn, reading, several=len(readings) > 1)
         reply = "\n".join(r for r in turn.replies if r) or HELP_TEXT
@@ -149,8 +254,15 @@ class OfflineModel:
             # A change to every task needs the person to have said "all" / "everything".
             intent = {"complete_all": "complete", "clear_completed": "delete", "delete_all": "delete"}[intent]
             reading = replace(reading, intent=intent)
-        if reading.mutating and reading.confidence < ACT_CONFIDENCE:
-            turn.say(f"{self._best_guess(reading)} I haven't changed anything yet.")
+        empty = not (reading.titles or reading.reference or reading.date or reading.priority or reading.note
+                     or reading.new_title)
+        if several and empty and reading.mutating and reading.confidence < ACT_CONFIDENCE and intent != "undo":
+            return  # "Hope your day is going well." beside a request: small talk, not an unclear change
+        if intent == "delete" and _label(reading) and _TAKE_OFF.search(reading.text):
+            intent = "update"  # "remove milk from the shopping list": the label goes, the task stays
+            reading = replace(reading, intent=intent)
+        if reading.mutating and (reading.confidence < ACT_CONFIDENCE or reading.unsure):
+            turn.ask(f"{self._best_guess(reading)} I haven't changed anything yet.")
             return
         handler = {
             "add": self._add, "complete": self._complete, "reopen": self._reopen, "delete": self._delete,
@@ -189,12 +301,12 @@ class OfflineModel:
     async def _add(self, turn: Turn, reading: Reading) -> None:
         titles = [t for t in (_quote_strip(t) for t in reading.titles) if t]
         if not titles:
-            turn.say("What should the task be called? I haven't added anything yet.")
+            turn.ask("What should the task be called? I haven't added anything yet.")
             return
         correction = _CORRECTION.search(reading.text)
         if correction and len(titles) > 1:
             # "call Jake tomorrow - sorry, Jack, not Jake": the words of a correction are not tasks.
-            turn.say(f"I wasn't sure about \"{reading.text[correction.start():].strip(' ,-')}\", so I haven't added "
+            turn.ask(f"I wasn't sure about \"{reading.text[correction.start():].strip(' ,-')}\", so I haven't added "
                      "anything yet. Tell me the task again the way you want it.")
             return
         if not _EXPLICIT_ADD.search(reading.text) or _NEGATION.search(reading.text):
@@ -203,7 +315,7 @@ class OfflineModel:
             same = match_title(titles[0], Snapshot([t for t in snapshot.tasks if not t["completed"]]))
             if same.found:
                 task = snapshot.by_id(same.ids[0]) or {}
-                turn.say(f"You already have task {task.get('id')} ({task.get('title')}). Did you mean that one? "
+                turn.ask(f"You already have task {task.get('id')} ({task.get('title')}). Did you mean that one? "
                          "I haven't changed anything yet.")
                 return
         shared = read_date(reading.date, turn.today)
@@ -211,21 +323,42 @@ class OfflineModel:
         own = [read_date(words, turn.today) for words in reading.item_dates] if len(reading.item_dates) == len(titles) else []
         # "add A tomorrow and B friday": each its own; "add milk, eggs and bread tomorrow": all tomorrow.
         separate = sum(1 for d in own if d is not None) > 1 or (own and own[-1] is None and any(own))
+        repeat = read_recurrence(_repeat_words(reading), turn.today)
+        if reading.repeat and not isinstance(repeat, Repeat):
+            turn.ask(f"How often should \"{titles[0]}\" repeat? I haven't added anything yet.")
+            return
+        label = _label(reading)
         for index, title in enumerate(titles):
             due = own[index] if separate else shared
             args: dict[str, Any] = {"title": title[:255]}
             if priority:
                 args["priority"] = priority
+            if isinstance(repeat, Repeat):
+                args["recurrence"] = repeat.rule
+                due = repeat.start or (due if isinstance(due, date) else None)
             if isinstance(due, date):
                 args["due_date"] = due.isoformat()
             if reading.note:
                 args["description"] = reading.note[:2000]
+            if label:
+                args["labels"] = [label]
             call = await turn.call("add_task", args)
             if is_error(call):
-                turn.say(f"I couldn't add that: {call.result['error']}")
+                turn.ask(f"I couldn't add that: {call.result['error']}")
             else:
                 when = due if isinstance(due, date) else None
-                turn.say(f"Added task {call.result['task_id']}: {call.result['title']}{_details(when, priority, turn.today)}.")
+                extra = ""
+                if isinstance(repeat, Repeat):
+                    first = call.result.get("due_date") or (when.isoformat() if when else None)
+                    when = None
+                    extra = f", repeats {describe_rule(repeat.rule)}" + (
+                        f", first due {dates.describe(date.fromisoformat(first), turn.today)}" if first else "")
+                if label:
+                    extra += f", on your {label} list"
+                details = _details(when, priority, turn.today)
+                if extra:
+                    details = f" ({details.strip(' ()')}{extra})" if details else f" ({extra.lstrip(', ')})"
+                turn.say(f"Added task {call.result['task_id']}: {call.result['title']}{details}.")
 
     # -- finding the task a phrase means ---------------------------------------------------
     async def _resolve(self, turn: Turn, phrase: str | None, *, default_last: bool = True) -> Resolution | None:
@@ -236,14 +369,27 @@ class OfflineModel:
             ids = turn.touched[-1:] or last_touched(turn.history)[-1:]
             if ids or not default_last:
                 return Resolution(ids=tuple(ids))
-            turn.say("Which task do you mean? Tell me its number or a word from its title; I haven't changed anything.")
+            turn.ask("Which task do you mean? Tell me its number or a word from its title; I haven't changed anything.")
             return None
         if text in _PLURAL:
             ids = turn.touched or self._last_shown(turn) or last_touched(turn.history)
             if ids:
                 return Resolution(ids=tuple(dict.fromkeys(ids)))
-            turn.say("Which tasks do you mean? I haven't changed anything.")
+            turn.ask("Which tasks do you mean? I haven't changed anything.")
             return None
+        pointer = _DID_POINTER.match(text)
+        if pointer and (base_verb(pointer[1]) != pointer[1] or pointer[1] in {"did", "done", "finished"}):
+            return await self._resolve(turn, pointer[2], default_last=default_last)  # "did that", "paid it"
+        span = _FIRST_N.match(text)
+        if span:
+            count = parse_number(span[2]) or 1
+            listing = last_listing(turn.history) or [t["id"] for t in (await turn.tasks()).tasks if not t["completed"]]
+            if count > len(listing):
+                turn.ask(f"The list I last showed you has {len(listing)} task{'' if len(listing) == 1 else 's'}, "
+                         f"not {count}. I haven't changed anything.")
+                return None
+            chosen = listing[:count] if span[1] in {"first", "top"} else listing[-count:]
+            return Resolution(ids=tuple(chosen))
         several = explicit_ids(text)
         if several:
             return Resolution(ids=several)
@@ -259,17 +405,17 @@ class OfflineModel:
             if listing and -len(listing) <= index < len(listing):
                 return Resolution(ids=(listing[index],))
             size = len(listing)
-            turn.say(f"There's no {ordinal[1]} one: the list I last showed you has {size} task{'' if size == 1 else 's'}."
+            turn.ask(f"There's no {ordinal[1]} one: the list I last showed you has {size} task{'' if size == 1 else 's'}."
                      " I haven't changed anything.")
             return None
         snapshot = await turn.tasks()
         found = match_title(text, snapshot)
         if found.ambiguous:
             options = " or ".join(f"task {t['id']} ({t['title']})" for t in found.ambiguous)
-            turn.say(f"Which one do you mean: {options}? I haven't changed anything yet.")
+            turn.ask(f"Which one do you mean: {options}? I haven't changed anything yet.")
             return None
         if not found.found:
-            turn.say(f"I couldn't find a task matching \"{phrase}\", so nothing changed.")
+            turn.ask(f"I couldn't find a task matching \"{phrase}\", so nothing changed.")
             return None
         return found
 
@@ -309,13 +455,21 @@ class OfflineModel:
             if is_error(call):
                 error = str(call.result.get("error", ""))
                 if "not found" in error.lower():
-                    turn.say(f"There's no task {task_id}, so nothing changed.")
+                    turn.ask(f"There's no task {task_id}, so nothing changed.")
                 else:
-                    turn.say(f"I couldn't change task {task_id}: {error}.")
+                    turn.ask(f"I couldn't change task {task_id}: {error}.")
+            elif call.result.get("status") == "rescheduled" and call.result.get("due_date"):
+                due = date.fromisoformat(str(call.result["due_date"]))
+                turn.say(f"Done; task {task_id} ({call.result['title']}) repeats, next due {dates.describe(due, turn.today)}.")
             else:
                 turn.say(f"{verb} task {task_id}: {call.result['title']}.")
 
     async def _complete(self, turn: Turn, reading: Reading) -> None:
+        if _NOT_DONE.search(reading.text):
+            # "I started the tax return but I didn't finish it yet": not a completion
+            turn.ask(f"It sounds like {reading.reference or 'that'} isn't finished yet, so I've left it open. "
+                     "Say \"mark it done\" when it is.")
+            return
         await self._each(turn, reading, "complete_task", {}, "Done! Marked")
 
     async def _reopen(self, turn: Turn, reading: Reading) -> None:
@@ -324,7 +478,42 @@ class OfflineModel:
     async def _delete(self, turn: Turn, reading: Reading) -> None:
         await self._each(turn, reading, "delete_task", {}, "Deleted")
 
+    async def _update_many(self, turn: Turn, reading: Reading) -> None:
+        """"push everything due today to tomorrow": every pending task the words select, moved at once."""
+        target = read_date(reading.date_groups[-1], turn.today) if reading.date_groups else None
+        selection = " ".join([reading.reference or "", *reading.date_groups[:-1]])
+        query = list_filters(selection, turn.today)
+        if not isinstance(target, date | Shift) or not (_QUANTIFIER.search(reading.text) and reading.confidence >= BULK_CONFIDENCE):
+            turn.ask("Which tasks should I move, and to when? I haven't changed anything yet.")
+            return
+        arguments = {**query.arguments, "limit": LOOKUP_LIMIT}
+        if arguments.get("status") == "all":
+            arguments["status"] = "pending"  # moving "everything" means what is still to do
+        found = await turn.call("list_tasks", arguments)
+        chosen = list(found.result.get("tasks", []))
+        if not chosen:
+            turn.ask(f"You don't have any pending tasks{query.when}, so nothing moved.")
+            return
+        snapshot = await turn.tasks()  # the before-image, so "undo" can put them all back
+        moved = []
+        for task in chosen:
+            if isinstance(target, Shift):
+                start = date.fromisoformat(task["due_date"]) if task["due_date"] else turn.today
+                new_due = start + timedelta(days=target.days)
+            else:
+                new_due = target
+            if snapshot.by_id(task["id"]) is None:
+                continue
+            call = await turn.call("update_task", {"task_id": task["id"], "due_date": new_due.isoformat()})
+            if not is_error(call):
+                moved.append(f"{task['id']} ({task['title']})")
+        when = f" to {dates.describe(target, turn.today)}" if isinstance(target, date) else ""
+        turn.say(f"Moved {len(moved)} task{'' if len(moved) == 1 else 's'}{when}: {', '.join(moved)}.")
+
     async def _update(self, turn: Turn, reading: Reading) -> None:
+        if reading.reference and reading.reference not in _PLURAL and _EVERY.match(reading.reference):
+            await self._update_many(turn, reading)
+            return
         changes: dict[str, Any] = {}
         due = read_date(reading.date, turn.today)
         if isinstance(due, ClearDate):
@@ -338,9 +527,34 @@ class OfflineModel:
             changes["description"] = reading.note[:2000]
         if reading.new_title and _quote_strip(reading.new_title):
             changes["title"] = _quote_strip(reading.new_title)[:255]
+        repeat = read_recurrence(_repeat_words(reading), turn.today)
+        if isinstance(repeat, StopRepeating):
+            changes["recurrence"] = None
+        elif isinstance(repeat, Repeat):
+            changes["recurrence"] = repeat.rule
+            if repeat.start:
+                changes["due_date"] = repeat.start.isoformat()
+        elif reading.repeat and not changes:
+            turn.ask("How often should it repeat? I haven't changed anything yet.")
+            return
+        label = _label(reading)
+        if label:
+            if _TAKE_OFF.search(reading.text):
+                changes["remove_labels"] = [label]  # "take milk off the shopping list": the task stays
+            elif _MOVE.search(reading.text):
+                changes["labels"] = [label]  # "move the drill to the hardware list": off the others
+            else:
+                changes["add_labels"] = [label]
+        if set(changes) == {"add_labels"} and _ADD_VERB.match(reading.text) and reading.reference_text:
+            snapshot = await turn.tasks()
+            if not match_title(reading.reference, Snapshot([t for t in snapshot.tasks if not t["completed"]])).found:
+                # "add the drill to my garden list" with no drill yet: a new task on that list
+                await self._add(turn, replace(reading, intent="add", titles=(reading.reference_text,), references=(),
+                                              reference=None, item_dates=()))
+                return
         if not changes and not isinstance(due, Shift):
             what = reading.reference or "it"
-            turn.say(f"What should I change about {what}? I haven't changed anything yet.")
+            turn.ask(f"What should I change about {what}? I haven't changed anything yet.")
             return
         found = await self._targets(turn, reading) if reading.references else await self._resolve_ids(turn, None)
         if found is None:
@@ -354,12 +568,12 @@ class OfflineModel:
                 try:
                     args["due_date"] = (start + timedelta(days=due.days)).isoformat()
                 except OverflowError:
-                    turn.say(f"I can't move task {task_id} that far; nothing changed.")
+                    turn.ask(f"I can't move task {task_id} that far; nothing changed.")
                     continue
             call = await turn.call("update_task", {"task_id": task_id, **args})
             if is_error(call):
                 error = str(call.result.get("error", ""))
-                turn.say(f"There's no task {task_id}, so nothing changed." if "not found" in error.lower()
+                turn.ask(f"There's no task {task_id}, so nothing changed." if "not found" in error.lower()
                          else f"I couldn't change task {task_id}: {error}.")
                 continue
             turn.say(f"Updated task {task_id}: {call.result['title']}{self._describe_changes(args, turn.today)}.")
@@ -380,11 +594,26 @@ class OfflineModel:
             parts.append(f"{args['priority']} priority")
         if "description" in args:
             parts.append("note added")
+        if "recurrence" in args:
+            parts.append("no longer repeats" if args["recurrence"] is None else f"repeats {describe_rule(args['recurrence'])}")
+        for key, words in (("add_labels", "now on your {} list"), ("labels", "now on your {} list"),
+                           ("remove_labels", "off your {} list")):
+            if args.get(key):
+                parts.append(words.format(", ".join(args[key])))
         return f" ({', '.join(parts)})" if parts else ""
 
     # -- reading --------------------------------------------------------------------------
     async def _list(self, turn: Turn, reading: Reading) -> None:
+        if _TRASH.search(reading.text) and reading.intent == "list":
+            trash = await turn.call("list_trash", {"limit": 50})
+            items = trash.result.get("tasks", [])
+            turn.say("\n".join(["In the trash (kept for 30 days; say \"restore task N\" to bring one back):",
+                                 *(self._line(t, turn.today) for t in items)]) if items else "The trash is empty.")
+            return
         query = list_filters(reading.text, turn.today)
+        label = _label(reading)
+        if label:
+            query = replace(query, arguments={**query.arguments, "label": label}, label=f"{query.label} {label}".strip())
         call = await turn.call("list_tasks", query.arguments)
         if is_error(call):
             turn.say("Sorry, I couldn't read your tasks just now.")
@@ -413,7 +642,9 @@ class OfflineModel:
         mark = "✓" if task["completed"] else "•"
         due = f", due {dates.describe(date.fromisoformat(task['due_date']), today)}" if task["due_date"] else ""
         prio = f", {task['priority']} priority" if task["priority"] != "medium" else ""
-        return f"{mark} {task['id']}. {task['title']}{due}{prio}"
+        repeats = f", repeats {describe_rule(task['recurrence'])}" if task.get("recurrence") else ""
+        labels = f" [{', '.join(task['labels'])}]" if task.get("labels") else ""
+        return f"{mark} {task['id']}. {task['title']}{due}{prio}{repeats}{labels}"
 
     async def _matches(self, turn: Turn, phrase: str) -> list[dict[str, Any]]:
         snapshot = await turn.tasks()
@@ -427,6 +658,8 @@ class OfflineModel:
 
     async def _search(self, turn: Turn, reading: Reading) -> None:
         phrase = reading.reference or (reading.titles[0] if reading.titles else "")
+        if not phrase:  # "when is my flight?": the words that are not the question's own
+            phrase = " ".join(w for w in re.findall(r"[\w'-]+", reading.text) if w.lower() not in CLOSED_WORDS)
         hits = await self._matches(turn, phrase) if phrase else []
         if not hits:
             turn.say(f"I don't see any task about \"{phrase.strip()}\"." if phrase else "What should I look for?")
@@ -480,6 +713,8 @@ class OfflineModel:
     # -- undo -----------------------------------------------------------------------------
     async def _undo(self, turn: Turn, reading: Reading) -> None:
         if reading.reference and reading.reference not in _PRONOUN and reading.reference not in _PLURAL:
+            if await self._restore(turn, reading.reference):
+                return  # "restore task 4", "bring the milk back": out of the trash
             await self._reopen(turn, reading)  # "undo task 1": un-complete that task
             return
         calls, before = self._last_changes(turn)
@@ -490,6 +725,31 @@ class OfflineModel:
         for call in reversed(calls):
             undone.append(await self._reverse(turn, call, before))
         turn.say("Undone: " + "; ".join(u for u in undone if u) + ".")
+
+    async def _restore(self, turn: Turn, phrase: str) -> bool:
+        """Bring a task named by number or words back from the trash; False when it is not there."""
+        trash = await turn.call("list_trash", {"limit": 100})
+        if is_error(trash):
+            return False
+        binned = Snapshot(list(trash.result.get("tasks", [])))
+        text = re.sub(r"^(?:the|my)\s+", "", " ".join(phrase.lower().split()))
+        number = _ID.match(text)
+        task_id = parse_number(number[1]) if number else None
+        if task_id is None:
+            found = match_title(text, binned, pending_first=False)
+            if found.ambiguous:
+                options = " or ".join(f"task {t['id']} ({t['title']})" for t in found.ambiguous)
+                turn.ask(f"Which one should I bring back: {options}? I haven't changed anything yet.")
+                return True
+            task_id = found.ids[0] if found.found else None
+        if task_id is None or binned.by_id(task_id) is None:
+            return False
+        call = await turn.call("restore_task", {"task_id": task_id})
+        if is_error(call):
+            turn.ask(f"I couldn't bring back task {task_id}: {call.result['error']}.")
+        else:
+            turn.say(f"Restored task {task_id}: {call.result['title']}.")
+        return True
 
     def _last_changes(self, turn: Turn) -> tuple[list[ToolCall], dict[int, dict[str, Any]]]:
         """The mutating calls of the most recent turn that made any, and the tasks as they were."""
@@ -514,11 +774,26 @@ class OfflineModel:
         if call.tool == "add_task":
             await turn.call("delete_task", {"task_id": task_id})
             return f"removed task {task_id} ({title})"
+        if call.tool == "restore_task":
+            await turn.call("delete_task", {"task_id": task_id})
+            return f"put task {task_id} ({title}) back in the trash"
+        old = before.get(task_id)
+        previous = {k: v for k, v in (call.result.get("previous") or {}).items() if k in _UPDATABLE}
         if call.tool == "complete_task":
+            if call.result.get("status") == "rescheduled":
+                # a repeating task moved on: put its due date (and rule) back where they were
+                back = previous or ({"due_date": old["due_date"]} if old and old.get("due_date") else {})
+                if back:
+                    await turn.call("update_task", {"task_id": task_id, **back})
+                due = back.get("due_date")
+                return f"moved task {task_id} ({title}) back" + (
+                    f" to {dates.describe(date.fromisoformat(due), turn.today)}" if due else "")
             await turn.call("update_task", {"task_id": task_id, "completed": False})
             return f"reopened task {task_id} ({title})"
-        old = before.get(task_id)
         if call.tool == "delete_task":
+            restored = await turn.call("restore_task", {"task_id": task_id})
+            if not is_error(restored):
+                return f"brought back task {task_id} ({title})"
             args: dict[str, Any] = {"title": (old or {}).get("title") or title}
             for key in ("priority", "due_date", "description"):
                 if old and old.get(key):
@@ -527,9 +802,12 @@ class OfflineModel:
             if old and old.get("completed"):
                 await turn.call("complete_task", {"task_id": added.result["task_id"]})
             return f"brought back {args['title']} as task {added.result.get('task_id')} (a restored task gets a new number)"
+        if previous:
+            await turn.call("update_task", {"task_id": task_id, **previous})
+            return f"put task {task_id} ({title}) back as it was"
         if old is None:
             return f"couldn't restore the old values of task {task_id}"
-        restore = {k: old[k] for k in ("title", "description", "priority", "due_date", "completed")
-                   if k in call.arguments and k in old}
+        touched = set(call.arguments) | ({"labels"} if {"add_labels", "remove_labels"} & set(call.arguments) else set())
+        restore = {k: old[k] for k in _UPDATABLE if k in touched and k in old}
         await turn.call("update_task", {"task_id": task_id, **restore})
         return f"put task {task_id} ({old['title']}) back as it was"

@@ -110,3 +110,139 @@ def list_filters(text: str, today: date) -> ListQuery:
         args["priority"] = "low" if word == "low" else "medium" if word == "medium" else "high"
         label = f"{args['priority']}-priority {label}".strip()
     return ListQuery(args, label, when)
+
+
+@dataclass(frozen=True, slots=True)
+class Repeat:
+    """A repeating rule read from words: an RRULE and, when said, the day it starts."""
+
+    rule: str
+    start: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StopRepeating:
+    """The person asked for the task to stop repeating."""
+
+
+_RRULE_DAYS = {"monday": "MO", "tuesday": "TU", "wednesday": "WE", "thursday": "TH", "friday": "FR", "saturday": "SA",
+               "sunday": "SU", "mon": "MO", "tue": "TU", "tues": "TU", "wed": "WE", "thu": "TH", "thur": "TH",
+               "thurs": "TH", "fri": "FR", "sat": "SA", "sun": "SU"}
+_DAY_WORD = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?s?"
+_STOP_REPEAT = re.compile(r"\b(?:stop|no\s+longer|(?:should|does|do|would|wo|is|must|need|ca)n'?t|do\s+not|not|never|no\s+more|cancel|remove|end|turn\s+off)\b.*\b(?:repeat|recur)"
+                          r"|\b(?:one[-\s]?off|just\s+once|only\s+once)\b")
+_EVERY = r"\b(?:every|each|on\s+every|once\s+a|once\s+every)\s+"
+_UNTIL_WORDS = re.compile(r"\b(?:until|till|til|through|ending|ends?)\s+(.+)$")
+_COUNT_WORDS = re.compile(r"\b(?:for\s+)?" + NUMBER + r"\s+times\b")
+_START = re.compile(r"\b(?:starting|from|beginning|begins?|starts?)\s+(?:on\s+|from\s+)?(.+?)(?=\s+(?:until|till|for)\b|$)")
+
+
+def read_recurrence(words: str | None, today: date) -> Repeat | StopRepeating | None:
+    """Repeat words -> an RFC 5545 rule ("every monday" -> FREQ=WEEKLY;BYDAY=MO)."""
+    if not words:
+        return None
+    text = " ".join(words.lower().replace("’", "'").split())
+    if _STOP_REPEAT.search(text):
+        return StopRepeating()
+    start = None
+    found_start = _START.search(text)
+    if found_start:
+        start_date = dates.find_date(found_start[1], today)
+        start = start_date.value if start_date else None
+        text = text[: found_start.start()].strip()
+    tail = ""
+    until = _UNTIL_WORDS.search(text)
+    if until:
+        end = dates.find_date(until[1], today)
+        if end:
+            tail = f";UNTIL={end.value.strftime('%Y%m%d')}"
+        text = text[: until.start()].strip()
+    count = _COUNT_WORDS.search(text)
+    if count and not tail:
+        tail = f";COUNT={parse_number(count[1]) or 1}"
+        text = text[: count.start()].strip()
+    rule = _rule(text)
+    return Repeat(rule + tail, start) if rule else None
+
+
+def _interval(text: str) -> str:
+    if re.search(r"\b(?:other|alternate|fortnight(?:ly)?|bi-?weekly)\b", text):
+        return ";INTERVAL=2"
+    n = re.search(_EVERY + NUMBER + r"(?:st|nd|rd|th)?\s+(?:day|week|month|year)s?\b", text)
+    if n:
+        value = parse_number(n[1]) or 1
+        return f";INTERVAL={value}" if value > 1 else ""
+    return ""
+
+
+def _rule(text: str) -> str | None:
+    interval = _interval(text)
+    if re.search(r"\b(?:week\s*days|every\s+weekday|weekdays|monday\s+to\s+friday|mon-fri|working\s+days|work\s*days)\b", text):
+        return "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"
+    if re.search(r"\b(?:weekends|every\s+weekend|saturdays?\s+and\s+sundays?)\b", text):
+        return "FREQ=WEEKLY" + interval + ";BYDAY=SA,SU"
+    days = [_RRULE_DAYS[m[1]] for m in re.finditer(r"\b(" + "|".join(sorted(_RRULE_DAYS, key=len, reverse=True))
+                                                     + r")(?:day)?s?\b", text)
+            if re.search(_EVERY + r"|" + _DAY_WORD + r"s\b|\b(?:weekly|repeat|recur)", text)]
+    month_day = re.search(r"\b(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\b(?:\s+(?:day\s+)?of)?\s*(?:every|each|the|a)?\s*month", text) \
+        or re.search(r"\b(?:monthly|every\s+month|each\s+month)\s+on\s+the\s+(\d{1,2})(?:st|nd|rd|th)?\b", text)
+    if month_day and 1 <= int(month_day[1]) <= 31:
+        return "FREQ=MONTHLY" + interval + f";BYMONTHDAY={int(month_day[1])}"
+    if days:
+        return "FREQ=WEEKLY" + interval + ";BYDAY=" + ",".join(dict.fromkeys(days))
+    if re.search(r"\b(?:daily|every\s*day|each\s+day|every\s+(?:morning|evening|night|afternoon)|nightly|"
+                 r"every\s+(?:other|" + NUMBER.strip("()") + r")\s+days?)\b", text):
+        return "FREQ=DAILY" + interval
+    if re.search(r"\b(?:weekly|every\s+(?:other\s+|\d+\s+|two\s+|three\s+)?weeks?|each\s+week|fortnightly|bi-?weekly)\b", text):
+        return "FREQ=WEEKLY" + interval
+    if re.search(r"\b(?:monthly|every\s+(?:other\s+|\d+\s+|two\s+|three\s+)?months?|each\s+month)\b", text):
+        return "FREQ=MONTHLY" + interval
+    if re.search(r"\b(?:yearly|annually|every\s+(?:other\s+)?years?|each\s+year)\b", text):
+        return "FREQ=YEARLY" + interval
+    return None
+
+
+def label_name(words: str | None) -> str | None:
+    """A list's name as a label: "my Shopping list" -> "Shopping" (kept as typed)."""
+    if not words:
+        return None
+    name = re.sub(r"^(?:(?:on|to|from|off|onto|in|into)\s+)?(?:(?:my|the|our|a)\s+)?", "", words.strip(" .,!?:;\"'"),
+                  flags=re.IGNORECASE)
+    name = re.sub(r"\s+(?:list|label|tag|folder|project)s?$", "", name, flags=re.IGNORECASE).strip(" -#")
+    return name[:32] or None
+
+
+_DAY_NAMES = {"MO": "Monday", "TU": "Tuesday", "WE": "Wednesday", "TH": "Thursday", "FR": "Friday", "SA": "Saturday",
+              "SU": "Sunday"}
+
+
+def describe_rule(rule: str) -> str:
+    """An RRULE in words for a reply: "FREQ=WEEKLY;BYDAY=MO" -> "every Monday"."""
+    parts = dict(p.partition("=")[::2] for p in rule.split(";"))
+    every = int(parts.get("INTERVAL", "1"))
+    unit = {"DAILY": "day", "WEEKLY": "week", "MONTHLY": "month", "YEARLY": "year"}.get(parts.get("FREQ", ""), "time")
+    if "BYDAY" in parts:
+        days = parts["BYDAY"].split(",")
+        if days == ["MO", "TU", "WE", "TH", "FR"]:
+            text = "every weekday"
+        else:
+            names = [_DAY_NAMES.get(d[-2:], d) for d in days]
+            text = "every " + (" and ".join(names) if len(names) <= 2 else ", ".join(names[:-1]) + " and " + names[-1])
+        if every == 2:
+            text = text.replace("every ", "every other ", 1)
+    elif "BYMONTHDAY" in parts:
+        day = int(parts["BYMONTHDAY"])
+        suffix = "th" if 10 <= day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+        text = f"on the {day}{suffix} of every {'other ' if every == 2 else ''}month"
+    elif every == 1:
+        text = f"every {unit}"
+    elif every == 2:
+        text = f"every other {unit}"
+    else:
+        text = f"every {every} {unit}s"
+    if "UNTIL" in parts:
+        until = parts["UNTIL"]
+        text += f" until {until[:4]}-{until[4:6]}-{until[6:8]}"
+    if "COUNT" in parts:
+        text += f", {parts['COUNT']} times"
+    return text

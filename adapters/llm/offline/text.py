@@ -19,10 +19,13 @@ from adapters.llm.offline.lexicon import (
     ORDINAL_WORDS,
     PRIORITY_WORDS,
     PRONOUNS,
+    REPEAT_WORDS,
     SLANG,
     TYPO_TARGETS,
 )
+from adapters.llm.offline.words import IRREGULAR_PAST
 
+_PAST = re.compile(r"^[a-z]{3,}ed$")
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[^\w\s]")
 
 
@@ -76,6 +79,8 @@ def _shape(raw: str) -> str:
 
 
 def _lex(word: str) -> str:
+    if word in REPEAT_WORDS:
+        return "rep"
     if word in DATE_WORDS:
         return "date"
     if word in PRIORITY_WORDS:
@@ -90,6 +95,8 @@ def _lex(word: str) -> str:
         return "cmd"
     if word in FILLER_WORDS:
         return "fill"
+    if word in IRREGULAR_PAST or _PAST.match(word):
+        return "past"  # "took", "paid", "called": a finished task is often told in the past tense
     return "-"
 
 
@@ -141,6 +148,11 @@ def intent_features(tokens: list[Token], tags: list[str]) -> list[str]:
     features = ["b"] + [f"u={w}" for w in collapsed]
     features += [f"bi={a}|{b}" for a, b in zip(["<s>", *collapsed], [*collapsed, "</s>"], strict=True)]
     features += [f"t={tag}" for tag in sorted(set(tags))]
+    # word classes generalise past single words: "bought the milk" / "fed the cat" start with a past tense
+    classes = [_lex(w) for w in words]
+    features += [f"lx={c}" for c in sorted(set(classes))]
+    if words:
+        features.append(f"flx={classes[0]}|{tags[0]}")
     features.append(f"outline={''.join(dict.fromkeys(tags))}")
     if collapsed:
         features.append(f"first={collapsed[0]}")

@@ -19,7 +19,7 @@ from adapters.llm.offline.corpus import Example, generate
 from adapters.llm.offline.perceptron import AveragedPerceptron, GreedyTagger
 from adapters.llm.offline.text import Token, intent_features, token_features, tokenize
 
-TAGS = ("C", "T", "D", "P", "R", "N", "X", "L", "S")
+TAGS = ("C", "T", "D", "P", "R", "N", "X", "L", "S", "E", "B")
 INTENTS = ("add", "complete", "reopen", "delete", "update", "list", "count", "search", "check", "undo", "greet",
            "thanks", "help", "none", "complete_all", "clear_completed", "delete_all")
 WEIGHTS = Path(__file__).with_name("weights.json.gz")
