@@ -507,6 +507,10 @@ class ToolCatalogue:
         self._clock = clock
         self.specs: Mapping[str, ToolSpec] = {spec.name: spec for spec in specs}
 
+    def without_conversation(self) -> ToolCatalogue:
+        """The tools a client with no conversation here (MCP) can use: no ``conversational`` ones."""
+        return ToolCatalogue(self._tasks, self._clock, tuple(s for s in self.specs.values() if not s.conversational))
+
     @property
     def tasks(self) -> TaskUseCases:
         """The use cases behind the tools (MCP resources and prompts read through them too)."""

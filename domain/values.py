@@ -108,8 +108,8 @@ def clean_labels(values: Iterable[str]) -> tuple[str, ...]:
 
 
 def label_key(label: str) -> str:
-    """How labels compare: case-insensitively."""
-    return label.casefold()
+    """How labels compare: case-insensitively, spaces collapsed as when stored."""
+    return " ".join(label.split()).casefold()
 
 
 def count_labels(label_sets: Iterable[Iterable[str]]) -> list[tuple[str, int]]:

@@ -30,7 +30,7 @@ from adapters.security.passwords import Argon2Hasher
 from adapters.system import SystemClock, UuidGenerator
 from application.history import HistoryWindow
 from application.rate_limits import Limit, RateLimiter
-from application.tools import SESSIONLESS_TOOLS, ToolCatalogue
+from application.tools import ToolCatalogue
 from application.use_cases.accounts import AccountUseCases
 from application.use_cases.calendar import CalendarUseCases
 from application.use_cases.chat import ChatUseCases
@@ -246,10 +246,6 @@ class Container(containers.DeclarativeContainer):
         TaskUseCases, uow=unit_of_work.provider, clock=clock, changes=task_changes
     )
     tool_catalogue = providers.Singleton(ToolCatalogue, tasks=task_use_cases, clock=clock)
-    # MCP clients have no conversation here, so no conversation-bound tool (undo_last_change).
-    mcp_tool_catalogue = providers.Singleton(
-        ToolCatalogue, tasks=task_use_cases, clock=clock, specs=SESSIONLESS_TOOLS
-    )
     chat_use_cases = providers.Singleton(
         ChatUseCases,
         uow=unit_of_work.provider,
@@ -275,7 +271,7 @@ class Container(containers.DeclarativeContainer):
     # MCP over HTTP: the tools bound to the user of the verified bearer token. A Factory,
     # so every app built from this container gets its own session manager.
     mcp_server = providers.Singleton(
-        build_mcp_server, mcp_tool_catalogue, user_of_access_token, changes=task_changes, version=package_version()
+        build_mcp_server, tool_catalogue, user_of_access_token, changes=task_changes, version=package_version()
     )
 
     # MCP sign-in: public URLs from PUBLIC_URL only; OAuth state in the database (replicas share it).
@@ -314,7 +310,7 @@ class Container(containers.DeclarativeContainer):
         authorization_server=providers.Callable(
             _authorization_server, public_base_url, config.jwks_url, config.jwt_issuer
         ),
-        write_tools=providers.Callable(_write_tools, mcp_tool_catalogue),
+        write_tools=providers.Callable(_write_tools, tool_catalogue),
     )
 
     # Rate limits: in the database on PostgreSQL (shared by the replicas), in memory on SQLite.

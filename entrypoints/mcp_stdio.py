@@ -51,7 +51,7 @@ async def _serve(user: str, settings: Settings) -> None:
         await composition.prepare(container)
         try:
             server = build_mcp_server(
-                container.mcp_tool_catalogue(),
+                container.tool_catalogue(),
                 lambda: user,
                 changes=container.task_changes(),
                 version=package_version(),

@@ -65,6 +65,9 @@ def changes_made(calls: Sequence[ToolCall]) -> set[Change]:
     """The kinds of change the turn's successful tool calls made."""
     made: set[Change] = set()
     for call in calls:
+        if call.result.get("status") == "undone":  # an undo may word itself as any change it reversed
+            made.update(_CLAIMS)
+            continue
         status = _SAME_CLAIM.get(call.result.get("status"), call.result.get("status"))
         if "error" in call.result or status not in _CLAIMS:
             continue

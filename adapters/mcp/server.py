@@ -129,6 +129,7 @@ def build_mcp_server(
     ``Unauthorized`` when nobody is authenticated. With ``changes``, clients can
     subscribe to the task resources (``resources/subscribe``, ``subscriptions/listen``).
     """
+    catalogue = catalogue.without_conversation()  # an MCP client has no conversation here (no undo)
     listing = ListToolsResult(tools=[tool_definition(spec) for spec in catalogue.specs.values()])
     input_schemas = {spec.name: spec.input_schema for spec in catalogue.specs.values()}
     tasks = catalogue.tasks

@@ -177,6 +177,7 @@ async def test_labels_filter_and_count_case_insensitively(uow: UnitOfWorkFactory
         found = await u.tasks.find("a", TaskQuery(label="SHOPPING"))
         assert [t.id for t in found.items] == [1, 3]
         assert [t.id for t in (await u.tasks.find("a", TaskQuery(label="shopping_list"))).items] == [2]
+        assert [t.id for t in (await u.tasks.find("a", TaskQuery(label=" shopping "))).items] == [1, 3]
         assert [t.id for t in (await u.tasks.find("a", TaskQuery(label="urgent%"))).items] == [3]
         assert (await u.tasks.find("a", TaskQuery(label="shop"))).total == 0  # whole labels only
         assert (await u.tasks.find("a", TaskQuery(label="%"))).total == 0

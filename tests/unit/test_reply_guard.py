@@ -40,6 +40,17 @@ def test_claims_backed_by_a_successful_call_are_fine() -> None:
     assert judge("Task 9 has been marked as done.", [failed]).unfounded == {"completed"}
 
 
+def test_new_outcomes_back_the_claims_a_reply_words_them_as() -> None:
+    moved = ToolCall("complete_task", {"task_id": 1}, {"task_id": 1, "status": "rescheduled", "title": "rent"})
+    assert judge("I've marked task 1 as completed; it repeats next month.", [moved]).ok
+    back = ToolCall("restore_task", {"task_id": 2}, {"task_id": 2, "status": "restored", "title": "milk"})
+    assert judge("I've added 'milk' back (task 2).", [back]).ok
+    undone = ToolCall("undo_last_change", {}, {"status": "undone", "undone": [], "message": "Undid it."})
+    assert judge("I've deleted the task you just added.", [undone]).ok
+    nothing = ToolCall("undo_last_change", {}, {"status": "nothing", "undone": [], "message": "Nothing."})
+    assert judge("I have deleted that task.", [nothing]).unfounded == {"deleted"}
+
+
 @pytest.mark.parametrize("reply", ["", "  \n", "<tool_response>{\"a\": 1}</tool_response>", '{"task_id": 1}',
                                    '[{"id": 1}]', '<tool_call>{"name": "add_task"}</tool_call>'])
 def test_empty_or_raw_replies_are_unusable(reply: str) -> None:

@@ -14,7 +14,7 @@ from dependency_injector import providers
 
 from adapters.memory.store import MemoryStore
 from application.queries import TaskQuery
-from application.tools import TOOLS
+from application.tools import SESSIONLESS_TOOLS
 from application.use_cases.tasks import NewTask
 from entrypoints.config import Settings
 from entrypoints.container import Container, build_container
@@ -98,7 +98,7 @@ async def test_the_agent_adds_a_task_through_mcp_as_the_chatting_user(
     # The model saw the MCP server's tools (no user_id anywhere) and got the result back.
     first = app.fake.requests[0]
     tools = {t["function"]["name"]: t["function"] for t in first["tools"]}
-    assert set(tools) == {spec.name for spec in TOOLS}
+    assert set(tools) == {spec.name for spec in SESSIONLESS_TOOLS}
     assert all("user_id" not in f["parameters"].get("properties", {}) for f in tools.values())
     tool_message = next(m for m in app.fake.requests[1]["messages"] if m["role"] == "tool")
     assert json.loads(tool_message["content"])["task_id"] == 1

@@ -10,7 +10,7 @@ from mcp.types import TextContent
 
 from adapters.memory.store import MemoryStore
 from application.queries import TaskQuery
-from application.tools import TOOLS
+from application.tools import SESSIONLESS_TOOLS
 from application.use_cases.tasks import NewTask
 from entrypoints.config import Settings
 from entrypoints.container import build_container
@@ -40,7 +40,7 @@ def text_of(result: object) -> str:
 async def test_every_tool_over_http_with_a_token(served: Served, mode: str) -> None:
     async with mcp_client(served.mcp_url, served.token("alice"), mode=mode) as client:
         tools = {tool.name: tool for tool in (await client.list_tools()).tools}
-        assert sorted(tools) == sorted(spec.name for spec in TOOLS)
+        assert sorted(tools) == sorted(spec.name for spec in SESSIONLESS_TOOLS)
         assert tools["list_tasks"].annotations.read_only_hint is True  # type: ignore[union-attr]
         assert tools["delete_task"].annotations.destructive_hint is True  # type: ignore[union-attr]
         assert tools["add_task"].output_schema is not None
@@ -49,9 +49,13 @@ async def test_every_tool_over_http_with_a_token(served: Served, mode: str) -> N
         added = await client.call_tool("add_task", {"title": "Call mom", "priority": "high"})
         assert added.structured_content == {"task_id": 1, "status": "created", "title": "Call mom"}
         updated = await client.call_tool("update_task", {"task_id": 1, "due_date": "2026-04-01"})
-        assert updated.structured_content == {"task_id": 1, "status": "updated", "title": "Call mom"}
+        assert updated.structured_content == {
+            "task_id": 1, "status": "updated", "title": "Call mom", "previous": {"due_date": None},
+        }
         completed = await client.call_tool("complete_task", {"task_id": 1})
-        assert completed.structured_content == {"task_id": 1, "status": "completed", "title": "Call mom"}
+        assert completed.structured_content == {
+            "task_id": 1, "status": "completed", "title": "Call mom", "previous": {"completed": False},
+        }
         listed = await client.call_tool("list_tasks", {"status": "completed"})
         assert listed.structured_content is not None
         assert listed.structured_content["total"] == 1

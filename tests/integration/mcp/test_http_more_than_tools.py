@@ -70,7 +70,9 @@ async def test_bob_sees_only_his_own_tasks_in_resources_prompts_and_completion(s
             "message": "Nothing to delete.",
         }
         done = await bob.call_tool("complete_all_tasks", {"confirm": True})
-        assert done.structured_content["tasks"] == [{"task_id": 1, "title": "bob groceries"}]  # type: ignore[index]
+        assert done.structured_content["tasks"] == [  # type: ignore[index]
+            {"task_id": 1, "title": "bob groceries", "previous": {"completed": False}},
+        ]
     alices = await served.tasks.find("alice", TaskQuery())
     assert [(t.title, t.completed) for t in alices.items] == [
         ("alice private ledger", False),

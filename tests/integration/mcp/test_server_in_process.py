@@ -15,7 +15,7 @@ from adapters.mcp import build_mcp_server
 from adapters.memory.store import MemoryStore
 from application.errors import Unauthorized
 from application.queries import TaskQuery
-from application.tools import TOOLS, ToolCatalogue
+from application.tools import SESSIONLESS_TOOLS, TOOLS, ToolCatalogue
 from application.use_cases.tasks import NewTask, TaskUseCases
 from tests.doubles import FakeClock
 
@@ -50,8 +50,8 @@ def text(result: Any) -> str:
 async def test_lists_the_catalogue_tools_with_schemas_and_annotations(server: Server[Any], mode: str) -> None:
     async with Client(server, mode=mode) as client:
         listed = {tool.name: tool for tool in (await client.list_tools()).tools}
-        assert list(listed) == [spec.name for spec in TOOLS]
-        for spec in TOOLS:
+        assert list(listed) == [spec.name for spec in SESSIONLESS_TOOLS]
+        for spec in SESSIONLESS_TOOLS:
             tool = listed[spec.name]
             assert tool.description == spec.description
             assert tool.input_schema == spec.input_schema
@@ -95,10 +95,15 @@ async def test_every_tool_returns_structured_content(server: Server[Any], mode: 
         updated = await client.call_tool(
             "update_task", {"task_id": 1, "title": "Buy oat milk", "due_date": None}
         )
-        assert updated.structured_content == {"task_id": 1, "status": "updated", "title": "Buy oat milk"}
+        assert updated.structured_content == {
+            "task_id": 1, "status": "updated", "title": "Buy oat milk",
+            "previous": {"title": "Buy milk", "due_date": "2026-03-05"},  # what an undo would put back
+        }
 
         completed = await client.call_tool("complete_task", {"task_id": 1})
-        assert completed.structured_content == {"task_id": 1, "status": "completed", "title": "Buy oat milk"}
+        assert completed.structured_content == {
+            "task_id": 1, "status": "completed", "title": "Buy oat milk", "previous": {"completed": False},
+        }
         done = await client.call_tool("list_tasks", {"status": "completed"})
         assert done.structured_content is not None
         assert [(t["id"], t["completed"], t["due_date"]) for t in done.structured_content["tasks"]] == [
