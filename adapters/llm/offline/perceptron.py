@@ -28,8 +28,9 @@ class AveragedPerceptron:
 
     def scores(self, features: Iterable[str]) -> dict[str, float]:
         totals = dict.fromkeys(self.classes, 0.0)
+        get = self.weights.get
         for feature in features:
-            row = self.weights.get(feature)
+            row = get(feature)
             if row:
                 for label, weight in row.items():
                     totals[label] += weight
@@ -37,8 +38,13 @@ class AveragedPerceptron:
 
     def predict(self, features: Iterable[str]) -> str:
         scores = self.scores(features)
-        # Ties break on class order, so prediction is deterministic.
-        return max(self.classes, key=lambda label: (scores[label], -self.classes.index(label)))
+        # Ties break on class order (the first wins), so prediction is deterministic.
+        best = self.classes[0]
+        top = scores[best]
+        for label in self.classes[1:]:
+            if scores[label] > top:
+                best, top = label, scores[label]
+        return best
 
     def update(self, truth: str, guess: str, features: Sequence[str]) -> None:
         self._step += 1
