@@ -254,9 +254,11 @@ class OfflineModel:
             # A change to every task needs the person to have said "all" / "everything".
             intent = {"complete_all": "complete", "clear_completed": "delete", "delete_all": "delete"}[intent]
             reading = replace(reading, intent=intent)
-        empty = not (reading.titles or reading.reference or reading.date or reading.priority or reading.note
-                     or reading.new_title)
-        if several and empty and reading.mutating and reading.confidence < ACT_CONFIDENCE and intent != "undo":
+        dated = bool(reading.date) and read_date(reading.date, turn.today) is not None  # "your day" is no date
+        empty = not (reading.titles or reading.reference or dated or reading.priority or reading.note
+                     or reading.new_title or reading.repeat or reading.label)
+        if several and empty and reading.mutating and intent != "undo" and (
+                reading.confidence < ACT_CONFIDENCE or intent in {"add", "update", "delete"}):
             return  # "Hope your day is going well." beside a request: small talk, not an unclear change
         if intent == "delete" and _label(reading) and _TAKE_OFF.search(reading.text):
             intent = "update"  # "remove milk from the shopping list": the label goes, the task stays
