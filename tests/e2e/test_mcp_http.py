@@ -10,7 +10,7 @@ import httpx
 import pytest
 from mcp import Client, StdioServerParameters
 
-from application.tools import TOOLS
+from application.tools import SESSIONLESS_TOOLS
 from tests.integration.mcp.conftest import mcp_client
 from tests.support.fake_openai import Reply, serve_fake_openai
 from tests.support.server import ServerProcess, clean_env, run_cli, todo_chat_command
@@ -36,7 +36,7 @@ async def test_mcp_rest_and_chat_share_one_users_tasks(tmp_path: Path) -> None:
 
         async with mcp_client(server.url + "/mcp", alice, mode="legacy") as client:
             tools = {tool.name for tool in (await client.list_tools()).tools}
-            assert tools == {spec.name for spec in TOOLS}
+            assert tools == {spec.name for spec in SESSIONLESS_TOOLS}
             added = await client.call_tool("add_task", {"title": "Pay the rent", "priority": "high"})
             assert added.structured_content == {"task_id": 1, "status": "created", "title": "Pay the rent"}
 

@@ -11,7 +11,7 @@ import pytest
 from mcp import Client, StdioServerParameters
 from mcp.types import ElicitRequestParams, ElicitResult, ResourceUpdatedNotification
 
-from application.tools import TOOLS
+from application.tools import SESSIONLESS_TOOLS
 from tests.support.server import clean_env, run_cli, todo_chat_command
 
 pytestmark = pytest.mark.e2e
@@ -32,7 +32,7 @@ async def test_stdio_lists_tools_adds_and_lists_a_task(tmp_path: Path) -> None:
     database_url = f"sqlite+aiosqlite:///{tmp_path / 'tasks.db'}"
     async with Client(stdio_params(tmp_path, "alice", database_url), mode="legacy") as client:
         tools = {tool.name: tool for tool in (await client.list_tools()).tools}
-        assert sorted(tools) == sorted(spec.name for spec in TOOLS)
+        assert sorted(tools) == sorted(spec.name for spec in SESSIONLESS_TOOLS)
         assert tools["delete_task"].annotations.destructive_hint is True  # type: ignore[union-attr]
 
         added = await client.call_tool("add_task", {"title": "Water the plants", "due_date": "2026-06-01"})
