@@ -25,6 +25,10 @@ JSON = {"Content-Type": "application/json"}
 USER = "mallory"
 
 
+# Plain titles: this test is about the limit, not about reading ("errand 1" reads as a task number).
+ERRANDS = ["buy stamps", "call the plumber", "water the ferns"]
+
+
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     """Limits high enough that only the limits tests ever meet them."""
@@ -59,7 +63,7 @@ def total_tasks(http: httpx.Client, user: str = USER) -> int:
 def test_chat_over_the_limit_is_429_with_retry_after_for_that_user_only(limited: Live) -> None:
     with limited.client("rl-alice") as alice, limited.client("rl-bob") as bob:
         for n in range(3):
-            ok = alice.post("/api/rl-alice/chat", json={"message": f"add limited errand {n}"})
+            ok = alice.post("/api/rl-alice/chat", json={"message": f"add {ERRANDS[n]}"})
             assert ok.status_code == 200, ok.text
         over = alice.post("/api/rl-alice/chat", json={"message": "add one too many"})
         error = assert_error(over, 429, "RATE_LIMITED")
@@ -74,7 +78,7 @@ def test_chat_over_the_limit_is_429_with_retry_after_for_that_user_only(limited:
         # Refused turns left nothing behind: three conversations, three tasks.
         assert alice.get("/api/rl-alice/conversations").json()["total"] == 3
         titles = [t["title"] for t in alice.get("/api/rl-alice/tasks").json()["data"]]
-        assert titles == ["limited errand 0", "limited errand 1", "limited errand 2"]
+        assert titles == ERRANDS
         # The limit is on chat turns, not on the REST API.
         assert alice.post("/api/rl-alice/tasks", json={"title": "by hand"}).status_code == 201
 

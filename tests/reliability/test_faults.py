@@ -244,8 +244,8 @@ async def outage_scenario(client: httpx.AsyncClient, proxy: TcpProxy, database_u
         response = await client.post(user.path("/tasks"), json={"title": f"before {n}"}, headers=user.headers)
         assert response.status_code == 201, response.text
         acknowledged.append(response.json()["title"])
-    conversation = await chat_ok(client, user, "add tea before the outage")
-    acknowledged.append("tea before the outage")
+    conversation = await chat_ok(client, user, "add buy green tea")
+    acknowledged.append("buy green tea")
 
     # Writers and chat turns keep going while the database is cut under them.
     attempted: list[str] = []
@@ -342,9 +342,9 @@ async def outage_scenario(client: httpx.AsyncClient, proxy: TcpProxy, database_u
     added = await client.post(user.path("/tasks"), json={"title": "after"}, headers=user.headers)
     assert added.status_code == 201, added.text
     assert added.json()["id"] == len(titles) + 1
-    await chat_ok(client, user, "add coffee after the outage", conversation)
+    await chat_ok(client, user, "add grind coffee beans", conversation)
     said = [text for role, text in await history(client, user, conversation) if role == "user"]
-    assert said[0] == "add tea before the outage" and said[-1] == "add coffee after the outage"
+    assert said[0] == "add buy green tea" and said[-1] == "add grind coffee beans"
     assert recovered_in < RECOVERY_S
 
 

@@ -210,3 +210,9 @@ def test_structure_the_reader_recovers(message: str, intents: list[str] | None, 
     if intents is not None:
         assert [r.intent for r in readings] == intents
     assert getattr(readings[0], check[0]) == check[1]
+
+
+@pytest.mark.parametrize("message", ["add limited task one", "add limited errand 1", "create delete task 2"])
+def test_a_clause_that_starts_with_add_never_acts_as_a_completion_or_deletion(message: str) -> None:
+    readings = load().read(message)
+    assert all(r.intent == "add" or r.confidence == 0.0 for r in readings), readings

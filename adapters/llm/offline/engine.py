@@ -95,6 +95,10 @@ class Engine:
         runner = others[0] if others else top - 1.0
         # The margin over the runner-up, in weight units, scaled to 0..1 (10 points: certain).
         confidence = min(1.0, (top - runner) / 10.0)
+        if tokens[0].norm in {"add", "create"} and best in _NEVER_AFTER_ADD:
+            # "add limited task one" is never a completion or a deletion: rather than act on a
+            # task the words happen to name, ask (no confidence, so the executor changes nothing).
+            confidence = 0.0
         close = tuple(label for label, score in ranked[1:3] if top - score < 2.5)
         start, end = tokens[0].start, tokens[-1].end
         text = sentence[start:end]
@@ -252,6 +256,8 @@ def _lex_open(word: str) -> bool:
     return word.isalnum() and word not in CLOSED_WORDS
 
 
+# What a clause that starts with "add" / "create" can never mean.
+_NEVER_AFTER_ADD = frozenset({"complete", "reopen", "delete", "complete_all", "delete_all", "clear_completed", "undo"})
 _FAMILY = {"delete_all": ("delete", "clear_completed"), "clear_completed": ("delete", "delete_all"),
            "complete_all": ("complete",), "delete": ("delete_all", "clear_completed"), "complete": ("complete_all",)}
 _LIST_NAME = re.compile(r"\b(?:on|to|off|from|onto|in|into|of|for)\s+(?:my|the|our)\s+([^\W\d_][\w-]*)\s+list\b", re.IGNORECASE)
