@@ -312,10 +312,12 @@ async def _undo(tasks: TaskUseCases, ctx: ToolContext, args: NoArgs) -> UndoOutc
     steps = revert_steps(change_to_undo(ctx.earlier_turns))
     if not steps:
         return UndoOutcome(status="nothing", undone=[], message="There is no change in this conversation to undo.")
-    actions = {"trash": "trashed", "restore": "restored", "change": "changed back"}
+    actions: dict[str, Literal["trashed", "restored", "changed back"]] = {
+        "trash": "trashed", "restore": "restored", "change": "changed back",
+    }
     items = await tasks.revert(ctx.user_id, steps)
     undone = [
-        UndoneTask(task_id=i.task_id, title=i.title, action=actions[s.action], error=i.error)  # type: ignore[arg-type]
+        UndoneTask(task_id=i.task_id, title=i.title, action=actions[s.action], error=i.error)
         for s, i in zip(steps, items, strict=True)
     ]
     done = sum(1 for i in items if i.ok)

@@ -22,7 +22,8 @@ from application.use_cases.tasks import Revert, TaskChanges
 from domain.conversation import ToolCall
 
 UNDO_TOOL = "undo_last_change"
-_ADDS = {"add_task": "created", "restore_task": "restored"}
+# Tools whose change an undo takes back by trashing the task again.
+_ADDS = frozenset({"add_task", "restore_task"})
 
 
 def is_change(call: ToolCall) -> bool:

@@ -115,12 +115,14 @@ def label_key(label: str) -> str:
 def count_labels(label_sets: Iterable[Iterable[str]]) -> list[tuple[str, int]]:
     """How many of the given tasks' label sets hold each label (case-insensitively), spelled
     as it first appears, sorted by name."""
-    counts: dict[str, list[str | int]] = {}
+    spelling: dict[str, str] = {}
+    counts: dict[str, int] = {}
     for labels in label_sets:
         for label in labels:
-            entry = counts.setdefault(label_key(label), [label, 0])
-            entry[1] = int(entry[1]) + 1
-    return [(str(name), int(count)) for key, (name, count) in sorted(counts.items())]
+            key = label_key(label)
+            spelling.setdefault(key, label)
+            counts[key] = counts.get(key, 0) + 1
+    return [(spelling[key], counts[key]) for key in sorted(counts)]
 
 
 def check_timezone(name: str) -> ZoneInfo:
