@@ -34,7 +34,15 @@ from openai.types.responses import ResponseTextDeltaEvent
 
 from adapters.llm.history_items import input_items
 from adapters.llm.lean_model import lean_model
-from adapters.llm.reply_guard import UNUSABLE_CORRECTION, Change, correction, judge, reply_from_calls
+from adapters.llm.reply_guard import (
+    UNUSABLE_CORRECTION,
+    Change,
+    conversation_text,
+    correction,
+    judge,
+    reply_from_calls,
+    unasked_add,
+)
 from application.errors import LanguageModelUnavailable
 from application.ports import TextDelta, TokenUsage, ToolEvent, TurnDone, TurnEvent, TurnRequest, TurnResult
 from application.tools import BoundTools, is_error
@@ -171,6 +179,8 @@ class TurnState:
     # Non-idempotent calls that succeeded this turn, by name and canonical arguments.
     done: dict[tuple[str, str], str] = field(default_factory=dict)
     usage: TokenUsage = field(default_factory=TokenUsage)
+    # What the conversation's window says: an add must be titled in its words (reply_guard.unasked_add).
+    said: str = ""
 
 
 def _canonical(arguments: str) -> str:
@@ -187,6 +197,10 @@ async def _invoke(name: str, ctx: ToolContext[TurnState], arguments: str) -> str
     if spec is not None and not spec.idempotent and key in state.done:
         # A model that repeats the same add in one turn means one task, not two.
         return state.done[key]
+    refused = unasked_add(name, arguments, state.said)
+    if refused is not None:  # a task nobody asked for ("Hi there!" -> add "greet"): not added
+        state.calls.append(ToolCall(name, _arguments_dict(arguments), refused))
+        return json.dumps(refused)
     call = await state.tools.call(name, arguments or "{}")
     state.calls.append(call)
     # Errors go back to the model as the tool's output, so it can correct itself.
@@ -194,6 +208,14 @@ async def _invoke(name: str, ctx: ToolContext[TurnState], arguments: str) -> str
     if spec is not None and not spec.idempotent and not is_error(call):
         state.done[key] = output
     return output
+
+
+def _arguments_dict(arguments: str) -> dict[str, Any]:
+    try:
+        value = json.loads(arguments or "{}")
+    except ValueError:
+        return {"raw": arguments}
+    return value if isinstance(value, dict) else {"raw": value}
 
 
 def _record_tool_error(args: Any) -> str | None:
@@ -336,7 +358,7 @@ class AgentsModel:
         return reply_from_calls(state.calls, claimed=claimed)
 
     async def run_turn(self, request: TurnRequest) -> TurnResult:
-        state = TurnState(request.tools)
+        state = TurnState(request.tools, said=conversation_text(request.history))
         async with self._bounded_turn(state) as servers:
             agent = self._agent(request, servers)
             result = await self._run(agent, input_items(request), state)
@@ -345,7 +367,7 @@ class AgentsModel:
         return TurnResult(reply, state.calls, state.usage)
 
     async def stream_turn(self, request: TurnRequest) -> AsyncIterator[TurnEvent]:
-        state = TurnState(request.tools)
+        state = TurnState(request.tools, said=conversation_text(request.history))
         text: list[str] = []
         reported = 0
         async with self._bounded_turn(state) as servers:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from domain.conversation import ToolCall
+from domain.conversation import Message, ToolCall
 
 Change = Literal["created", "completed", "deleted", "updated"]
 
@@ -182,3 +182,55 @@ def reply_from_calls(calls: Sequence[ToolCall], *, claimed: frozenset[Change] = 
     if not parts:
         return "Sorry, I did not get that. Could you say it another way?"
     return " ".join(parts)
+
+
+# -- a change the user did not ask for ----------------------------------------------------------
+# A small model answered "Hi there!" by adding a task "greet" (docs/language.md, "Real models").
+# A task the user asks for is titled in words of the conversation (their message, an earlier
+# task, a suggestion they said yes to); an invented one is not. Checked before the add runs,
+# and told to the model as the tool's error, so it can answer in words or add again in the
+# user's words.
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _related(a: str, b: str) -> bool:
+    """The same word, or one inflected from the other ("plant", "plants", "planting")."""
+    if a == b:
+        return True
+    short, long = sorted((a, b), key=len)
+    return len(short) >= 3 and (long.startswith(short) or (len(short) >= 5 and long[:5] == short[:5]))
+
+
+def title_is_grounded(title: str, said: str) -> bool:
+    """Whether a word of the title (of three letters or more, if it has any) is in ``said``."""
+    words = _WORD.findall(title.lower())
+    content = [w for w in words if len(w) >= 3 and not w.isdigit()] or words
+    if not content:
+        return True
+    heard = set(_WORD.findall(said.lower()))
+    return any(_related(word, other) for word in content for other in heard)
+
+
+def conversation_text(history: Sequence[Message]) -> str:
+    """Everything the window says: messages, and the arguments and results of earlier tool calls."""
+    parts: list[str] = []
+    for message in history:
+        parts.append(message.content)
+        parts.extend(json.dumps([c.arguments, c.result], default=str) for c in message.tool_calls)
+    return "\n".join(parts)
+
+
+def unasked_add(tool: str, arguments: str, said: str) -> dict[str, str] | None:
+    """The error an add_task call gets when no word of its title was said in the conversation."""
+    if tool != "add_task":
+        return None
+    try:
+        title = json.loads(arguments or "{}").get("title")
+    except (ValueError, AttributeError):
+        return None  # the catalogue answers malformed arguments itself
+    if not isinstance(title, str) or title_is_grounded(title, said):
+        return None
+    return {"error": (
+        f"Not added: the user did not ask for a task called {title!r} (none of its words were said). "
+        "Add a task only when the user asks for one, titled in their words; otherwise just answer them."
+    )}

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from uuid import uuid4
+
 import pytest
 
-from adapters.llm.reply_guard import judge, reply_from_calls
-from domain.conversation import ToolCall
+from adapters.llm.reply_guard import conversation_text, judge, reply_from_calls, unasked_add
+from domain.conversation import Message, ToolCall
+from domain.values import Role
 
 ADDED = ToolCall("add_task", {"title": "milk"}, {"task_id": 1, "status": "created", "title": "milk"})
 LISTED = ToolCall("list_tasks", {}, {"tasks": [{"id": 1, "title": "milk", "completed": True}], "total": 1})
@@ -88,3 +95,56 @@ def test_a_tool_call_written_as_markup_is_unusable() -> None:
     assert judge('add_task {"title": "water the plants"}', []).unusable
     assert judge("delete_task {\"task_id\": <task_id>}", []).unusable
     assert judge("I can call list_tasks first if you like.", []).ok
+
+
+def _cases(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def test_every_task_the_phrasing_sets_expect_added_is_titled_in_words_of_the_conversation() -> None:
+    # Never block a legitimate add: every accepted title of every case that adds a task.
+    checked = 0
+    for path in sorted(Path("eval").glob("*.jsonl")):
+        for case in _cases(path):
+            if case["expect"] == "unchanged":
+                continue
+            setup = [task["title"] for task in case.get("setup", [])]
+            said = "\n".join(case["turns"] + setup)
+            for task in case["expect"]:
+                for title in task["title"]:
+                    if title not in setup:
+                        checked += 1
+                        assert unasked_add("add_task", json.dumps({"title": title}), said) is None, (case["id"], title)
+    assert checked > 400
+
+
+@pytest.mark.parametrize(("said", "title"), [
+    ("Hi there!", "greet"), ("Hi there!", "Greeting"), ("What can you do?", "list capabilities"),
+    ("thanks!", "reply to user"),
+])
+def test_a_task_nobody_asked_for_is_refused_with_a_reason_for_the_model(said: str, title: str) -> None:
+    refused = unasked_add("add_task", json.dumps({"title": title}), said)
+    assert refused is not None and "did not ask" in refused["error"]
+
+
+@pytest.mark.parametrize(("said", "title"), [
+    ("we're out of milk", "buy milk"), ("remind me about the plant", "water plants"),
+    ("Would you like me to add 'book flights'?\nyes please", "Book flights"), ("add TV", "TV"),
+    ("add 2 things", "2"),
+])
+def test_a_title_in_the_conversation_s_words_is_added(said: str, title: str) -> None:
+    assert unasked_add("add_task", json.dumps({"title": title}), said) is None
+
+
+def test_only_adds_are_checked_and_bad_arguments_are_left_to_the_catalogue() -> None:
+    assert unasked_add("complete_task", '{"task_id": 1}', "Hi there!") is None
+    assert unasked_add("add_task", "not json", "Hi there!") is None
+    assert unasked_add("add_task", '["greet"]', "Hi there!") is None
+
+
+def test_the_conversation_text_holds_messages_and_earlier_tool_calls() -> None:
+    def message(role: Role, content: str, calls: tuple[ToolCall, ...] = ()) -> Message:
+        return Message(uuid4(), uuid4(), "alice", role, content, datetime.now(UTC), calls)
+
+    said = conversation_text([message(Role.ASSISTANT, "Done.", (ADDED,)), message(Role.USER, "add the same again")])
+    assert "milk" in said and "same again" in said

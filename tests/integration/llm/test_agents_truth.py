@@ -154,3 +154,20 @@ async def test_a_tool_call_written_as_text_gets_one_more_try_and_the_tool_then_r
     reply = await app.chat.send("alice", "add milk, urgent")
     assert app.titles("alice") == ["milk"] and reply.response == "Added task 1: milk."
     assert "not a plain answer" in fake.requests[1]["messages"][-1]["content"]
+
+
+async def test_a_task_nobody_asked_for_is_not_added_and_the_model_hears_why(fake: FakeOpenAI) -> None:
+    app = Setup(fake)
+    # What qwen2.5-coder-1.5b did for "Hi there!": add_task "greet".
+    fake.script += [Reply(tool_calls=[("add_task", '{"title": "greet"}')]), Reply(text="Hello! How can I help?")]
+    reply = await app.chat.send("alice", "Hi there!")
+    assert app.titles("alice") == []
+    assert reply.response == "Hello! How can I help?"
+    told = [m for m in fake.requests[1]["messages"] if m["role"] == "tool"][-1]
+    assert "did not ask" in json.loads(told["content"])["error"]
+    # A task asked for in words of an earlier turn is added.
+    fake.script += [Reply(text="Shall I add 'book flights'?"),
+                    Reply(tool_calls=[("add_task", '{"title": "Book flights"}')]), Reply(text="Added task 1.")]
+    second = await app.chat.send("alice", "I should book flights at some point", reply.conversation_id)
+    await app.chat.send("alice", "yes", second.conversation_id)
+    assert app.titles("alice") == ["Book flights"]
