@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
-from adapters.llm.offline import dates
+from adapters.llm.offline import dates, mood
 from adapters.llm.offline.engine import Engine, Reading, load
 from adapters.llm.offline.lexicon import CLOSED_WORDS
 from adapters.llm.offline.references import (
@@ -109,6 +109,7 @@ class Turn:
     touched: list[int] = field(default_factory=list)
     snapshot: Snapshot | None = None
     dry: bool = False  # rehearsal: changes are imagined from the snapshot, not made
+    message: str = ""  # the message as typed (a clause's mood can depend on the sentence around it)
     asked: bool = False  # some part of the message was unclear: a question was put instead
     questions: list[str] = field(default_factory=list)
     _imagined: int = 0
@@ -187,6 +188,45 @@ def _topic_then_comment(readings: list[Reading]) -> list[Reading]:
     return out
 
 
+# An edit of a title, whatever the reader tagged: "rename it to 'swim at 6pm'", "change the title of the
+# second task to 'send CV'", "fix the typo in task 1, it should say 'schedule vet visit'". A rename verb
+# never adds; change/fix/edit/correct/update rename only with the new words quoted ("fix the sink" is a task).
+_EDIT = re.compile(
+    r"^\W*(?:(?:ok|so|and|also|oh|hey|please|pls|can\s+you|could\s+you|would\s+you|will\s+you|just)\W+)*"
+    r"(?:(?P<rename>rename|retitle|re-?name)|(?:change|edit|fix|correct|update|reword|amend))\s+(?P<ref>.+?)"
+    r"(?:\s*,?\s*(?:(?:so\s+)?(?:it|that|this)\s+(?:should|shall|will|must)\s+(?:say|read|be)|(?:so\s+)?it\s+says)"
+    r"|\s+(?:to|into|as)(?:\s+(?:say|read))?)\s*:?\s*(?P<new>[\"“‘'].+[\"”’']|.+?)\s*[.!]*$",
+    re.IGNORECASE)
+_EDIT_OF = re.compile(r"^(?:the\s+)?(?:(?:title|name|wording|spelling|text|typo|typos|mistake|misspelling)\s+"
+                      r"(?:of|in|on|for)\s+)", re.IGNORECASE)
+
+
+def _title_edit(reading: Reading) -> tuple[str, str] | None:
+    """(reference, new title) when the clause renames a task, else None."""
+    m = _EDIT.match(reading.text)
+    if not m:
+        return None
+    new = m["new"].strip()
+    quoted = new[:1] in "\"“‘'" and new[-1:] in "\"”’'"
+    if not (quoted or m["rename"]):
+        return None
+    ref = _EDIT_OF.sub("", m["ref"].strip(" ,"))
+    if re.search(r"\b(?:description|note|notes|details|due|date|priority)\b", ref, re.IGNORECASE):
+        return None  # a different field, not the title
+    new = _quote_strip(new)
+    return (ref, new) if ref and new else None
+
+
+def _surroundings(message: str, clause: str) -> tuple[str, str]:
+    """The words of the clause's sentence ahead of it, and the whole sentence."""
+    at = message.find(clause)
+    if at < 0:
+        return "", clause
+    start = max(message.rfind(mark, 0, at) for mark in ".!?\n") + 1
+    ends = [i for i in (message.find(mark, at + len(clause)) for mark in ".!?\n") if i >= 0]
+    return message[start:at], message[start : min(ends, default=len(message))]
+
+
 def _repeat_words(reading: Reading) -> str | None:
     """The repeat words with the date words beside them: "on the 1st" + "of every month"."""
     return " ".join(w for w in (reading.date, reading.repeat) if w) if reading.repeat else None
@@ -209,7 +249,7 @@ class OfflineModel:
 
     async def run_turn(self, request: TurnRequest) -> TurnResult:
         message = request.history[-1].content if request.history else ""
-        turn = Turn(request.tools, request.history, request.tools.today)
+        turn = Turn(request.tools, request.history, request.tools.today, message=message[:2000])
         if _INJECTION.search(message):
             turn.say("I can only see and change your own tasks, so I've left everything as it is.")
         else:
@@ -225,7 +265,7 @@ class OfflineModel:
                 readings = [replace(r, unsure=True) if r.intent == "undo" else r for r in readings]
             if len(readings) > 1 and any(r.mutating for r in readings):
                 # Several intents: rehearse them all first; one unclear part and nothing changes.
-                rehearsal = Turn(request.tools, request.history, request.tools.today, dry=True)
+                rehearsal = Turn(request.tools, request.history, request.tools.today, dry=True, message=turn.message)
                 for reading in readings:
                     await self._act(rehearsal, reading, several=True)
                 if rehearsal.asked:
@@ -235,7 +275,7 @@ class OfflineModel:
                     readings = []
             for reading in readings:
                 await self._act(turn, reading, several=len(readings) > 1)
-        reply = "\n".join(r for r in turn.replies if r) or HELP_TEXT
+        reply = "\n".join(dict.fromkeys(r for r in turn.replies if r)) or HELP_TEXT
         usage = TokenUsage(sum(m.token_count for m in request.history), estimate_tokens(reply))
         return TurnResult(reply, turn.calls, usage)
 
@@ -263,6 +303,26 @@ class OfflineModel:
         if intent == "delete" and _label(reading) and _TAKE_OFF.search(reading.text):
             intent = "update"  # "remove milk from the shopping list": the label goes, the task stays
             reading = replace(reading, intent=intent)
+        asked_for = mood.requested_intent(reading.text)
+        if not reading.mutating and asked_for and (asked_for in reading.alternatives or intent in {"check", "search"}):
+            # "could you mark task 2 done?": a request typed as a question reads close to a yes/no
+            # question; the verb addressed to the assistant says which of the two it is.
+            reading = replace(reading, intent=asked_for, confidence=max(reading.confidence, ACT_CONFIDENCE))
+            intent = asked_for
+        edit = _title_edit(reading) if (intent in {"add", "update"} and not reading.new_title) or intent == "add" else None
+        if edit:
+            # a rename read as an add (a quoted new title looks like a title): update, never add
+            reading = replace(reading, intent="update", reference=edit[0], references=(edit[0],), new_title=edit[1],
+                              titles=(), date=None, priority=None, note=None, repeat=None, label=None,
+                              confidence=max(reading.confidence, ACT_CONFIDENCE))
+            intent = "update"
+        if reading.mutating:
+            # Only a request changes the list: not a question about one's own plans, a negated
+            # request, a hypothetical or a condition (adapters/llm/offline/mood.py).
+            clause_mood = mood.analyse(reading.text, *_surroundings(turn.message, reading.text))
+            if not clause_mood.acts:
+                await self._hold(turn, reading, clause_mood)
+                return
         if reading.mutating and (reading.confidence < ACT_CONFIDENCE or reading.unsure):
             turn.ask(f"{self._best_guess(reading)} I haven't changed anything yet.")
             return
@@ -282,6 +342,52 @@ class OfflineModel:
             turn.say(HELP_TEXT)
         elif not several:
             turn.say(self._not_understood(reading))
+
+    async def _hold(self, turn: Turn, reading: Reading, clause_mood: mood.Mood) -> None:
+        """A clause about a change that is not a request: say what was understood, change nothing."""
+        # The condition's own clause ("if I don't pay the rent by friday") offers nothing to do.
+        own_condition = clause_mood.kind == mood.CONDITIONAL and mood.has_condition(reading.text)
+        offer = "" if own_condition else await self._offer(turn, reading)
+        if clause_mood.kind == mood.NEGATED:
+            turn.say("OK, I've left your list as it is." + (f" (I understood: don't {offer}.)" if offer else ""))
+            return
+        if clause_mood.kind == mood.QUESTION and reading.intent == "add" and reading.titles:
+            # "did I already add call grandma?", "do I need to buy milk?": answer from the list
+            title = _quote_strip(reading.titles[0])
+            same = await self._matches(turn, title) if title else []
+            if same:
+                found = "; ".join(f"task {t['id']} ({t['title']}{', done' if t['completed'] else ''})" for t in same)
+                turn.say(f"You already have {found} on your list, so I haven't added anything.")
+            else:
+                turn.ask(f"I don't see \"{title}\" on your list. Did you want me to add it? I haven't changed anything.")
+            return
+        why = {mood.QUESTION: "That sounds like a question, so I haven't changed anything.",
+               mood.HYPOTHETICAL: "It sounds like you haven't decided yet, so I haven't changed anything.",
+               mood.CONDITIONAL: f"I can't act on a condition (\"{clause_mood.cue} ...\"), so I haven't changed anything."}
+        turn.ask(why.get(clause_mood.kind, "I haven't changed anything.")
+                 + (f" Did you want me to {offer}?" if offer else " Tell me what to change and I'll do it."))
+
+    async def _offer(self, turn: Turn, reading: Reading) -> str:
+        """The best reading of a change, in words ("mark task 2 (pay rent) as done"), without acting."""
+        if reading.intent == "add":
+            title = _quote_strip(reading.titles[0]) if reading.titles else ""
+            return f"add \"{title}\"" if title else ""
+        if reading.intent == "undo":
+            return "undo your last change"
+        phrase = reading.reference or (reading.titles[0] if reading.titles else None)
+        target = ""
+        if phrase:
+            scratch = Turn(turn.tools, turn.history, turn.today, dry=True, touched=list(turn.touched))
+            found = await self._resolve(scratch, phrase, default_last=False)
+            snapshot = await scratch.tasks()
+            named = [snapshot.by_id(i) for i in (found.ids if found else ())]
+            if named and all(named):
+                target = " and ".join(f"task {t['id']} ({t['title']})" for t in named if t)
+        if not target:
+            return ""
+        verb = {"complete": "mark {} as done", "delete": "delete {}", "reopen": "reopen {}", "update": "change {}",
+                "complete_all": "mark {} as done", "delete_all": "delete {}", "clear_completed": "delete {}"}
+        return verb.get(reading.intent, "change {}").format(target)
 
     def _best_guess(self, reading: Reading) -> str:
         if reading.titles:
