@@ -29,6 +29,10 @@ class TaskRepository(Protocol):
 
     async def add(self, task: Task) -> None: ...
 
+    async def add_numbered(self, task: Task) -> int:
+        """Store ``task`` under the user's next task number (``next_id`` and ``add`` as one
+        step: one statement where the store can); that number. ``task.id`` is not read."""
+
     async def get(self, user_id: str, task_id: int, *, for_update: bool = False) -> Task | None:
         """The task; ``for_update`` locks it against other writers until the unit of work
         ends, so a read-change-save in it never loses a concurrent change (or acts on a task
@@ -149,10 +153,13 @@ class UnitOfWork(Protocol):
 
 
 class UnitOfWorkFactory(Protocol):
-    def __call__(self, *, read_only: bool = False) -> UnitOfWork:
+    def __call__(self, *, read_only: bool = False, autocommit: bool = False) -> UnitOfWork:
         """A new unit of work. ``read_only`` promises that the block only reads, so a
         store may skip the write transaction (no write lock, fewer round trips);
-        committing one is a programming error."""
+        committing one is a programming error. ``autocommit`` promises that each of the
+        block's statements stands alone (none needs another undone with it), so a store
+        may commit each as it runs (PostgreSQL: no BEGIN and COMMIT round trips); call
+        ``commit()`` at the end all the same."""
         ...
 
 

@@ -65,10 +65,10 @@ def _sql_sessions(engine: Any) -> Any:
     return session_factory(engine)
 
 
-def _sql_unit_of_work(sessions: Any, read_only: bool = False) -> Any:
+def _sql_unit_of_work(sessions: Any, read_only: bool = False, autocommit: bool = False) -> Any:
     from adapters.sql.uow import SqlUnitOfWork
 
-    return SqlUnitOfWork(sessions, read_only=read_only)
+    return SqlUnitOfWork(sessions, read_only=read_only, autocommit=autocommit)
 
 
 def _database_ready(sessions: Any) -> Awaitable[bool]:

@@ -43,7 +43,8 @@ class MemoryStore:
         self.lock = asyncio.Lock()
         self.commits = 0
 
-    def unit_of_work(self, *, read_only: bool = False) -> MemoryUnitOfWork:
+    def unit_of_work(self, *, read_only: bool = False, autocommit: bool = False) -> MemoryUnitOfWork:
+        # autocommit: the memory store applies a unit of work's changes at commit() either way.
         return MemoryUnitOfWork(self, read_only=read_only)
 
 
@@ -100,6 +101,13 @@ class MemoryTaskRepository:
 
     async def add(self, task: Task) -> None:
         self._state.tasks.setdefault(task.user_id, {})[task.id] = copy.copy(task)
+
+    async def add_numbered(self, task: Task) -> int:
+        number = await self.next_id(task.user_id)
+        numbered = copy.copy(task)
+        numbered.id = number
+        await self.add(numbered)
+        return number
 
     async def get(self, user_id: str, task_id: int, *, for_update: bool = False) -> Task | None:
         # Units of work take turns (the store's lock): everything read is as good as locked.

@@ -162,6 +162,24 @@ def _next_task_number(dialect: str) -> Any:
 
 
 _MESSAGE_COLUMNS = [column.name for column in messages.c if column.name != "seq"]
+_NUMBERED_TASK_COLUMNS = [column.name for column in tasks.c if column.name not in ("user_id", "id")]
+
+
+@cache
+def _add_numbered_task() -> Any:
+    """PostgreSQL: take the user's next number and insert the task under it, one statement.
+
+    Parameters: ``p_user_id`` and the task row's other columns with a ``p_`` prefix.
+    """
+    numbered = _next_task_number("postgresql").cte("numbered")
+    values = [bindparam(f"p_{name}", type_=tasks.c[name].type) for name in _NUMBERED_TASK_COLUMNS]
+    rows = select(
+        bindparam("p_user_id", type_=tasks.c.user_id.type).label("user_id"),
+        numbered.c.last_id.label("id"),
+        *(value.label(name) for name, value in zip(_NUMBERED_TASK_COLUMNS, values, strict=True)),
+    )
+    columns = ["user_id", "id", *_NUMBERED_TASK_COLUMNS]
+    return insert(tasks).from_select(columns, rows.select_from(numbered)).add_cte(numbered).returning(tasks.c.id)
 
 
 @cache
@@ -217,6 +235,16 @@ class SqlTaskRepository(_Repository):
 
     async def add(self, task: Task) -> None:
         await self._execute_with(_INSERT_TASK, mappers.task_row(task))
+
+    async def add_numbered(self, task: Task) -> int:
+        if self._dialect() != "postgresql":
+            # SQLite: its writers are serialised (BEGIN IMMEDIATE), so two statements are as one.
+            number = await self.next_id(task.user_id)
+            await self._execute_with(_INSERT_TASK, {**mappers.task_row(task), "id": number})
+            return number
+        row = mappers.task_row(task)
+        values = {"p_user_id": task.user_id, **{f"p_{name}": row[name] for name in _NUMBERED_TASK_COLUMNS}}
+        return int((await self._execute_with(_add_numbered_task(), values)).scalar_one())
 
     async def get(self, user_id: str, task_id: int, *, for_update: bool = False) -> Task | None:
         statement = _GET_TASK_FOR_UPDATE if for_update else _GET_TASK

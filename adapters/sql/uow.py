@@ -50,6 +50,10 @@ class Sessions:
 
     writer: AsyncEngine
     reader: AsyncEngine
+    # Units of work whose every statement stands alone (``autocommit=True``): on PostgreSQL
+    # each statement is its own transaction (no BEGIN and COMMIT round trips); on SQLite the
+    # writer's engine (one write transaction, in the writers' turn).
+    autocommit: AsyncEngine
     # SQLAlchemy's async pool lets a new checkout overtake a woken waiter, which then
     # queues again at the back: under load some turns starved for seconds (p95 at 50
     # concurrent turns 4-5x the median). asyncio.Semaphore is FIFO, so units of work take
@@ -76,13 +80,16 @@ def session_factory(engine: AsyncEngine) -> Sessions:
     # (autocommit: no BEGIN and ROLLBACK round trips); on SQLite a deferred BEGIN (see
     # engine.py) reads a snapshot without waiting for the writers' lock.
     reads = engine.execution_options(isolation_level="AUTOCOMMIT", **{READ_ONLY: True})
+    autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
     if is_sqlite(str(engine.url)):
         reads = engine.execution_options(**{READ_ONLY: True})
+        autocommit = engine
     pool = engine.pool
     capacity = pool.size() + getattr(pool, "_max_overflow", 0) if isinstance(pool, QueuePool) else -1
     return Sessions(
         writer=engine,
         reader=reads,
+        autocommit=autocommit,
         slots=asyncio.Semaphore(capacity) if capacity > 0 else None,  # no bound: nothing to queue for
         wait=pool.timeout() if isinstance(pool, QueuePool) else 30.0,
         writer_turn=asyncio.Lock() if is_sqlite(str(engine.url)) else None,
@@ -145,11 +152,18 @@ async def _connect(engine: AsyncEngine) -> UncancelledConnection:
 
 class SqlUnitOfWork:
     """One session and transaction. Open at most one writing unit of work at a time in a
-    task: on SQLite a second one would queue behind the first for the one writer's turn."""
+    task: on SQLite a second one would queue behind the first for the one writer's turn.
 
-    def __init__(self, sessions: Sessions, *, read_only: bool = False) -> None:
+    ``autocommit``: every statement of the block stands alone, so on PostgreSQL each one
+    commits by itself (one round trip each: no BEGIN, no COMMIT); ``commit()`` then has
+    nothing left to do, and leaving without it undoes nothing already run. On SQLite it is
+    an ordinary write transaction (in process, its BEGIN and COMMIT cost no network trip).
+    """
+
+    def __init__(self, sessions: Sessions, *, read_only: bool = False, autocommit: bool = False) -> None:
         self._sessions = sessions
         self._read_only = read_only
+        self._autocommit = autocommit and not read_only and sessions.autocommit is not sessions.writer
 
     async def __aenter__(self) -> Self:
         self._held: list[asyncio.Lock | asyncio.Semaphore] = []
@@ -175,7 +189,10 @@ class SqlUnitOfWork:
         except BaseException:  # timed out or cancelled while queueing: give back what was taken
             self._release()
             raise
-        engine = self._sessions.reader if self._read_only else self._sessions.writer
+        if self._read_only:
+            engine = self._sessions.reader
+        else:
+            engine = self._sessions.autocommit if self._autocommit else self._sessions.writer
         # Checked out now (a slot is already ours); BEGIN waits for the first statement.
         connecting = asyncio.ensure_future(_connect(engine))
         try:
@@ -238,6 +255,8 @@ class SqlUnitOfWork:
     async def commit(self) -> None:
         if self._read_only:
             raise RuntimeError("commit() in a read-only unit of work")
+        if self._autocommit:
+            return  # each statement committed as it ran
         await guarded(self._connection.commit())
 
     async def rollback(self) -> None:

@@ -105,21 +105,35 @@ class ChatUseCases:
         text = clean_message(message)
         zone = check_timezone(timezone)
         now = self._clock.now()
-        async with self._uow() as uow:
-            if conversation_id is None:
-                conversation_id = self._ids.new_id()
+        recent: list[Message]
+        if conversation_id is None:
+            # A new conversation and its first message, together or not at all; the window is that message.
+            conversation_id = self._ids.new_id()
+            first = Message.from_user(
+                id=self._ids.new_id(), conversation_id=conversation_id, user_id=user_id, content=text, now=now
+            )
+            async with self._uow() as uow:
                 await uow.conversations.add(
                     Conversation.start(id=conversation_id, user_id=user_id, first_message=text, now=now)
                 )
-            # Owner-checked, and it stamps the conversation's activity: no read first.
-            await _append(
-                uow,
-                Message.from_user(
-                    id=self._ids.new_id(), conversation_id=conversation_id, user_id=user_id, content=text, now=now
-                ),
-            )
-            recent = await uow.conversations.recent_messages(user_id, conversation_id, self._history.max_messages)
-            await uow.commit()
+                await _append(uow, first)
+                await uow.commit()
+            recent = [first]
+        else:
+            # Two statements that stand alone (the message is stored, then the window read), so
+            # each commits as it runs where the store allows: no BEGIN and COMMIT round trips.
+            async with self._uow(autocommit=True) as uow:
+                # Owner-checked, and it stamps the conversation's activity: no read first.
+                await _append(
+                    uow,
+                    Message.from_user(
+                        id=self._ids.new_id(), conversation_id=conversation_id, user_id=user_id, content=text, now=now
+                    ),
+                )
+                recent = await uow.conversations.recent_messages(
+                    user_id, conversation_id, self._history.max_messages
+                )
+                await uow.commit()
         local_today = now.astimezone(zone).date()
         request = TurnRequest(
             system_prompt=system_prompt(local_today.isoformat(), local_today.strftime("%A")),
@@ -142,7 +156,8 @@ class ChatUseCases:
             tool_calls=tuple(result.tool_calls),
             token_count=(result.usage.output_tokens or None),
         )
-        async with self._uow() as uow:
+        # One statement on PostgreSQL (the conversation stamped and the reply inserted): it commits as it runs.
+        async with self._uow(autocommit=True) as uow:
             await _append(uow, reply)
             await uow.commit()
         return ChatReply(conversation_id, result.reply, list(result.tool_calls))

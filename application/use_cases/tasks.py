@@ -102,23 +102,23 @@ class TaskUseCases:
     async def add(self, user_id: str, new: NewTask, *, today: date | None = None) -> Task:
         """``today`` is the user's local date (a repeating task with no due date starts from it)."""
         check_user_id(user_id)
-        async with self._uow() as uow:
-            # Validate before allocating a number so a bad title never burns an id.
-            now = self._clock.now()
-            task = Task.create(
-                user_id=user_id,
-                id=0,
-                title=new.title,
-                description=new.description,
-                priority=new.priority or Priority.MEDIUM,
-                due_date=new.due_date,
-                recurrence=Recurrence.parse(new.recurrence) if new.recurrence is not None else None,
-                labels=new.labels,
-                now=now,
-                today=today or now.date(),
-            )
-            task.id = await uow.tasks.next_id(user_id)
-            await uow.tasks.add(task)
+        # Validate before allocating a number so a bad title never burns an id.
+        now = self._clock.now()
+        task = Task.create(
+            user_id=user_id,
+            id=0,
+            title=new.title,
+            description=new.description,
+            priority=new.priority or Priority.MEDIUM,
+            due_date=new.due_date,
+            recurrence=Recurrence.parse(new.recurrence) if new.recurrence is not None else None,
+            labels=new.labels,
+            now=now,
+            today=today or now.date(),
+        )
+        # Numbered and stored in one statement where the store can: it commits as it runs.
+        async with self._uow(autocommit=True) as uow:
+            task.id = await uow.tasks.add_numbered(task)
             await uow.commit()
         self._changed(user_id, "created", task.id)
         return task

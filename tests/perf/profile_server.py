@@ -69,6 +69,7 @@ async def profile(slow: bool, seconds: int) -> None:
     print(f"{done} turns, server CPU {cpu_ms:.2f} ms/turn, {total} on-CPU samples; self time by package:")
     for package, share in by_package:
         print(f"{share:5.1f}%  {package}")
+    print(f"raw py-spy samples: {raw}")
 
 
 def main() -> None:

@@ -17,7 +17,7 @@ from tests.integration.http.conftest import ALICE, Api, always, error_of, mint
 class FailingUnitOfWork:
     """A store that fails on entry, with ``error``."""
 
-    def __init__(self, error: Exception, *, read_only: bool = False) -> None:
+    def __init__(self, error: Exception, *, read_only: bool = False, autocommit: bool = False) -> None:
         self.error = error
 
     async def __aenter__(self) -> Any:
