@@ -104,7 +104,9 @@ def _cases(path: Path) -> list[dict[str, Any]]:
 def test_every_task_the_phrasing_sets_expect_added_is_titled_in_words_of_the_conversation() -> None:
     # Never block a legitimate add: every accepted title of every case that adds a task.
     checked = 0
-    for path in sorted(Path("eval").glob("*.jsonl")):
+    # The sets already measured; a newly sealed one (heldout-4) is left unread until its first measurement.
+    names = ("phrasings.jsonl", "heldout.jsonl", "heldout-2.jsonl", "heldout-3.jsonl")
+    for path in (Path("eval") / name for name in names):
         for case in _cases(path):
             if case["expect"] == "unchanged":
                 continue
@@ -115,7 +117,7 @@ def test_every_task_the_phrasing_sets_expect_added_is_titled_in_words_of_the_con
                     if title not in setup:
                         checked += 1
                         assert unasked_add("add_task", json.dumps({"title": title}), said) is None, (case["id"], title)
-    assert checked > 400
+    assert checked > 350
 
 
 @pytest.mark.parametrize(("said", "title"), [
