@@ -369,7 +369,8 @@ def bulk_tool(name: str) -> Handler:
 TOOLS: tuple[ToolSpec, ...] = (
     ToolSpec(
         "add_task",
-        "Create one task for the user; call it once per task. Dates go in due_date (YYYY-MM-DD), "
+        "Create one task the user asked for, titled in their words; call it once per task (never "
+        "for a greeting or a question). Dates go in due_date (YYYY-MM-DD), "
         "not in the title; priority is high, medium or low; a repeating task gets an RRULE in "
         "recurrence; lists go in labels. Example: 'buy milk, urgent' -> "
         '{"title": "buy milk", "priority": "high"}; \'water the plants every monday\' -> '

@@ -25,12 +25,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url", default=os.environ.get("REAL_MODEL_URL"),
                         help="OpenAI-compatible base URL (REAL_MODEL_URL), e.g. http://127.0.0.1:8091/v1")
     parser.add_argument("--model", default=os.environ.get("REAL_MODEL_NAME", "qwen2.5-coder-1.5b"))
-    parser.add_argument("--only", help="run the conversations whose name contains this")
+    parser.add_argument("--only", help="run the conversations whose name contains this (several: a,b)")
     parser.add_argument("--json", help="also write every turn (full replies) to this file")
     args = parser.parse_args(argv)
     if not args.url:
         parser.error("give --url or set REAL_MODEL_URL")
-    chosen = [c for c in CONVERSATIONS if not args.only or args.only in c.name]
+    wanted = [part.strip() for part in (args.only or "").split(",") if part.strip()]
+    chosen = ([c for part in wanted for c in CONVERSATIONS if part in c.name] if wanted else list(CONVERSATIONS))
     report = run(args.url, args.model, api_key=os.environ.get("REAL_MODEL_KEY", "unused"),
                  conversations=chosen, show=show)
     print(report.summary())

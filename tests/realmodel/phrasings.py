@@ -1,13 +1,16 @@
 """Multi-turn conversations and the task list expected (through REST) after each turn.
 
-A task is expected as (a word its title must contain, completed, priority or None for any).
+A task is expected as (a word its title must contain, completed, priority or None for any),
+optionally with a fourth element: {field: text that field must contain}, e.g.
+{"recurrence": "BYDAY=MO"} or {"labels": "shopping"}.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-Expected = tuple[tuple[str, bool, str | None], ...]
+Want = tuple[str, bool, str | None] | tuple[str, bool, str | None, dict[str, str]]
+Expected = tuple[Want, ...]
 
 
 @dataclass(frozen=True)
@@ -52,4 +55,18 @@ CONVERSATIONS: tuple[Conversation, ...] = (
         Turn("Hi there!", ()),
         Turn("What can you do?", ()),
     )),
+    # The features the catalogue grew: repeating tasks, lists (labels), the trash and undo.
+    Conversation("repeat every monday", (
+        Turn("Water the plants every Monday", (("plants", False, None, {"recurrence": "MO"}),)),
+    )),
+    Conversation("add to a list", (
+        Turn("Put eggs on my shopping list", (("eggs", False, None, {"labels": "shopping"}),)),
+    )),
+    Conversation("delete then undo", (
+        Turn("Add call the bank", (("bank", False, None),)),
+        Turn("Delete the bank task", ()),
+        Turn("Undo that", (("bank", False, None),)),
+    )),
 )
+# The set measured before the catalogue grew (the rows of docs/language.md up to 2026-12-02).
+CORE = CONVERSATIONS[:6]

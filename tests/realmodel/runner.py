@@ -84,9 +84,13 @@ def matches(tasks: Sequence[Task], expect: Expected) -> bool:
     if len(tasks) != len(expect):
         return False
     left = list(tasks)
-    for word, completed, priority in expect:
+    for want in expect:
+        word, completed, priority = want[:3]
+        fields: dict[str, str] = want[3] if len(want) > 3 else {}
         found = next((t for t in left if word in t["title"].lower() and t["completed"] is completed
-                      and (priority is None or t["priority"] == priority)), None)
+                      and (priority is None or t["priority"] == priority)
+                      and all(text.lower() in str(t.get(name) or "").lower() for name, text in fields.items())),
+                     None)
         if found is None:
             return False
         left.remove(found)
