@@ -249,6 +249,64 @@ class ToolServers(Protocol):
     ) -> AbstractAsyncContextManager[list[MCPServer]]: ...
 
 
+def _single_agent_identities(original: Callable[[Any], dict[int, str]]) -> Callable[[Any], dict[int, str]]:
+    """The SDK's ``_build_agent_identity_keys_by_id`` with a shortcut for an agent without handoffs.
+
+    The SDK runs it twice a run (its sandbox session manager and tool-use tracker) to name
+    each agent of the handoff graph; for a graph of one agent the answer is that agent's name,
+    but it first builds a signature of the whole agent (every tool's JSON schema, normalised
+    and JSON-encoded) to sort a group of one: a fifth of a turn's CPU. Same answer, no
+    signature; graphs with handoffs go to the SDK's own code.
+    """
+
+    def identities(initial_agent: Any) -> dict[int, str]:
+        if not initial_agent.handoffs:
+            return {id(initial_agent): initial_agent.name}
+        return original(initial_agent)
+
+    identities.__wrapped__ = original  # type: ignore[attr-defined]
+    return identities
+
+
+def _validated_once(original: Callable[[Any], None]) -> Callable[[Any], None]:
+    """The SDK's ``validate_function_tool_lookup_configuration`` remembering the tool lists it passed.
+
+    The SDK checks the agent's tools for ambiguous names on every model call and tool step
+    (about a tenth of a turn's CPU with the catalogue's tools); the agent and its tools are
+    built once (``AgentsModel._agent``) and never changed, so a list of the very same tool
+    objects that passed once passes again. The lists are held, so their ids stay theirs;
+    anything else (and any list that fails) goes to the SDK's check.
+    """
+    passed: dict[tuple[int, ...], list[Any]] = {}
+
+    def validate(tools: Any) -> None:
+        key = tuple(map(id, tools))
+        if key in passed:
+            return
+        original(tools)
+        if len(passed) >= 64:
+            passed.clear()
+        passed[key] = list(tools)
+
+    validate.__wrapped__ = original  # type: ignore[attr-defined]
+    return validate
+
+
+def _install_identity_shortcut() -> None:
+    """Two shortcuts through the SDK's per-run bookkeeping, each giving the SDK's own answer."""
+    import agents._tool_identity as tool_identity
+    import agents.run_internal.tool_use_tracker as tracker
+    import agents.sandbox.runtime_session_manager as sessions
+
+    for module in (tracker, sessions):
+        original = getattr(module, "_build_agent_identity_keys_by_id", None)
+        if original is not None and not hasattr(original, "__wrapped__"):
+            module._build_agent_identity_keys_by_id = _single_agent_identities(original)  # type: ignore[attr-defined]
+    validate = getattr(tool_identity, "validate_function_tool_lookup_configuration", None)
+    if validate is not None and not hasattr(validate, "__wrapped__"):
+        tool_identity.validate_function_tool_lookup_configuration = _validated_once(validate)  # type: ignore[attr-defined]
+
+
 class AgentsModel:
     def __init__(
         self, settings: AgentsSettings, *, backoff: Backoff | None = None, tool_servers: ToolServers | None = None
@@ -256,6 +314,7 @@ class AgentsModel:
         if not settings.api_key and not settings.base_url:
             raise ValueError("OPENAI_API_KEY is required when LLM_PROVIDER=openai (or set OPENAI_BASE_URL)")
         self.settings = settings
+        _install_identity_shortcut()
         inner = lean_model(settings, partial(_sdk_model, settings)) if settings.lean_client else _sdk_model(settings)
         self._model = RetryingModel(inner, backoff or Backoff(settings))
         self._agents: dict[tuple[str, int], tuple[Agent[TurnState], object]] = {}
@@ -310,8 +369,13 @@ class AgentsModel:
     def _run(self, agent: Agent[TurnState], items: list[Any], state: TurnState) -> Any:
         return Runner.run(agent, items, context=state, max_turns=self.settings.max_turns, run_config=self._run_config)
 
-    async def _settle(self, agent: Agent[TurnState], reply: str, items: list[Any], state: TurnState) -> str:
+    async def _settle(
+        self, agent: Agent[TurnState], reply: str, history: Callable[[], list[Any]], state: TurnState
+    ) -> str:
         """The reply to show: checked against the tool calls that really ran.
+
+        ``history`` gives the run's items as the next input (``to_input_list``): only a retry
+        needs them, and converting them costs as much CPU as a model call's request.
 
         A reply reporting a change no tool made, or unusable text (empty, raw JSON, a tool call
         written as markup) when no tool ran, gets one more model call with a correction (the
@@ -324,10 +388,10 @@ class AgentsModel:
         # Unusable text after tools ran is answered from their results; with no tool run the
         # model may have written a call as text instead of making it: one more try.
         if verdict.unfounded:
-            return await self._make_claimed_change(agent, verdict.unfounded, items, state)
+            return await self._make_claimed_change(agent, verdict.unfounded, history(), state)
         if not state.calls:
             logger.info("reply not shown as is (unusable, no tool ran); asking once more")
-            again = await self._run(agent, [*items, {"role": "system", "content": UNUSABLE_CORRECTION}], state)
+            again = await self._run(agent, [*history(), {"role": "system", "content": UNUSABLE_CORRECTION}], state)
             _add_usage(state, again)
             retried = judge(str(again.final_output or ""), state.calls)
             if retried.ok:
@@ -363,7 +427,7 @@ class AgentsModel:
             agent = self._agent(request, servers)
             result = await self._run(agent, input_items(request), state)
             _add_usage(state, result)
-            reply = await self._settle(agent, str(result.final_output or ""), result.to_input_list(), state)
+            reply = await self._settle(agent, str(result.final_output or ""), result.to_input_list, state)
         return TurnResult(reply, state.calls, state.usage)
 
     async def stream_turn(self, request: TurnRequest) -> AsyncIterator[TurnEvent]:
@@ -386,7 +450,7 @@ class AgentsModel:
             _add_usage(state, streamed)
             # The deltas already shown are the model's words; the final event carries the checked reply.
             raw = str(streamed.final_output or "".join(text))
-            reply = await self._settle(agent, raw, streamed.to_input_list(), state)
+            reply = await self._settle(agent, raw, streamed.to_input_list, state)
         for call in state.calls[reported:]:
             yield ToolEvent(call)
         yield TurnDone(TurnResult(reply, state.calls, state.usage))

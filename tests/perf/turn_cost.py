@@ -1,8 +1,8 @@
 """What one chat turn costs in process: ``python -m tests.perf.turn_cost [--db sqlite|postgres]``.
 
 Runs the benchmark's conversation script (add, add, list, complete by position) through the
-chat use case as the server wires it (``build_container``), offline model, one turn at a
-time, and prints per turn: database statements, commits (PostgreSQL: each also a BEGIN
+chat use case as the server wires it (``build_container``), offline model (or the Agents SDK: ``--model-url``), one
+turn at a time, and prints per turn: database statements, commits (PostgreSQL: each also a BEGIN
 round trip), units of work (pool checkouts) and the CPU of this process. ``--profile`` adds
 cProfile's self CPU and call counts by package (``--top N``: by function). No HTTP: the
 figure is the application's and the database layer's share of a turn.
@@ -30,10 +30,15 @@ from tests.perf.bench import TURNS
 from tests.support.postgres import create_database, drop_database
 
 
-async def run(db: str, conversations: int, rounds: int, profile: bool, show: bool, top: int = 0) -> None:
+async def run(
+    db: str, model_url: str | None, conversations: int, rounds: int, profile: bool, show: bool, top: int = 0
+) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="todo-turn-cost-"))
     url = (await create_database()) if db == "postgres" else f"sqlite+aiosqlite:///{workdir}/chat.db"
     environ = {"DATABASE_URL": url, "BETTER_AUTH_SECRET": "x" * 40, "LLM_PROVIDER": "offline", "LOG_LEVEL": "WARNING"}
+    if model_url:  # the Agents SDK path, against an OpenAI-compatible (fake) model
+        environ |= {"LLM_PROVIDER": "openai", "OPENAI_BASE_URL": model_url, "OPENAI_API_KEY": "fake",
+                    "LLM_MODEL": "fake-model", "LLM_API": "responses"}
     try:
         await upgrade_to_head(url)
         container = build_container(load_settings(environ, cwd=workdir))
@@ -101,6 +106,7 @@ async def run(db: str, conversations: int, rounds: int, profile: bool, show: boo
             for package, seconds in by_package.most_common(16):
                 print(f"   {100 * seconds / total:5.1f}%  {calls_by_package[package] / turns:6.0f}  {package}")
             if top:
+                stats.sort_stats("tottime").print_callers("isinstance|deepcopy|_ensure_future", 12)
                 stats.sort_stats("tottime").print_stats(top)
                 stats.sort_stats("cumulative").print_stats(top)
                 stats.sort_stats("ncalls").print_stats(top)
@@ -124,13 +130,15 @@ def _package(filename: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--model-url", help="an OpenAI-compatible base URL (../shared/peer-bench/fake_llm.py): "
+                        "the Agents SDK path instead of the offline model (the CPU then includes no model server)")
     parser.add_argument("--conversations", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--top", type=int, default=0, help="with --profile: list the top N functions")
     parser.add_argument("--show", action="store_true", help="print the statements of the last turn")
     arguments = parser.parse_args()
-    uvloop.run(run(arguments.db, arguments.conversations, arguments.rounds,
+    uvloop.run(run(arguments.db, arguments.model_url, arguments.conversations, arguments.rounds,
                     arguments.profile, arguments.show, arguments.top))
 
 
