@@ -264,7 +264,7 @@ def _single_agent_identities(original: Callable[[Any], dict[int, str]]) -> Calla
             return {id(initial_agent): initial_agent.name}
         return original(initial_agent)
 
-    identities.__wrapped__ = original  # type: ignore[attr-defined]
+    setattr(identities, "__wrapped__", original)  # noqa: B010 (marks it: installed once)
     return identities
 
 
@@ -288,7 +288,7 @@ def _validated_once(original: Callable[[Any], None]) -> Callable[[Any], None]:
             passed.clear()
         passed[key] = list(tools)
 
-    validate.__wrapped__ = original  # type: ignore[attr-defined]
+    setattr(validate, "__wrapped__", original)  # noqa: B010 (marks it: installed once)
     return validate
 
 
@@ -301,10 +301,10 @@ def _install_identity_shortcut() -> None:
     for module in (tracker, sessions):
         original = getattr(module, "_build_agent_identity_keys_by_id", None)
         if original is not None and not hasattr(original, "__wrapped__"):
-            module._build_agent_identity_keys_by_id = _single_agent_identities(original)  # type: ignore[attr-defined]
+            setattr(module, "_build_agent_identity_keys_by_id", _single_agent_identities(original))  # noqa: B010
     validate = getattr(tool_identity, "validate_function_tool_lookup_configuration", None)
     if validate is not None and not hasattr(validate, "__wrapped__"):
-        tool_identity.validate_function_tool_lookup_configuration = _validated_once(validate)  # type: ignore[attr-defined]
+        setattr(tool_identity, "validate_function_tool_lookup_configuration", _validated_once(validate))  # noqa: B010
 
 
 class AgentsModel:
