@@ -118,9 +118,24 @@ class Verdict:
         return not self.unfounded and not self.unusable
 
 
+# "I called the `list_tasks` tool to get the current list", with no call made (a false report of
+# a read, seen from a real model): the guard only checks changes otherwise.
+_SAYS_CALLED = re.compile(
+    r"\b(?:i(?:'ve| have)? (?:just )?(?:called|used|ran|invoked)|(?:calling|using) the)\b[^.\n]{0,20}?"
+    r"`?\b([a-z]+(?:_[a-z]+)+)\b`?",
+    re.IGNORECASE,
+)
+
+
+def reports_unrun_call(reply: str, calls: Sequence[ToolCall]) -> bool:
+    """The reply says a tool ran that did not run in this turn."""
+    ran = {call.tool for call in calls}
+    return any(m.group(1).lower() not in ran for m in _SAYS_CALLED.finditer(reply))
+
+
 def judge(reply: str, calls: Sequence[ToolCall]) -> Verdict:
     text = without_tool_summary(reply)
-    if is_unusable(text):
+    if is_unusable(text) or reports_unrun_call(text, calls):
         return Verdict(text, unusable=True)
     return Verdict(text, unfounded=frozenset(unfounded_claims(text, calls)))
 

@@ -150,3 +150,11 @@ def test_the_conversation_text_holds_messages_and_earlier_tool_calls() -> None:
 
     said = conversation_text([message(Role.ASSISTANT, "Done.", (ADDED,)), message(Role.USER, "add the same again")])
     assert "milk" in said and "same again" in said
+
+
+def test_a_reply_reporting_a_tool_call_that_did_not_run_is_not_shown() -> None:
+    # qwen2.5-coder-1.5b for "What's on my list?", with no call and no list.
+    assert judge("I called the `list_tasks` tool to get the current list of tasks.", []).unusable
+    assert judge("I have used list_tasks: you have no tasks.", [ADDED]).unusable
+    assert judge("I called list_tasks: 1. milk (completed).", [LISTED]).ok
+    assert judge("I called the dentist for you? No: I can only keep your list.", []).ok
