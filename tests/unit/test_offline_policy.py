@@ -147,3 +147,120 @@ async def test_a_negation_of_the_persons_own_verb_is_still_a_request(
     await setup(tasks, "buy the paint", "sand the door")
     await talk(offline_chat, "add buy brushes", "actually never mind, remove it")
     assert await state(tasks) == [("buy the paint", False), ("sand the door", False)]
+
+
+# -- 2. quantifier scope: a bulk change selects exactly what its words say -------------------
+
+async def test_all_as_an_adverb_is_no_bulk_change_and_the_number_wins(
+    offline_chat: ChatUseCases, tasks: TaskUseCases
+) -> None:
+    await setup(tasks, "defrost the freezer", "return the drill", "wash the car")
+    await talk(offline_chat, "all finished with no. 3")
+    assert await state(tasks) == [("defrost the freezer", False), ("return the drill", False), ("wash the car", True)]
+
+
+async def test_a_quantifier_with_a_status_selects_only_that_status(
+    offline_chat: ChatUseCases, tasks: TaskUseCases
+) -> None:
+    await setup(tasks, "defrost the freezer", "return the drill", "wash the car", done=("return the drill",))
+    await talk(offline_chat, "remove every finished task")
+    assert await state(tasks) == [("defrost the freezer", False), ("wash the car", False)]
+
+
+async def test_a_quantifier_with_title_words_selects_the_tasks_they_name(
+    offline_chat: ChatUseCases, tasks: TaskUseCases
+) -> None:
+    await setup(tasks, "sand the shed door", "paint the shed door", "buy screws")
+    await talk(offline_chat, "delete both shed tasks")
+    assert await state(tasks) == [("buy screws", False)]
+
+
+async def test_a_count_that_does_not_fit_the_selection_asks(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "sand the shed door", "paint the shed door", "oil the shed hinge")
+    reply = await talk(offline_chat, "delete both shed tasks")
+    assert len(await state(tasks)) == 3
+    assert "You said 2, but I found 3" in reply
+
+
+async def test_title_words_that_match_nothing_ask(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "sand the shed door", "buy screws")
+    await talk(offline_chat, "delete all the garage tasks")
+    assert len(await state(tasks)) == 2
+
+
+async def test_a_bulk_exception_asks(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "sand the shed door", "buy screws", "wash the car")
+    await talk(offline_chat, "mark everything done except the car")
+    assert [done for _, done in await state(tasks)] == [False, False, False]
+
+
+async def test_everything_with_nothing_shown_is_every_task(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "sand the shed door", "buy screws")
+    await talk(offline_chat, "tick all of them off")
+    assert await state(tasks) == [("sand the shed door", True), ("buy screws", True)]
+
+
+# -- 3. corrections of the last change re-target it ----------------------------------------
+
+async def test_wrong_one_re_targets_the_last_change_to_the_task_meant(
+    offline_chat: ChatUseCases, tasks: TaskUseCases
+) -> None:
+    await setup(tasks, "email the landlord", "email the school")
+    reply = await talk(offline_chat, "tick off task 2", "oops wrong one, I meant number 1")
+    assert await state(tasks) == [("email the landlord", True), ("email the school", False)]
+    assert "task 2 (email the school) back" in reply
+
+
+async def test_the_other_one_is_the_one_other_task_like_it(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "email the landlord", "email the school", "buy bin bags")
+    await talk(offline_chat, "delete the school email", "no, the other one")
+    assert await state(tasks) == [("email the school", False), ("buy bin bags", False)]
+
+
+async def test_not_that_one_with_a_title_re_targets(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "email the landlord", "book the boiler service")
+    await talk(offline_chat, "mark the landlord one done", "not that one, the boiler")
+    assert await state(tasks) == [("email the landlord", False), ("book the boiler service", True)]
+
+
+async def test_a_correction_after_an_add_neither_adds_nor_deletes(
+    offline_chat: ChatUseCases, tasks: TaskUseCases
+) -> None:
+    await setup(tasks, "email the landlord", "book the boiler service")
+    reply = await talk(offline_chat, "add buy bin bags", "wrong one, I meant task 2")
+    assert [t for t, _ in await state(tasks)] == ["email the landlord", "book the boiler service", "buy bin bags"]
+    assert "haven't changed anything" in reply
+
+
+async def test_a_correction_that_names_no_task_asks(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "email the landlord", "email the school", "email the bank")
+    await talk(offline_chat, "tick off task 2", "no, the other one")
+    assert await state(tasks) == [("email the landlord", False), ("email the school", True), ("email the bank", False)]
+
+
+async def test_a_date_said_again_counts_from_today(
+    offline_chat: ChatUseCases, tasks: TaskUseCases, clock: FakeClock
+) -> None:
+    await talk(offline_chat, "remind me to return the parcel in 2 days, actually make that 4 days")
+    (task,) = (await tasks.find("alice", TaskQuery())).items
+    assert task.due_date is not None and (task.due_date - clock.now().date()).days == 4
+
+
+# -- 4. a quoted new title updates, never adds -----------------------------------------------
+
+@pytest.mark.parametrize("message", [
+    "rename task 1 to 'Buy oat milk'",
+    "change the wording of the first task to 'Buy oat milk'",
+    "could you fix task 1 so it says 'Buy oat milk'",
+    "update 'buy milk' to 'Buy oat milk'",
+])
+async def test_a_quoted_new_title_updates(offline_chat: ChatUseCases, tasks: TaskUseCases, message: str) -> None:
+    await setup(tasks, "buy milk", "walk the dog")
+    await talk(offline_chat, "show my list", message)
+    assert await state(tasks) == [("Buy oat milk", False), ("walk the dog", False)]
+
+
+async def test_a_rename_of_nothing_asks_and_adds_nothing(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "buy milk")
+    await talk(offline_chat, "rename the dentist task to 'see the dentist'")
+    assert await state(tasks) == [("buy milk", False)]

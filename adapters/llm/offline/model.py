@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from adapters.llm.offline import dates, mood
+from adapters.llm.offline import scope as quantifier
 from adapters.llm.offline.engine import Engine, Reading, load
 from adapters.llm.offline.lexicon import CLOSED_WORDS
 from adapters.llm.offline.references import (
@@ -42,6 +43,7 @@ from adapters.llm.offline.slots import (
 from adapters.llm.offline.words import ORDINALS, base_verb, parse_number
 from application.ports import TextDelta, TokenUsage, ToolEvent, TurnDone, TurnEvent, TurnRequest, TurnResult
 from application.tools import BoundTools, is_error
+from application.undo import UNDO_TOOL, change_to_undo
 from domain.conversation import Message, ToolCall, estimate_tokens
 from domain.values import Role
 
@@ -84,6 +86,8 @@ _MOVE = re.compile(r"\b(?:move|shift|transfer|file)\b", re.IGNORECASE)
 _TRASH = re.compile(r"\b(?:trash|bin|deleted|recycle\s+bin|did\s+i\s+delete|removed)\b", re.IGNORECASE)
 _EVERY = re.compile(r"^(?:(?:all|every|everything|each)\b|(?:today|tomorrow)['’]?s\s+(?:tasks|stuff)\b)(?!\s+(?:of\s+)?(?:them|those|these)$)")
 _BULK = frozenset({"complete_all", "clear_completed", "delete_all"})
+# A task named by its number anywhere in the clause ("all done w/ number 2"): it wins over a quantifier.
+_EXPLICIT_TASK = re.compile(r"(?:\b(?:task|number|no\.?|item)\s*#?\s*|#\s*)(\d+)\b", re.IGNORECASE)
 _QUANTIFIER = re.compile(r"\b(?:all|every|everything|whole|entire|ones|tasks|stuff|items|things)\b", re.IGNORECASE)
 BULK_CONFIDENCE = 0.2
 # How sure the classifier must be before the list changes (margin over the runner-up).
@@ -217,6 +221,27 @@ def _title_edit(reading: Reading) -> tuple[str, str] | None:
     return (ref, new) if ref and new else None
 
 
+# A message that says the last change hit the wrong task: "wrong one, I meant task 2", "no, the other one",
+# "not that one, the dentist", "sorry, I meant the bakery".
+_RETARGET = re.compile(
+    r"^\W*(?:(?:wait|no|nope|oops|sorry|actually|hmm|ugh|argh|ah|oh|whoops|err|um|nah)\W+)*"
+    r"(?:wrong\s+(?:one|task|item)|not\s+(?:that|this)(?:\s+one)?(?=\W|$)|(?:the\s+)?other\s+one|i\s+meant\b"
+    r"|that's\s+the\s+wrong\s+(?:one|task))\W*(?:(?:wait|no|sorry|oops)\W+)*",
+    re.IGNORECASE)
+_OTHER = re.compile(r"\b(?:the\s+)?other\s+(?:one|task)\b", re.IGNORECASE)
+# A date said again ("make that 5 days", "actually 2 weeks") against one moved by an amount ("push it 2 days").
+_RESTATE = re.compile(r"\b(?:make\s+(?:that|it)|actually|instead|i\s+mean[t]?|change\s+(?:that|it)\s+to|no\s+wait)\b",
+                      re.IGNORECASE)
+_SHIFT_VERB = re.compile(r"\b(?:push|move|bump|delay|postpone|put\s+off|back|forward|later|earlier|another|more|extra|by)\b",
+                         re.IGNORECASE)
+_ADVERBIAL_ALL = re.compile(r"^all\s+(?:good|done|set|sorted|right|ok|okay|fine|clear|ready)$", re.IGNORECASE)
+
+
+def _drop_verb(phrase: str) -> str:
+    head, _, rest = phrase.partition(" ")
+    return rest if head.lower() in mood.ACTION_VERBS and rest else phrase
+
+
 def _surroundings(message: str, clause: str) -> tuple[str, str]:
     """The words of the clause's sentence ahead of it, and the whole sentence."""
     at = message.find(clause)
@@ -252,6 +277,8 @@ class OfflineModel:
         turn = Turn(request.tools, request.history, request.tools.today, message=message[:2000])
         if _INJECTION.search(message):
             turn.say("I can only see and change your own tasks, so I've left everything as it is.")
+        elif _RETARGET.match(message) and self._last_change(turn):
+            await self._retarget(turn, message)
         else:
             readings = self._engine.read(message[:2000])
             readings = _topic_then_comment(readings)
@@ -259,6 +286,11 @@ class OfflineModel:
                 # "wait no, I haven't sent it yet, undo that": a statement of something not done is no command
                 readings = [r for r in readings if not (r.intent in {"complete", "delete"} and _NOT_DONE.search(r.text)
                                                         and (r.reference is None or _DID_POINTER.match(r.reference)))]
+            if len(readings) > 1 and any(r.intent == "undo" for r in readings):
+                # "wait no, I didn't call them yet, undo that": the statement of what is not done is the
+                # reason for the undo, not a change of its own
+                readings = [r for r in readings if not (r.intent in {"complete", "delete", "reopen"}
+                                                        and _NOT_DONE.search(r.text) and not _EXPLICIT_TASK.search(r.text))]
             if len(readings) > 1 and any(r.intent == "undo" for r in readings) and sum(r.mutating for r in readings) > 1:
                 # "undo" beside other changes ("... so you can cross that one off" read as undo, or
                 # "wait no, I haven't sent it, undo that"): which comes first is unclear, so ask.
@@ -290,10 +322,36 @@ class OfflineModel:
     # -- dispatch -------------------------------------------------------------------------
     async def _act(self, turn: Turn, reading: Reading, *, several: bool) -> None:
         intent = reading.intent
-        if intent in _BULK and not (_QUANTIFIER.search(reading.text) and reading.confidence >= BULK_CONFIDENCE):
-            # A change to every task needs the person to have said "all" / "everything".
+        if intent == "update" and ((reading.reference and _EVERY.match(reading.reference)) or quantifier.find(reading.text)):
+            # "finish everything due today", "remove every finished task": a bulk change whose verb completes or
+            # deletes, not a move
+            verb_intent = mood.leading_intent(reading.text)
+            if verb_intent in {"complete", "delete"}:
+                intent = "complete_all" if verb_intent == "complete" else "delete_all"
+                reading = replace(reading, intent=intent)
+        explicit = _EXPLICIT_TASK.search(reading.text)
+        if (reading.mutating and explicit and len(_EXPLICIT_TASK.findall(reading.text)) == 1 and reading.reference
+                and explicit[1] in reading.reference and not _ID.match(reading.reference)):
+            # "all finished with no. 3": the number named in the clause is the task, whatever words ring it
+            reading = replace(reading, reference=f"task {explicit[1]}", references=(f"task {explicit[1]}",))
+        if (intent in {"complete", "delete"} and (reading.reference or "").lower() in _PLURAL and not (
+                turn.touched or last_listing(turn.history) or last_touched(turn.history))):
+            reach = quantifier.find(reading.text)
+            if reach is not None and reach.pointer:
+                # "tick all of them off" with nothing shown or touched: "all of them" is every task
+                intent = "complete_all" if intent == "complete" else "delete_all"
+                reading = replace(reading, intent=intent)
+        reach = quantifier.find(reading.text) if intent in _BULK else None
+        pointing = reach is not None and reach.pointer and bool(
+            turn.touched or last_listing(turn.history) or last_touched(turn.history))  # "all of them" with nothing shown: all
+        if intent in _BULK and (reach is None or pointing or explicit or reading.confidence < BULK_CONFIDENCE):
+            # A change to every task needs "all"/"everything" as what is changed ("mark all as done"), not as an
+            # adverb ("all done with number 2"); a task named by number wins; "all of them" is the list shown last.
             intent = {"complete_all": "complete", "clear_completed": "delete", "delete_all": "delete"}[intent]
-            reading = replace(reading, intent=intent)
+            reference = (f"task {explicit[1]}" if explicit else "them" if pointing
+                         else reading.reference)
+            reading = replace(reading, intent=intent, reference=reference,
+                              references=(reference,) if reference else reading.references)
         dated = bool(reading.date) and read_date(reading.date, turn.today) is not None  # "your day" is no date
         empty = not (reading.titles or reading.reference or dated or reading.priority or reading.note
                      or reading.new_title or reading.repeat or reading.label)
@@ -329,8 +387,8 @@ class OfflineModel:
         handler = {
             "add": self._add, "complete": self._complete, "reopen": self._reopen, "delete": self._delete,
             "update": self._update, "list": self._list, "count": self._list, "search": self._search,
-            "check": self._check, "undo": self._undo, "complete_all": self._complete_all,
-            "clear_completed": self._clear_completed, "delete_all": self._delete_all,
+            "check": self._check, "undo": self._undo, "complete_all": self._bulk,
+            "clear_completed": self._bulk, "delete_all": self._bulk,
         }.get(intent)
         if handler is not None:
             await handler(turn, reading)
@@ -538,6 +596,10 @@ class OfflineModel:
     async def _targets(self, turn: Turn, reading: Reading) -> list[int] | None:
         """Every task a reading names; None (after saying why) when any of them is unclear."""
         phrases: list[str | None] = list(reading.references) or [reading.titles[0] if reading.titles else None]
+        if len(phrases) > 1:
+            # "all good, delete the milk": an adverbial "all good" names no task, and a verb is no part of a name
+            kept = [_drop_verb(p) for p in phrases if p and not _ADVERBIAL_ALL.match(p)]
+            phrases = [p for p in kept if p] or phrases
         ids: list[int] = []
         for phrase in phrases:
             found = await self._resolve(turn, phrase)
@@ -624,6 +686,9 @@ class OfflineModel:
             return
         changes: dict[str, Any] = {}
         due = read_date(reading.date, turn.today)
+        if isinstance(due, Shift) and _RESTATE.search(reading.text) and not _SHIFT_VERB.search(reading.text):
+            # "in 3 days, actually make that 5 days": the date said again, counted from today, not a move by 5
+            due = turn.today + timedelta(days=due.days)
         if isinstance(due, ClearDate):
             changes["due_date"] = None
         elif isinstance(due, date):
@@ -798,25 +863,136 @@ class OfflineModel:
             turn.say(f"Not yet: task {task['id']} ({task['title']}) is still open{due}.")
 
     # -- everything at once -----------------------------------------------------------------
-    async def _complete_all(self, turn: Turn, reading: Reading) -> None:
-        pending = [t for t in (await turn.tasks()).tasks if not t["completed"]]
-        for task in pending:
-            await turn.call("complete_task", {"task_id": task["id"]})
-        turn.say(f"Done! Marked all {len(pending)} pending tasks as complete." if pending else "Everything is already done!")
+    async def _bulk(self, turn: Turn, reading: Reading) -> None:
+        """Every task the quantified words select ("all my completed tasks", "both fence tasks",
+        "everything due today"), never more; words no filter reads, or a count that does not fit, ask."""
+        reach = quantifier.find(reading.text)
+        if reach is None:
+            turn.ask("Which tasks do you mean? I haven't changed anything yet.")
+            return
+        completing = reading.intent == "complete_all"
+        if re.search(r"\b(?:except|but|apart|besides|other\s+than|save|not)\b", reach.phrase):
+            turn.ask(f"I can't be sure which tasks \"{reading.text}\" leaves out, so I haven't changed anything. "
+                     "Tell me the task numbers.")
+            return
+        status = "pending" if completing else reach.status or (
+            "completed" if reading.intent == "clear_completed" else "all")
+        arguments: dict[str, Any] = {"status": status, "limit": LOOKUP_LIMIT}
+        if quantifier.needs_filters(reach):
+            query = list_filters(reach.filter_text, turn.today).arguments
+            arguments.update({k: v for k, v in query.items() if k != "status"})
+            if query.get("overdue"):
+                arguments["status"] = "pending"
+        if reach.label:
+            arguments["label"] = reach.label
+        found = await turn.call("list_tasks", arguments)
+        if is_error(found):
+            turn.say("Sorry, I couldn't read your tasks just now, so nothing changed.")
+            return
+        chosen = quantifier.select(reach, list(found.result.get("tasks", [])))
+        if completing:
+            chosen = [t for t in chosen if not t["completed"]]
+        what = " ".join([*(reach.title_words or ()), *([reach.label] if reach.label else [])]).strip()
+        if reach.title_words and not chosen:
+            turn.ask(f"I couldn't find the tasks \"{reach.phrase}\" means, so nothing changed.")
+            return
+        if reach.count is not None and len(chosen) != reach.count:
+            listed = "; ".join(f"task {t['id']} ({t['title']})" for t in chosen[:10]) or "none"
+            turn.ask(f"You said {reach.count}, but I found {len(chosen)}: {listed}. Which ones do you mean? "
+                     "I haven't changed anything yet.")
+            return
+        tool = "complete_task" if completing else "delete_task"
+        changed = []
+        for task in chosen:
+            call = await turn.call(tool, {"task_id": task["id"]})
+            if not is_error(call):
+                changed.append(f"{task['id']} ({task['title']})")
+        filtered = bool(what) or arguments.keys() - {"status", "limit"} or status != (
+            "pending" if completing else "completed" if reading.intent == "clear_completed" else "all")
+        if not chosen:
+            turn.say("Everything is already done!" if completing and not filtered
+                     else "There are no completed tasks to remove." if status == "completed" and not filtered
+                     else "Your list is already empty." if not filtered else "No task matches that, so nothing changed.")
+        elif not filtered:
+            turn.say(f"Done! Marked all {len(changed)} pending tasks as complete." if completing
+                     else f"Removed {len(changed)} completed task{'' if len(changed) == 1 else 's'}."
+                     if status == "completed" else f"Deleted all {len(changed)} tasks. Say \"undo\" to bring them back.")
+        else:
+            verb = "Marked as done" if completing else "Deleted"
+            turn.say(f"{verb} {len(changed)} task{'' if len(changed) == 1 else 's'}: {', '.join(changed)}."
+                     + ("" if completing else " Say \"undo\" to bring them back."))
 
-    async def _clear_completed(self, turn: Turn, reading: Reading) -> None:
-        done = [t for t in (await turn.tasks()).tasks if t["completed"]]
-        for task in done:
-            await turn.call("delete_task", {"task_id": task["id"]})
-        turn.say(f"Removed {len(done)} completed task{'' if len(done) == 1 else 's'}." if done
-                 else "There are no completed tasks to remove.")
+    # -- correcting the last change -------------------------------------------------------------
+    @staticmethod
+    def _last_change(turn: Turn) -> list[ToolCall]:
+        """The changing calls an undo would reverse (the same choice the undo tool makes)."""
+        return change_to_undo([m.tool_calls for m in turn.history if m.role is Role.ASSISTANT])
 
-    async def _delete_all(self, turn: Turn, reading: Reading) -> None:
-        doomed = (await turn.tasks()).tasks
-        for task in doomed:
-            await turn.call("delete_task", {"task_id": task["id"]})
-        turn.say(f"Deleted all {len(doomed)} tasks. Say \"undo\" to bring them back." if doomed
-                 else "Your list is already empty.")
+    async def _retarget(self, turn: Turn, message: str) -> None:
+        """"wrong one, I meant task 2", "no, the other one", "not that one, the dentist": undo the last
+        change and make the same change to the task meant. Anything unclear asks; it never adds or deletes
+        a task the last change did not."""
+        calls = self._last_change(turn)
+        one = calls[0] if len(calls) == 1 else None
+        if one is None or one.tool not in {"complete_task", "delete_task", "update_task"}:
+            turn.ask("Sorry about that. Which change should I put right, and how? I haven't changed anything; "
+                     "say \"undo\" to take the last change back.")
+            return
+        old_id = int(one.result.get("task_id", one.arguments.get("task_id", 0)))
+        phrase = _RETARGET.sub("", message, count=1).strip(" ,.!?;:-")
+        phrase = re.sub(r"^(?:(?:i\s+)?(?:meant|mean)|it\s+(?:was|is|should\s+be)|(?:do|did)\s+)\s*", "", phrase,
+                        flags=re.IGNORECASE).strip(" ,.!?")
+        snapshot = await turn.tasks()
+        target: int | None = None
+        if not phrase or re.fullmatch(r"(?:the\s+)?other\s+(?:one|task)", phrase, re.IGNORECASE) or _OTHER.search(message):
+            others = self._other_candidates(turn, snapshot, old_id, str(one.result.get("title", "")))
+            target = others[0] if len(others) == 1 else None
+            if target is None:
+                turn.ask("Sorry about that. Which task did you mean? Tell me its number; I haven't changed anything.")
+                return
+        else:
+            found = await self._resolve(turn, phrase, default_last=False)
+            if found is None:
+                return  # it asked
+            if len(found.ids) != 1 or found.ids[0] == old_id:
+                turn.ask("Sorry about that. Which task did you mean? Tell me its number; I haven't changed anything.")
+                return
+            target = found.ids[0]
+        task = snapshot.by_id(target)
+        if task is None:
+            turn.ask(f"There's no task {target}, so nothing changed.")
+            return
+        undone = await turn.call(UNDO_TOOL, {})
+        if is_error(undone) or undone.result.get("status") != "undone":
+            turn.ask(f"I couldn't take back the last change ({undone.result.get('message') or undone.result.get('error')}),"
+                     " so I haven't changed anything else.")
+            return
+        args = {k: v for k, v in one.arguments.items() if k != "task_id"}
+        call = await turn.call(one.tool, {"task_id": target, **args})
+        old = one.result.get("title") or f"task {old_id}"
+        if is_error(call):
+            turn.ask(f"I've put task {old_id} ({old}) back, but couldn't change task {target}: {call.result['error']}.")
+            return
+        done = {"complete_task": "marked it as done", "delete_task": "deleted it",
+                "update_task": "made the change there"}[one.tool]
+        turn.say(f"Sorry about that. I've put task {old_id} ({old}) back as it was, and for task {target} "
+                 f"({call.result.get('title', task['title'])}) I {done}.")
+
+    @staticmethod
+    def _other_candidates(turn: Turn, snapshot: Snapshot, old_id: int, old_title: str) -> list[int]:
+        """"The other one": the one other task of the list shown before the change, or the one other task
+        whose title shares a word with the changed one's, or the one other task there is."""
+        shown = last_listing(turn.history)
+        if old_id in shown and len(shown) == 2:
+            return [i for i in shown if i != old_id]
+        old = snapshot.by_id(old_id)
+        live = [t for t in snapshot.tasks if t["id"] != old_id]
+        if old is not None or old_title:
+            words = set(normalise(old["title"] if old else old_title))
+            alike = [t["id"] for t in live if words & set(normalise(t["title"]))]
+            if alike:
+                return alike
+        return [t["id"] for t in live] if len(live) == 1 else []
 
     # -- undo -----------------------------------------------------------------------------
     async def _undo(self, turn: Turn, reading: Reading) -> None:

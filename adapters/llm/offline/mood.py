@@ -208,3 +208,11 @@ def requested_intent(clause: str) -> str | None:
 
 def has_condition(clause: str) -> bool:
     return _condition(" ".join(words(clause))) is not None
+
+
+def leading_intent(clause: str) -> str | None:
+    """The intent the clause's first verb names ("finish everything due today": complete)."""
+    ws = _strip_lead(words(clause))
+    m = _ADDRESS.match(" ".join(ws))
+    verb = m["verb"] if m else (ws[0] if ws else "")
+    return VERB_INTENT.get(verb)
