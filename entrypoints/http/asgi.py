@@ -6,6 +6,8 @@ CLI read them before starting the workers.
 
 from __future__ import annotations
 
+import gc
+
 from litestar import Litestar
 
 from entrypoints.config import load_settings
@@ -22,4 +24,11 @@ def create() -> Litestar:
     # not the first chat, and the first login does not pay for the decoy password hash.
     container.chat_use_cases()
     container.account_use_cases()
-    return create_app(container)
+    app = create_app(container)
+    # What is built by now (modules, the app, the model, the Agents SDK) lives as long as the
+    # worker: kept out of the collector's full passes, which otherwise walk its ~250,000
+    # objects again and again under load (1.5 ms of CPU per Agents SDK turn at 50 concurrent
+    # turns, tests/perf/turn_cost.py --concurrent --freeze). Garbage is collected first.
+    gc.collect()
+    gc.freeze()
+    return app

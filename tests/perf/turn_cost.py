@@ -11,6 +11,7 @@ figure is the application's and the database layer's share of a turn.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import cProfile
 import pstats
 import tempfile
@@ -31,7 +32,8 @@ from tests.support.postgres import create_database, drop_database
 
 
 async def run(
-    db: str, model_url: str | None, conversations: int, rounds: int, profile: bool, show: bool, top: int = 0
+    db: str, model_url: str | None, conversations: int, rounds: int, profile: bool, show: bool, top: int = 0,
+    freeze: bool = False, concurrent: bool = False,
 ) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="todo-turn-cost-"))
     url = (await create_database()) if db == "postgres" else f"sqlite+aiosqlite:///{workdir}/chat.db"
@@ -73,18 +75,42 @@ async def run(
             return done
 
         await conversation(-1)  # warm up
+        if freeze:
+            import gc
+
+            gc.collect()
+            gc.freeze()
         counts.clear()
         statements.clear()
+        import gc
+
+        gc_time = [0.0, 0.0, 0.0]
+        gc_started = [0.0]
+
+        def _gc(phase: str, info: dict[str, int]) -> None:
+            if phase == "start":
+                gc_started[0] = time.process_time()
+            else:
+                gc_time[info["generation"]] += time.process_time() - gc_started[0]
+
+        gc.callbacks.append(_gc)
         profiler = cProfile.Profile(time.process_time) if profile else None
         cpu, wall = time.process_time(), time.perf_counter()
         if profiler:
             profiler.enable()
-        turns = sum([await conversation(n) for n in range(conversations)])
+        if concurrent:
+            turns = sum(await asyncio.gather(*(conversation(n) for n in range(conversations))))
+        else:
+            turns = sum([await conversation(n) for n in range(conversations)])
         if profiler:
             profiler.disable()
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
         print(f"{db}: {turns} turns, {cpu * 1000 / turns:.2f} ms CPU/turn (this process), "
               f"{wall * 1000 / turns:.2f} ms wall/turn")
+        gc.callbacks.remove(_gc)
+        print("  garbage collector CPU per turn, generations 0/1/2: "
+              + " / ".join(f"{seconds * 1000 / turns:.2f} ms" for seconds in gc_time)
+              + f" ({len(gc.get_objects())} objects tracked, {gc.get_freeze_count()} frozen)")
         for name in ("statements", "commits", "checkouts"):
             print(f"  {name} per turn: {counts[name] / turns:.2f}")
         if show:
@@ -135,11 +161,14 @@ def main() -> None:
     parser.add_argument("--conversations", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--concurrent", action="store_true", help="the conversations at once, not one by one")
+    parser.add_argument("--freeze", action="store_true", help="gc.freeze() after the warm-up, as serve does")
     parser.add_argument("--top", type=int, default=0, help="with --profile: list the top N functions")
     parser.add_argument("--show", action="store_true", help="print the statements of the last turn")
     arguments = parser.parse_args()
     uvloop.run(run(arguments.db, arguments.model_url, arguments.conversations, arguments.rounds,
-                    arguments.profile, arguments.show, arguments.top))
+                    arguments.profile, arguments.show, arguments.top, arguments.freeze,
+                    arguments.concurrent))
 
 
 if __name__ == "__main__":
