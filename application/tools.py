@@ -7,6 +7,7 @@ an argument, and unknown arguments (such as a smuggled ``user_id``) are rejected
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
@@ -21,10 +22,10 @@ from application.errors import DatabaseUnavailable
 from application.ports import Clock
 from application.queries import LIMIT_MAX, OFFSET_MAX, TaskQuery
 from application.task_shape import Label, Labels, PriorityName, Rule, TaskShape, task_fields
-from application.undo import UNDO_TOOL, change_to_undo, revert_steps
+from application.undo import UNDO_TOOL, change_to_undo, changed_since, revert_steps
 from application.use_cases.tasks import BulkAction, BulkProgress, NewTask, TaskChanges, TaskUseCases
 from domain.conversation import ToolCall
-from domain.errors import DomainError
+from domain.errors import DomainError, NotFound
 from domain.task import Task
 from domain.text import check_storable
 from domain.values import Priority, TaskStatus
@@ -111,8 +112,10 @@ class TaskOutcome(Struct, kw_only=True, omit_defaults=True):
     due_date: date | None = None
     repeats: bool = False
     message: str | None = None
-    # The values this change replaced, field by field (what "undo" puts back).
+    # The values this change replaced, field by field (what "undo" puts back), and the values it
+    # set (so an undo can see that the task was changed again since, and refuse).
     previous: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
 
 
 class LabelView(Struct, kw_only=True):
@@ -133,6 +136,7 @@ class BulkTask(Struct, kw_only=True, omit_defaults=True):
     task_id: int
     title: str
     previous: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
 
 
 class UndoneTask(Struct, kw_only=True):
@@ -166,6 +170,13 @@ def previous_values(before: Task, after: Task) -> dict[str, Any] | None:
     return msgspec.to_builtins(changed) if changed else None
 
 
+def new_values(before: Task, after: Task) -> dict[str, Any] | None:
+    """The public fields a change set, with their new values (JSON-ready)."""
+    old, new = task_fields(before), task_fields(after)
+    changed = {name: value for name, value in new.items() if old[name] != value}
+    return msgspec.to_builtins(changed) if changed else None
+
+
 def outcome(
     task: Task,
     status: Literal["created", "completed", "deleted", "restored", "updated"],
@@ -173,14 +184,15 @@ def outcome(
 ) -> TaskOutcome:
     """What a change did, in the words a reply needs (where a repeating task moved)."""
     previous = previous_values(before, task) if before is not None else None
+    after = new_values(before, task) if before is not None else None
     if status == "completed" and not task.completed and task.repeats:
         return TaskOutcome(
             task_id=task.id, status="rescheduled", title=task.title, due_date=task.due_date, repeats=True,
             message=f"Done; it repeats, next due {task.due_date.isoformat() if task.due_date else 'soon'}.",
-            previous=previous,
+            previous=previous, after=after,
         )
     if previous is not None:
-        return TaskOutcome(task_id=task.id, status=status, title=task.title, previous=previous)
+        return TaskOutcome(task_id=task.id, status=status, title=task.title, previous=previous, after=after)
     if status == "deleted":
         return TaskOutcome(task_id=task.id, status=status, title=task.title, repeats=task.repeats)
     if task.repeats:  # where it stands now (a new repeating task may have been given its first day)
@@ -309,9 +321,17 @@ async def _update(tasks: TaskUseCases, ctx: ToolContext, args: UpdateTaskArgs) -
 
 
 async def _undo(tasks: TaskUseCases, ctx: ToolContext, args: NoArgs) -> UndoOutcome:
-    steps = revert_steps(change_to_undo(ctx.earlier_turns))
+    calls = change_to_undo(ctx.earlier_turns)
+    steps = revert_steps(calls)
     if not steps:
         return UndoOutcome(status="nothing", undone=[], message="There is no change in this conversation to undo.")
+    current: dict[int, dict[str, Any]] = {}
+    for task_id in {step.task_id for step in steps}:
+        with contextlib.suppress(NotFound):  # in the trash or gone: the revert reports it
+            current[task_id] = msgspec.to_builtins(task_fields(await tasks.get(ctx.user_id, task_id)))
+    stale = changed_since(calls, current)
+    if stale:
+        return UndoOutcome(status="nothing", undone=[], message=stale)
     actions: dict[str, Literal["trashed", "restored", "changed back"]] = {
         "trash": "trashed", "restore": "restored", "change": "changed back",
     }
@@ -355,6 +375,7 @@ def bulk_tool(name: str) -> Handler:
                 task_id=i.task_id,
                 title=i.title or "",
                 previous=previous_values(i.before, i.after) if action == "complete" and i.before and i.after else None,
+                after=new_values(i.before, i.after) if action == "complete" and i.before and i.after else None,
             )
             for i in items
             if i.ok

@@ -8,11 +8,16 @@ are bound to.
 
 Undos stack: the newest change not yet undone is the one reversed, so "undo" twice goes
 two changes back.
+
+An undo never overwrites a later change: when a task it would touch was changed again after
+the change being undone (its fields no longer hold the values that change set, as recorded
+in the call's ``after``; or an added task no longer has the title it was added with), the
+undo refuses whole and changes nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -49,6 +54,27 @@ def change_to_undo(turns: Sequence[Sequence[ToolCall]]) -> list[ToolCall]:
             continue
         return changes
     return []
+
+
+def changed_since(calls: Sequence[ToolCall], current: Mapping[int, Mapping[str, Any]]) -> str | None:
+    """Why the undo of ``calls`` would overwrite a later change (``current``: the tasks as they are
+    now, by id, public fields), or None when it would not."""
+    for call in calls:
+        bulk = call.tool in ("complete_all_tasks", "delete_completed_tasks")
+        items = call.result.get("tasks") if bulk else [call.result]
+        for item in items or []:
+            task_id = item.get("task_id")
+            now = current.get(task_id) if isinstance(task_id, int) else None
+            if now is None:
+                continue
+            after = item.get("after")
+            if call.tool in _ADDS:
+                after = {"title": item["title"]} if item.get("title") else None
+            if isinstance(after, dict) and any(now.get(key) != value for key, value in after.items()):
+                title = now.get("title") or item.get("title") or ""
+                return (f"Task {task_id} ({title}) was changed again after that, so I haven't undone anything; "
+                        "change it back by hand if you want.")
+    return None
 
 
 def revert_steps(calls: Sequence[ToolCall]) -> list[Revert]:

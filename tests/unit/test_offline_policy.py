@@ -19,7 +19,7 @@ from application.history import HistoryWindow
 from application.queries import TaskQuery
 from application.tools import ToolCatalogue
 from application.use_cases.chat import ChatUseCases
-from application.use_cases.tasks import NewTask, TaskUseCases
+from application.use_cases.tasks import NewTask, TaskChanges, TaskUseCases
 from tests.doubles import FakeClock, SequentialIds
 
 
@@ -264,3 +264,33 @@ async def test_a_rename_of_nothing_asks_and_adds_nothing(offline_chat: ChatUseCa
     await setup(tasks, "buy milk")
     await talk(offline_chat, "rename the dentist task to 'see the dentist'")
     assert await state(tasks) == [("buy milk", False)]
+
+
+# -- 5. undo is the undo_last_change tool ---------------------------------------------------
+
+async def test_the_offline_undo_calls_the_undo_tool_and_keeps_its_behaviours(
+    offline_chat: ChatUseCases, tasks: TaskUseCases
+) -> None:
+    await setup(tasks, "oil the gate", "book the MOT")
+    conversation: Any = None
+    replies = []
+    for turn in ("mark task 1 done", "undo", "delete task 2", "undo", "add grease the hinge", "undo"):
+        answer = await offline_chat.send("alice", turn, conversation)
+        conversation = answer.conversation_id
+        replies.append(answer.response)
+        if turn == "undo":
+            assert [c.tool for c in answer.tool_calls] == ["undo_last_change"]
+    assert await state(tasks) == [("oil the gate", False), ("book the MOT", False)]
+    assert "reopened task 1" in replies[1] and "brought back task 2" in replies[3] and "removed task 3" in replies[5]
+
+
+async def test_the_offline_undo_refuses_after_a_later_change_elsewhere(
+    offline_chat: ChatUseCases, tasks: TaskUseCases
+) -> None:
+    await setup(tasks, "oil the gate")
+    conversation: Any = None
+    answer = await offline_chat.send("alice", "rename task 1 to oil the side gate", conversation)
+    await tasks.update("alice", 1, TaskChanges(title="oil the back gate"))  # changed on the web page since
+    answer = await offline_chat.send("alice", "undo", answer.conversation_id)
+    assert await state(tasks) == [("oil the back gate", False)]
+    assert "changed again" in answer.response

@@ -83,7 +83,8 @@ async def test_json_string_arguments_as_models_send_them(catalogue: ToolCatalogu
     tools = catalogue.bind("alice")
     await tools.call("add_task", '{"title": "tea"}')
     call = await tools.call("update_task", '{"task_id": 1, "due_date": null, "completed": true}')
-    assert call.result == {"task_id": 1, "status": "updated", "title": "tea", "previous": {"completed": False}}
+    assert call.result == {"task_id": 1, "status": "updated", "title": "tea", "previous": {"completed": False},
+                           "after": {"completed": True}}
 
 
 async def test_list_filters_overdue_in_users_time_zone(

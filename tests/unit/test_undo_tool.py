@@ -7,8 +7,9 @@ from typing import Any
 
 from application.queries import TaskQuery
 from application.tools import SESSIONLESS_TOOLS, ToolCatalogue
-from application.use_cases.tasks import NewTask, TaskUseCases
+from application.use_cases.tasks import NewTask, TaskChanges, TaskUseCases
 from domain.conversation import ToolCall
+from domain.values import Priority
 
 
 class Conversation:
@@ -87,3 +88,35 @@ async def test_undo_touches_only_the_bound_users_tasks(catalogue: ToolCatalogue,
 
 def test_mcp_is_not_offered_the_conversation_bound_tool() -> None:
     assert "undo_last_change" not in {spec.name for spec in SESSIONLESS_TOOLS}
+
+
+async def test_undo_refuses_when_the_task_was_changed_again_since(
+    catalogue: ToolCatalogue, tasks: TaskUseCases
+) -> None:
+    chat = Conversation(catalogue)
+    await chat.turn(("add_task", {"title": "milk"}))
+    await chat.turn(("update_task", {"task_id": 1, "priority": "high"}))
+    # changed elsewhere (the web page, another conversation) after the chat's change
+    await tasks.update("alice", 1, TaskChanges(priority=Priority.LOW))
+    result = await chat.undo()
+    assert result["status"] == "nothing" and "changed again" in result["message"]
+    assert (await tasks.get("alice", 1)).priority is Priority.LOW  # nothing changed
+
+
+async def test_undo_of_an_add_refuses_when_the_task_was_renamed_since(
+    catalogue: ToolCatalogue, tasks: TaskUseCases
+) -> None:
+    chat = Conversation(catalogue)
+    await chat.turn(("add_task", {"title": "milk"}))
+    await tasks.update("alice", 1, TaskChanges(title="oat milk"))
+    assert (await chat.undo())["status"] == "nothing"
+    assert (await tasks.get("alice", 1)).deleted_at is None
+
+
+async def test_undo_still_works_when_nothing_changed_since(catalogue: ToolCatalogue, tasks: TaskUseCases) -> None:
+    chat = Conversation(catalogue)
+    await chat.turn(("add_task", {"title": "milk", "due_date": "2026-04-01"}))
+    await chat.turn(("update_task", {"task_id": 1, "due_date": "2026-04-03", "priority": "high"}))
+    assert (await chat.undo())["status"] == "undone"
+    task = await tasks.get("alice", 1)
+    assert (task.due_date, task.priority) == (date(2026, 4, 1), Priority.MEDIUM)

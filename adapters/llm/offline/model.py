@@ -99,8 +99,7 @@ HELP_TEXT = (
     "• \"task 2 is done\", \"done with the second one\", \"I paid the gas bill\"\n"
     "• \"move task 3 to friday and make it urgent\", \"rename task 1 to call Jimmy\", \"undo\""
 )
-_MUTATING_TOOLS = frozenset({"add_task", "complete_task", "delete_task", "update_task", "restore_task"})
-_UPDATABLE = ("title", "description", "priority", "due_date", "completed", "recurrence", "labels")
+_MUTATING_TOOLS = frozenset({"add_task", "complete_task", "delete_task", "update_task", "restore_task", UNDO_TOOL})
 
 
 @dataclass
@@ -129,6 +128,7 @@ class Turn:
             self.snapshot = None  # stale after a change
             if "task_id" in call.result:
                 self.touched.append(int(call.result["task_id"]))
+            self.touched += [int(u["task_id"]) for u in call.result.get("undone") or [] if not u.get("error")]
         return call
 
     async def tasks(self) -> Snapshot:
@@ -149,6 +149,8 @@ class Turn:
     async def _imagine(self, name: str, arguments: dict[str, Any]) -> ToolCall:
         """The result a change would have, without making it (for the rehearsal of a message)."""
         snapshot = await self.tasks()
+        if name == UNDO_TOOL:
+            return ToolCall(name, dict(arguments), {"status": "undone", "undone": [], "message": "(rehearsal)"})
         if name == "add_task":
             self._imagined += 1
             new_id = max((int(t["id"]) for t in snapshot.tasks), default=0) + self._imagined
@@ -720,7 +722,7 @@ class OfflineModel:
                 changes["add_labels"] = [label]
         if set(changes) == {"add_labels"} and _ADD_VERB.match(reading.text) and reading.reference_text:
             snapshot = await turn.tasks()
-            if not match_title(reading.reference, Snapshot([t for t in snapshot.tasks if not t["completed"]])).found:
+            if not match_title(reading.reference or "", Snapshot([t for t in snapshot.tasks if not t["completed"]])).found:
                 # "add the drill to my garden list" with no drill yet: a new task on that list
                 await self._add(turn, replace(reading, intent="add", titles=(reading.reference_text,), references=(),
                                               reference=None, item_dates=()))
@@ -1001,14 +1003,39 @@ class OfflineModel:
                 return  # "restore task 4", "bring the milk back": out of the trash
             await self._reopen(turn, reading)  # "undo task 1": un-complete that task
             return
-        calls, before = self._last_changes(turn)
-        if not calls:
-            turn.say("There's nothing to undo in this conversation.")
+        # The same tool a real model calls (application/undo.py): it reverses the newest change of the
+        # conversation not undone yet, from the stored tool calls (add -> trash, delete -> restore with its
+        # number, an edit or completion -> the values it replaced, a bulk change as a whole).
+        changes = {int(c.result.get("task_id", c.arguments.get("task_id", 0))): c for c in self._last_change(turn)}
+        call = await turn.call(UNDO_TOOL, {})
+        if is_error(call):
+            turn.ask(f"I couldn't undo that: {call.result['error']}.")
             return
-        undone = []
-        for call in reversed(calls):
-            undone.append(await self._reverse(turn, call, before))
-        turn.say("Undone: " + "; ".join(u for u in undone if u) + ".")
+        undone = call.result.get("undone") or []
+        if call.result.get("status") != "undone":
+            failed = [u for u in undone if u.get("error")]
+            turn.ask(("; ".join(str(u["error"]) for u in failed) + ". Nothing was undone.") if failed
+                     else str(call.result.get("message") or "There's nothing to undo in this conversation."))
+            return
+        parts = []
+        for item in undone:
+            task_id, title = item["task_id"], item.get("title") or ""
+            made = changes.get(task_id)
+            if item.get("error"):
+                parts.append(f"couldn't undo task {task_id}: {item['error']}")
+            elif item["action"] == "trashed":
+                parts.append(f"removed task {task_id} ({title})")
+            elif item["action"] == "restored":
+                parts.append(f"brought back task {task_id} ({title})")
+            elif made is not None and made.tool == "complete_task" and made.result.get("status") == "completed":
+                parts.append(f"reopened task {task_id} ({title})")
+            elif made is not None and made.result.get("status") == "rescheduled":
+                due = (made.result.get("previous") or {}).get("due_date")
+                parts.append(f"moved task {task_id} ({title}) back" + (
+                    f" to {dates.describe(date.fromisoformat(due), turn.today)}" if due else ""))
+            else:
+                parts.append(f"put task {task_id} ({title}) back as it was")
+        turn.say("Undone: " + "; ".join(parts) + ".")
 
     async def _restore(self, turn: Turn, phrase: str) -> bool:
         """Bring a task named by number or words back from the trash; False when it is not there."""
@@ -1034,64 +1061,3 @@ class OfflineModel:
         else:
             turn.say(f"Restored task {task_id}: {call.result['title']}.")
         return True
-
-    def _last_changes(self, turn: Turn) -> tuple[list[ToolCall], dict[int, dict[str, Any]]]:
-        """The mutating calls of the most recent turn that made any, and the tasks as they were."""
-        sources: list[list[ToolCall]] = [turn.calls] + [
-            list(m.tool_calls) for m in reversed(turn.history) if m.role is Role.ASSISTANT
-        ]
-        for calls in sources:
-            changes = [c for c in calls if c.tool in _MUTATING_TOOLS and not is_error(c)]
-            if not changes:
-                continue
-            before: dict[int, dict[str, Any]] = {}
-            for call in calls:
-                if call.tool == "list_tasks":
-                    for task in call.result.get("tasks", []):
-                        before.setdefault(task["id"], task)
-            return changes, before
-        return [], {}
-
-    async def _reverse(self, turn: Turn, call: ToolCall, before: dict[int, dict[str, Any]]) -> str:
-        task_id = int(call.result.get("task_id", call.arguments.get("task_id", 0)))
-        title = call.result.get("title", "")
-        if call.tool == "add_task":
-            await turn.call("delete_task", {"task_id": task_id})
-            return f"removed task {task_id} ({title})"
-        if call.tool == "restore_task":
-            await turn.call("delete_task", {"task_id": task_id})
-            return f"put task {task_id} ({title}) back in the trash"
-        old = before.get(task_id)
-        previous = {k: v for k, v in (call.result.get("previous") or {}).items() if k in _UPDATABLE}
-        if call.tool == "complete_task":
-            if call.result.get("status") == "rescheduled":
-                # a repeating task moved on: put its due date (and rule) back where they were
-                back = previous or ({"due_date": old["due_date"]} if old and old.get("due_date") else {})
-                if back:
-                    await turn.call("update_task", {"task_id": task_id, **back})
-                due = back.get("due_date")
-                return f"moved task {task_id} ({title}) back" + (
-                    f" to {dates.describe(date.fromisoformat(due), turn.today)}" if due else "")
-            await turn.call("update_task", {"task_id": task_id, "completed": False})
-            return f"reopened task {task_id} ({title})"
-        if call.tool == "delete_task":
-            restored = await turn.call("restore_task", {"task_id": task_id})
-            if not is_error(restored):
-                return f"brought back task {task_id} ({title})"
-            args: dict[str, Any] = {"title": (old or {}).get("title") or title}
-            for key in ("priority", "due_date", "description"):
-                if old and old.get(key):
-                    args[key] = old[key]
-            added = await turn.call("add_task", args)
-            if old and old.get("completed"):
-                await turn.call("complete_task", {"task_id": added.result["task_id"]})
-            return f"brought back {args['title']} as task {added.result.get('task_id')} (a restored task gets a new number)"
-        if previous:
-            await turn.call("update_task", {"task_id": task_id, **previous})
-            return f"put task {task_id} ({title}) back as it was"
-        if old is None:
-            return f"couldn't restore the old values of task {task_id}"
-        touched = set(call.arguments) | ({"labels"} if {"add_labels", "remove_labels"} & set(call.arguments) else set())
-        restore = {k: old[k] for k in _UPDATABLE if k in touched and k in old}
-        await turn.call("update_task", {"task_id": task_id, **restore})
-        return f"put task {task_id} ({old['title']}) back as it was"
