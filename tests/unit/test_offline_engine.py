@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from adapters.llm.offline.engine import _sentences, load
-from adapters.llm.offline.perceptron import AveragedPerceptron, GreedyTagger
+from adapters.llm.offline.engine import Engine, _sentences, load
+from adapters.llm.offline.perceptron import AveragedPerceptron, GreedyTagger, StructuredTagger
 from adapters.llm.offline.slots import (
     ClearDate,
     Repeat,
@@ -58,6 +58,24 @@ def test_tagger_uses_the_previous_tag() -> None:
         tagger.train_one([["w=x"], ["w=y"]], ["A", "B"])
     assert tagger.tag([["w=x"], ["w=y"]]) == ["A", "B"]
     assert tagger.tag([["w=x"], ["w=y"]], beam=3) == ["A", "B"]
+
+
+def test_structured_tagger_decodes_the_whole_sequence() -> None:
+    # The first tag depends on the second word, which the first token's features do not see:
+    # one decision at a time cannot get both right, Viterbi over learnt transitions can.
+    tagger = StructuredTagger(AveragedPerceptron(["A", "B", "C", "D"]))
+    data = [([["w=a"], ["w=x"]], ["A", "B"]), ([["w=a"], ["w=y"]], ["C", "D"])]
+    for _ in range(10):
+        for features, truth in data:
+            tagger.train_one(features, truth, ["k", "k"])
+    tagger.model.average()
+    tagger.forget()
+    assert [tagger.tag(features, ["k", "k"]) for features, _ in data] == [truth for _, truth in data]
+    greedy = GreedyTagger(AveragedPerceptron(["A", "B", "C", "D"]))
+    for _ in range(10):
+        for features, truth in data:
+            greedy.train_one(features, truth)
+    assert sum(greedy.tag(features) == truth for features, truth in data) < 2
 
 
 def test_training_is_deterministic() -> None:
@@ -216,3 +234,38 @@ def test_structure_the_reader_recovers(message: str, intents: list[str] | None, 
 def test_a_clause_that_starts_with_add_never_acts_as_a_completion_or_deletion(message: str) -> None:
     readings = load().read(message)
     assert all(r.intent == "add" or r.confidence == 0.0 for r in readings), readings
+
+
+@pytest.mark.parametrize(
+    ("message", "title"),
+    [
+        ("add tea before the outage", "tea before the outage"),
+        ("add read Dune by Frank Herbert", "read Dune by Frank Herbert"),
+        ("add send thank-you notes to everyone who came", "send thank-you notes to everyone who came"),
+    ],
+)
+def test_titles_keep_words_that_look_like_commands_dates_or_numbers(message: str, title: str) -> None:
+    reading = load().read(message)[0]
+    assert (reading.intent, reading.titles, reading.date, reading.reference) == ("add", (title,), None, None)
+
+
+def test_a_change_with_words_the_reading_cannot_explain_is_unsure() -> None:
+    engine = load()
+    assert "nuke" in engine.known  # taught as a command word
+    plain = engine.read("nuke, delete the gym task")[0]
+    assert (plain.intent, plain.reference, plain.unexplained, plain.unsure) == ("delete", "the gym task", (), False)
+    # the same words, had the reader never been taught "nuke": left out of every slot, so unexplained
+    untaught = Engine(engine.tagger, engine.classifier, engine.known - {"nuke"})
+    reading = untaught.read("nuke, delete the gym task")[0]
+    assert (reading.unexplained, reading.unsure) == (("nuke",), True)
+    # right beside a slot such a word is the slot's own; a change that names no task is about it
+    assert untaught.read("delete task 2 nuke please")[0].unexplained == ()
+    assert engine.read("passport renewal is done")[0].reference == "passport renewal"
+
+
+def test_numeric_dates_are_read_only_when_unambiguous() -> None:
+    assert read_date("by 12/30", TODAY) == date(2026, 12, 30)
+    assert read_date("30/12", TODAY) == date(2026, 12, 30)
+    assert read_date("5/6", TODAY) is None
+    assert read_date("sat", TODAY) == date(2026, 12, 5)
+    assert read_date("sat down", TODAY) is None

@@ -83,6 +83,7 @@ DATES = (
     "until thursday", "till friday", "until monday", "by thurs", "b4 sunday", "before monday", "by dec 10", "by nov 3",
     "for next thursday", "for next week", "for the 1st of october", "on the 12th", "for saturday", "by next friday",
     "in 10 days", "on the weekend", "next tuesday", "by thursday", "first thing tomorrow", "tomorrow afternoon",
+    "sat", "on sat", "by wed", "sun", "thurs", "on fri", "by mon", "tues", "this sat", "next wed",
 )
 SHIFTS = ("by 2 days", "a day", "a week", "by a week", "2 days", "three days", "by one week", "back a day", "back 2 days", "out a week")
 PRIORITIES = (
@@ -104,6 +105,7 @@ NOTES = (
     "ask for Maria, she's on the 2nd floor", "passport, tickets and the charger", "milk, eggs, bread",
 )
 ORDINAL_REFS = ("the first one", "the second one", "the third one", "the last one", "the first", "the second",
+                "the second task", "the first task", "the last task", "the third item", "the 2nd task", "the top task",
                 "the third", "the last", "first one", "second one", "number one", "the 2nd one", "the top one")
 ID_REFS = ("task number 2", "1 and 3", "2 and 4", "3", "tasks 1 & 2", "task 1", "task 2", "task 3", "task 4", "task 7", "#2", "#3", "number 4", "task #5", "item 2", "task two",
            "task three", "no. 6", "2", "tasks 1 and 3", "tasks 2, 4 and 5", "#1 and #2")
@@ -134,9 +136,12 @@ NAMES = ("Jake", "Jack", "Tom", "Tim", "Anna", "Hannah", "Dan", "Don", "Sara", "
          "Priya", "Carlos", "Luigi", "Dana", "Jim", "Karen", "Alex", "Sam", "Jo", "Kate", "Mike", "Lisa")
 FILLERS = ("", "", "", "", "oh and ", "also ", "and ", "ok ", "okay so ", "hey ", "btw ", "oh ", "right, ", "um ", "so ",
            "actually ", "great, ", "ok, ", "cool, ")
-POLITE = ("", "", "", "please ", "pls ", "can you ", "could you ", "can you please ", "would you ")
+POLITE = ("", "", "", "please ", "pls ", "can you ", "could you ", "can you please ", "would you ", "could you kindly ",
+          "would you please ", "i'd like you to ", "do me a favour and ", "kindly ", "can u ")
 TAILS = ("", "", "", "", " please", " pls", " thanks", " to my list", " to the list", " to my todo list", " for me",
-         " if you don't mind", " thank you so much", ", thanks a lot", " - thanks!", " for me please, thank you", " when you can")
+         " if you don't mind", " thank you so much", ", thanks a lot", " - thanks!", " for me please, thank you", " when you can",
+         " if that's ok", ", thanks so much!", " when you get a sec", ", that would be great", ", much appreciated",
+         " as a task", " to my tasks", ", thank you!", " on my list please", " - cheers")
 
 
 IRREGULAR = {"feed": "fed", "do": "did", "go": "went", "make": "made", "find": "found", "leave": "left",
@@ -188,8 +193,11 @@ def _date(rng: random.Random) -> str:
     month = rng.choice(MONTH_NAMES)
     lead = rng.choice(("", "on ", "by ", "due ", "for ", "before "))
     suffix = {1: "st", 2: "nd", 3: "rd"}.get(day if day < 20 else day % 10, "th")
+    late = rng.randint(13, 28)
+    number = rng.randint(1, 12)
     form = rng.choice((f"{day} {month}", f"{month} {day}", f"the {day}{suffix} of {month}", f"{month} {day}{suffix}",
-                       f"{day}{suffix} {month}", f"2027-{rng.randint(1, 12):02d}-{day:02d}", f"{day} of {month}"))
+                       f"{day}{suffix} {month}", f"2027-{rng.randint(1, 12):02d}-{day:02d}", f"{day} of {month}",
+                       f"{number}/{late}", f"{late}/{number}", f"{number}/{late}/2027"))
     return lead + form
 
 
@@ -198,8 +206,54 @@ def _ref(rng: random.Random, verbs: bool = False) -> str:
     return rng.choice(pool) if pool else _title_ref(rng, verbs)
 
 
-def _title(rng: random.Random) -> str:
+# Parts of titles whose words look like something else: a date lead before an event that is no date
+# ("tea before the outage"), a number that is no task ("limited errand 1"), "by" before an author,
+# a verb that is also a command ("check the tyre pressure"). Combined at random, never listed whole.
+EVENTS = ("the outage", "the party", "the meeting", "the storm", "the trip", "the wedding", "the interview", "the exam",
+          "the move", "the concert", "the match", "its MOT", "the inspection", "the renovation", "Mum's visit",
+          "the flight", "the holidays", "the launch", "the funeral", "the school run", "the game", "the deadline meeting",
+          "the big day", "the audit", "the review", "the surgery", "the guests arrive", "work", "lunch", "the kids wake up")
+LEADS = ("before", "after", "for", "ahead of", "during", "at", "until", "in time for", "after", "before")
+ERRANDS = ("errand", "chapter", "step", "part", "level", "round", "lesson", "week", "phase", "episode", "module",
+           "exercise", "page", "section", "set", "lap", "draft", "option", "batch", "item", "box", "task", "number")
+ADJECTIVES = ("limited", "quick", "small", "final", "weekly", "big", "daily", "urgent", "last", "first", "new", "old",
+              "next", "important", "short", "long", "easy", "hard", "high", "low")
+BOOKS = ("Dune", "The Road", "Middlemarch", "Beloved", "Emma", "The Hobbit", "Circe", "Normal People", "Atonement",
+         "the new book", "the biography", "that novel", "Project Hail Mary", "Sapiens", "the paper", "the report")
+AUTHORS = ("Frank Herbert", "Cormac McCarthy", "George Eliot", "Toni Morrison", "Jane Austen", "Tolkien", "Madeline Miller",
+           "Sally Rooney", "Ian McEwan", "Andy Weir", "Harari", "Smith", "the Monday team", "my sister", "Dr. Lee")
+COMMAND_VERBS = ("check", "mark", "clear", "move", "delete", "show", "list", "count", "update", "change", "remove",
+                 "cancel", "set up", "finish", "complete", "find", "search for", "note", "call", "drop", "open", "close",
+                 "push", "raise", "lower", "post", "restore", "tick", "review", "book", "order", "put up")
+COMMAND_OBJECTS = ("the tyre pressure", "the exam papers", "the gutters", "the couch upstairs", "old photos from the laptop",
+                   "the house to buyers", "the votes", "the flat on Rightmove", "my address with the bank", "the oil",
+                   "the spare keys", "the lost receipt", "the new router", "the bank account", "the gym membership",
+                   "the parcel", "the blinds", "the shop", "the window", "the ticket", "the shelf", "the event page")
+RECIPIENTS = ("everyone who came to the wedding", "the people who helped with the move", "all the guests",
+              "the team that shipped the release", "the neighbours who fed the cat", "whoever organised the party")
+
+
+def _tricky_title(rng: random.Random) -> str:
     roll = rng.random()
+    if roll < 0.25:
+        head = rng.choice(NOUN_ITEMS) if rng.random() < 0.4 else f"{rng.choice(VERBS)} {rng.choice(OBJECTS[:60])}"
+        return f"{head} {rng.choice(LEADS)} {rng.choice(EVENTS)}"
+    if roll < 0.45:
+        adjective = rng.choice(ADJECTIVES) + " " if rng.random() < 0.6 else ""
+        number = str(rng.randint(1, 12)) if rng.random() < 0.8 else rng.choice(("one", "two", "three", "4b", "2a"))
+        lead = rng.choice(("", "", "do ", "finish ", "plan ", "review ", "print "))
+        return f"{lead}{adjective}{rng.choice(ERRANDS)} {number}"
+    if roll < 0.6:
+        return f"{rng.choice(('read', 'finish', 'return', 'buy', 'order', 'review', 'borrow'))} {rng.choice(BOOKS)} by {rng.choice(AUTHORS)}"
+    if roll < 0.85:
+        return f"{rng.choice(COMMAND_VERBS)} {rng.choice(COMMAND_OBJECTS)}"
+    return f"send thank-you notes to {rng.choice(RECIPIENTS)}"
+
+
+def _title(rng: random.Random, tricky: bool = False) -> str:
+    roll = rng.random()
+    if tricky and roll < 0.25:
+        return _tricky_title(rng)
     if roll < 0.2:
         return rng.choice(STANDALONE_TITLES)
     return f"{rng.choice(VERBS)} {rng.choice(OBJECTS)}"
@@ -210,7 +264,7 @@ def _seg(*parts: Segment) -> list[Segment]:
 
 
 def _add(rng: random.Random) -> list[Segment]:
-    title = _title(rng)
+    title = _title(rng, tricky=True)
     if rng.random() < 0.1:
         quote = rng.choice(("'", '"', "“"))
         title = f"{quote}{title}{'”' if quote == '“' else quote}"
@@ -230,6 +284,11 @@ def _add(rng: random.Random) -> list[Segment]:
         "would you be so kind as to add a task for me to ", "could you please add a task to ", "i was wondering if you could add ",
         "if it's not too much trouble, please add ", "would you mind adding ", "i'd be grateful if you could remind me to ",
         "hi, can you please put ", "hello, could you add ", "when you have a moment, add ", "i'd love it if you could add ",
+        "please add the following task: ", "add the following: ", "could you kindly add ", "kindly add ",
+        "would it be possible to add ", "i was hoping you could add ", "do me a favour and add ", "if you could add ",
+        "hey there, could you please add ", "gotta remember to ", "i need to remember to ", "make sure i ",
+        "don't let me forget: ", "note: ", "add, um, ", "add uh ", "so, add ", "quick one: add ", "can u add ",
+        "remind me that i need to ", "i should probably ", "at some point i need to ", "first thing: ",
     ))
     lead = rng.choice(FILLERS)
     polite = rng.choice(POLITE) if prefix.startswith(("add", "create", "put", "remind", "set")) else ""
@@ -253,6 +312,10 @@ def _add(rng: random.Random) -> list[Segment]:
         adj = rng.choice(("an urgent", "a high priority", "an important", "a low priority"))
         return _seg((lead + polite + "add", "C"), (adj, "P"), ("task to" if rng.random() < 0.5 else "task:", "C"),
                     (title, "T"), (date, "D"))
+    if shape < 0.24 and date and pri:
+        return _seg((lead + polite + (prefix or "add "), "C"), (title, "T"), (", ", "C"),
+                    (rng.choice(("priority ", "priority: ", "")) + rng.choice(("low", "high", "medium", "urgent")), "P"),
+                    (", ", "C"), (rng.choice(("due ", "due on ", "due: ", "")) + _date(rng).removeprefix("on "), "D"), (tail, "C"))
     if shape < 0.3 and (not prefix or rng.random() < 0.5):
         return _seg((lead, "C"), (title, "T"), (_date(rng), "D"), (sep + pri, "P"))
     if shape < 0.38:
@@ -281,7 +344,8 @@ def _add(rng: random.Random) -> list[Segment]:
         segments += [(title, "T"), (date, "D"), (sep + pri if pri else "", "P")]
     if rng.random() < 0.18:
         note_lead = rng.choice((", description: ", ", note: ", " - note: ", ", notes: ", " with a note: ", ", details: ",
-                                " with the description ", ". details: ", ". note: "))
+                                " with the description ", ". details: ", ". note: ", " with the note ", " with a note saying ",
+                                ", and note that ", " - remember: "))
         segments += [(note_lead, "C"), (rng.choice(NOTES), "N")]
     if rng.random() < 0.06 and date:
         segments += [(rng.choice((", it was due ", " - it was due ", ", was due ")), "C"),
@@ -361,7 +425,9 @@ def _bulk(intent: str) -> Callable[[random.Random], list[Segment]]:
         "clear_completed": ("clear the finished ones", "delete completed tasks", "remove the done ones",
                             "clear completed", "get rid of the finished tasks", "clean up the done tasks",
                             "delete everything that's done", "remove all completed", "clear out finished stuff",
-                            "delete the ticked off ones"),
+                            "delete the ticked off ones", "delete all my completed tasks", "remove all finished tasks",
+                            "delete all the done ones", "get rid of all completed items", "clear all my finished tasks",
+                            "remove everything i've finished", "delete all the ones i've done", "bin all completed tasks"),
         "delete_all": ("delete everything", "delete all my tasks", "clear my list", "wipe the list", "remove all tasks",
                        "start over, delete all", "clear everything", "erase my whole list"),
     }[intent]
@@ -382,6 +448,8 @@ def _reopen(rng: random.Random) -> list[Segment]:
         ("", " is not finish yet, please open it again"), ("", " isn't done yet, reopen it"), ("open ", " again"),
         ("", " is not finished, open it again please"), ("", " still needs doing"), ("", " wasn't finished"),
         ("please reopen ", ", it's not done"), ("", " is not done, put it back"),
+        ("i didnt finish ", ", mark it not done"), ("i didn't actually finish ", ", reopen it"),
+        ("i haven't finished ", " yet, mark it as not done"), ("", " isn't done after all, reopen it"),
     ))
     return _seg((rng.choice(FILLERS) + before, "C"), (_ref(rng), "R"), (after, "C"))
 
@@ -401,6 +469,10 @@ def _delete(rng: random.Random) -> list[Segment]:
         ("", " is not needed"), ("remove ", " from the list please"), ("scratch ", ""), ("", " is off"),
     ))
     refs = _refs(rng) if rng.random() < 0.6 else [(ref, "R")]
+    if not after and rng.random() < 0.2:
+        after = rng.choice((", it got cancelled", ", it's not happening", ", the event was cancelled", ", take it off the list",
+                            ", remove it", ", you can delete it", " - it was cancelled", ", it's been called off",
+                            ", not needed anymore", ", changed my mind"))
     if before in ("no need to ", "i no longer need to ", "there's no need to ", "don't need to ", "i don't have to ",
                   "cancel ", "scrap ", "forget ") and rng.random() < 0.5:
         refs = [(_title(rng), "R")]  # "no need to renew the passport anymore": the task's own words
@@ -442,6 +514,8 @@ def _update(rng: random.Random) -> list[Segment]:
             ("bump ", " to "), ("postpone ", " until "), ("change the due date of ", " to "), ("set the deadline for ", " to "),
             ("can we do ", " "), ("let's do ", " "), ("do ", " "), ("change the date of ", " to "), ("move ", " over to "),
             ("please to change the date of ", " to "), ("put ", " "), ("i'll do ", " "), ("push ", " "),
+            ("set ", " due date to "), ("set the due date of ", " to "), ("change ", "'s due date to "),
+            ("could you move ", " to "), ("i'd like to move ", " to "), ("set the date for ", " to "),
         ))
         if rng.random() < 0.2:
             return _seg((lead + before, "C"), (ref, "R"), (mid, "C"), (_date(rng), "D"),
@@ -479,6 +553,8 @@ def _update(rng: random.Random) -> list[Segment]:
             ("rename ", " to "), ("rename ", " as "), ("change the title of ", " to "), ("retitle ", " to "),
             ("change the name of ", " to "), ("call ", " "), ("", " should be called "), ("rename ", " "),
             ("change ", " to "), ("edit ", " to say "), ("update the title of ", " to "),
+            ("fix the typo in ", ", it should say "), ("correct ", " to "), ("", " should say "),
+            ("", " is spelled wrong, it should be "), ("can you change the title of ", " to "), ("reword ", " as "),
         ))
         if quote and rng.random() < 0.4:
             ref = f"{quote}{_title(rng)}{quote}"
@@ -539,6 +615,8 @@ LIST_PHRASES = (
     "what tasks are done", "which tasks are overdue", "show me low priority stuff", "do i have anything due today",
     "list the low priority ones", "show the urgent ones", "list the high priority ones", "show me the overdue ones",
     "list the done ones", "show the ones due today", "list the important ones", "show me the completed ones",
+    "and the finished ones", "what about the done ones", "and the completed ones", "what did i get done so far",
+    "what have i finished so far", "what have i ticked off", "and the ones i finished", "the done ones too",
 )
 COUNT_PHRASES = ("how many tasks do i have", "how many are left", "how many tasks are left", "count my tasks",
                  "how many things are on my list", "how many are overdue", "how many did i finish",
@@ -547,7 +625,8 @@ SEARCH_TEMPLATES = (("anything about ", ""), ("do i have anything about ", ""), 
                     ("is there a task about ", ""), ("when's ", ""), ("when is ", ""), ("when is ", " due"),
                     ("is there anything on ", ""), ("look up ", ""), ("do i have a task for ", ""), ("what about ", ""),
                     ("any tasks about ", ""), ("when do i have to do ", ""), ("when's ", " due"))
-CHECK_TEMPLATES = (("did i already ", ""), ("did i ", ""), ("have i done ", ""), ("have i finished ", ""), ("is ", " done"),
+CHECK_TEMPLATES = (("did i already add ", ""), ("did i add ", " already"), ("is ", " on my list"), ("do i have ", " on my list"),
+                   ("did i already ", ""), ("did i ", ""), ("have i done ", ""), ("have i finished ", ""), ("is ", " done"),
                    ("have i ", " yet"), ("did i ", " yet"), ("is ", " finished"), ("is ", " complete"), ("did i do ", ""),
                    ("have i already ", ""), ("did i finish ", ""), ("did i complete ", ""), ("was ", " done"))
 CHECK_OBJECTS = ("pay the water bill", "call mom", "book the hotel", "send the invoices", "renew my passport",
@@ -743,17 +822,36 @@ def _pick(rng: random.Random) -> tuple[str, list[Segment]]:
     return intent, make(rng)
 
 
+# How people shorten command words on a phone ("remind me 2 take out", "can u add").
+TEXTSPEAK = ((" to ", " 2 "), ("you ", "u "), ("please", "pls"), (" with ", " w/ "), ("for ", "4 "), ("are ", "r "))
+
+
+def _typo(rng: random.Random, text: str) -> str:
+    """One slip in one word: a letter dropped, doubled or swapped with the next."""
+    chars = list(text)
+    i = rng.randrange(1, len(chars) - 1)
+    if not (chars[i].isalpha() and chars[i + 1].isalpha()):
+        return text
+    kind = rng.random()
+    if kind < 0.5:
+        del chars[i]
+    elif kind < 0.75:
+        chars[i], chars[i + 1] = chars[i + 1], chars[i]
+    else:
+        chars.insert(i, chars[i])
+    return "".join(chars)
+
+
 def _noise(rng: random.Random, segments: list[Segment]) -> list[Segment]:
     out = []
     for text, tag in segments:
         if tag == "C" and rng.random() < 0.08:
             text = text.replace("'", "")
-        if tag in "CDP" and rng.random() < 0.06 and len(text.strip()) > 4:
-            chars = list(text)
-            i = rng.randrange(1, len(chars) - 1)
-            if chars[i].isalpha():
-                del chars[i]
-            text = "".join(chars)
+        if tag == "C" and rng.random() < 0.06:
+            old, new = rng.choice(TEXTSPEAK)
+            text = text.replace(old, new)
+        if tag in "CDP" and rng.random() < 0.07 and len(text.strip()) > 4:
+            text = _typo(rng, text)
         if rng.random() < 0.15:
             text = text.lower()
         out.append((text, tag))

@@ -25,6 +25,7 @@ _DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(_LEAD + r"(\d{4})-(\d{2})-(\d{2})\b")),
+    ("slash", re.compile(_LEAD + r"(\d{1,2})\s?/\s?(\d{1,2})(?:\s?/\s?(\d{4}|\d{2}))?\b")),
     ("day_month", re.compile(_LEAD + _DAY + r"(?:\s+of)?\s+(" + _MON + r")\.?\b(?:,?\s+(\d{4}))?")),
     ("month_day", re.compile(_LEAD + r"(" + _MON + r")\.?\s+" + _DAY + r"\b(?:,?\s+(\d{4}))?")),
     ("day_after", re.compile(_LEAD + r"(?:the\s+)?day\s+after\s+tomorrow\b")),
@@ -75,6 +76,15 @@ def _next_of(today: date, month: int, day: int, year: int | None) -> date | None
 def _resolve(kind: str, m: re.Match[str], today: date) -> date | None:
     if kind == "iso":
         return _safe(int(m[1]), int(m[2]), int(m[3]))
+    if kind == "slash":
+        # "12/30" is month/day, "30/12" day/month; "5/6" could be either, so it is no date (a title word)
+        first, second = int(m[1]), int(m[2])
+        year = (int(m[3]) + (2000 if len(m[3]) == 2 else 0)) if m[3] else None
+        if first > 12 >= second:
+            return _next_of(today, second, first, year)
+        if second > 12 >= first or first == second:
+            return _next_of(today, first, second, year)
+        return None
     if kind == "day_month":
         return _next_of(today, MONTHS[m[2]], int(m[1]), int(m[3]) if m[3] else None)
     if kind == "month_day":
@@ -141,8 +151,9 @@ def find_date(text: str, today: date) -> DateMatch | None:
 
 
 def _looks_like_day(text: str, m: re.Match[str]) -> bool:
-    # "sat" / "sun" are also words ("sat down", "sun cream"); accept them only after a date lead.
-    return bool(re.search(r"(?:on|by|due|next|this|for)\s+$", text[: m.start(1)]))
+    # "sat" / "sun" are also words ("sat down", "sun cream"); accept them only after a date lead,
+    # or when they are all the words the tagger read as a date ("return the library books | sat").
+    return bool(re.search(r"(?:on|by|due|next|this|for)\s+$", text[: m.start(1)])) or text.strip() == m[1]
 
 
 def week_bounds(today: date) -> tuple[date, date]:

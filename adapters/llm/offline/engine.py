@@ -19,10 +19,10 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from adapters.llm.offline.lexicon import CLOSED_WORDS
-from adapters.llm.offline.perceptron import AveragedPerceptron, GreedyTagger
+from adapters.llm.offline.lexicon import CLOSED_WORDS, INTERJECTIONS
+from adapters.llm.offline.perceptron import AveragedPerceptron, GreedyTagger, StructuredTagger
 from adapters.llm.offline.slots import read_date
-from adapters.llm.offline.text import Token, intent_features, token_features, tokenize
+from adapters.llm.offline.text import Token, intent_features, token_features, tokenize, transition_keys
 
 WEIGHTS = Path(__file__).with_name("weights.json.gz")
 _BOUNDARY = re.compile(r"[.!?;]+\s+(?=\S)|\s*\n+\s*")
@@ -34,6 +34,7 @@ _NOTE_LABEL = re.compile(r"(?:details?|notes?|description|desc|comment)\s*:", re
 _BULLET = re.compile(r"\s*\n\s*(?:[-*•·]|\d{1,2}[.)])\s+|(?:(?<=\s)|^)\d{1,2}\)\s+")
 BEAM = 1  # tag sequences kept while reading: greedy (a beam of 4 was weighed: no better, docs/language.md)
 MUTATING = frozenset({"add", "complete", "reopen", "delete", "update", "undo"})
+UNEXPLAINED_ASKS = True  # a change whose words the reading cannot explain asks (docs/adr/0012-offline-sequence-decoder.md)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,9 @@ class Reading:
     repeat: str | None = None  # words of a repeating rule ("every monday", "stop repeating")
     label: str | None = None  # a list's name as typed ("shopping" in "my shopping list")
     reference_text: str | None = None  # the reference as typed (capitals kept)
+    # Words of a change that the reading leaves unexplained: read as neither a slot nor any
+    # command/filler word the reader was trained on ("book the car in | for its MOT"). They make it unsure.
+    unexplained: tuple[str, ...] = ()
 
     @property
     def mutating(self) -> bool:
@@ -65,8 +69,14 @@ class Reading:
 
 @dataclass(frozen=True, slots=True)
 class Engine:
-    tagger: GreedyTagger
+    tagger: GreedyTagger | StructuredTagger
     classifier: AveragedPerceptron
+    known: frozenset[str] = frozenset()  # every word the training corpus used as a command or filler word
+
+    def _tag(self, tokens: list[Token]) -> list[str]:
+        if isinstance(self.tagger, StructuredTagger):
+            return self.tagger.tag(token_features(tokens), transition_keys(tokens))
+        return self.tagger.tag(token_features(tokens), BEAM)
 
     def read(self, message: str) -> list[Reading]:
         readings: list[Reading] = []
@@ -74,7 +84,7 @@ class Engine:
             tokens = tokenize(sentence)
             if not tokens:
                 continue
-            tags = _repair(sentence, tokens, self.tagger.tag(token_features(tokens), BEAM))
+            tags = _repair(sentence, tokens, self._tag(tokens))
             for clause_tokens, clause_tags in _clauses(tokens, tags):
                 readings.append(self._reading(sentence, clause_tokens, clause_tags))
         return readings
@@ -82,10 +92,10 @@ class Engine:
     def tags(self, text: str) -> list[tuple[str, str]]:
         """(token, tag) pairs: for tests and for debugging a misreading."""
         tokens = tokenize(text)
-        return [(t.raw, g) for t, g in zip(tokens, self.tagger.tag(token_features(tokens)), strict=True)]
+        return [(t.raw, g) for t, g in zip(tokens, self._tag(tokens), strict=True)]
 
     def _reading(self, sentence: str, tokens: list[Token], tags: list[str]) -> Reading:
-        scores = self.classifier.scores(intent_features(tokens, tags))
+        scores = dict(zip(self.classifier.classes, self.classifier.score_list(intent_features(tokens, tags)), strict=True))
         ranked = sorted(scores.items(), key=lambda item: (-item[1], self.classifier.classes.index(item[0])))
         best, top = ranked[0]
         # A bulk intent and its one-task form are one family: the margin that counts is over other intents
@@ -115,15 +125,22 @@ class Engine:
             for i in range(len(tags) - 2, -1, -1):
                 if tags[i] == "R" and tags[i + 1] == "T":
                     tags[i] = "T"
-        titles, item_dates = _items(sentence, tokens, tags)
-        unsure = False
         fix = _NAME_FIX.search(sentence, start, end) if best == "add" else None
+        explained = [(named_list.start(), named_list.end())] if named_list else []
+        if fix:
+            explained.append((fix.start(), end))  # "sorry, Jack, not Jake": the correction's words
+        unexplained: tuple[str, ...] = ()
+        if best in MUTATING and UNEXPLAINED_ASKS:
+            tags = self._absorb(tokens, tags, explained, best)
+            unexplained = self._unexplained(tokens, tags, explained)
+        unsure = bool(unexplained)
+        titles, item_dates = _items(sentence, tokens, tags)
         if fix and fix["new"].lower() not in CLOSED_WORDS:
             # "call Jake tomorrow - sorry, Jack, not Jake": the correction is not a task; it swaps a word
             kept = ["C" if t.start >= fix.start() and g in "TL" else g for t, g in zip(tokens, tags, strict=True)]
             titles, item_dates = _items(sentence, tokens, kept)
             fixed = tuple(_swap(t, fix["new"], fix["old"]) for t in titles)
-            unsure = not titles or all(a == b for a, b in zip(fixed, titles, strict=True))
+            unsure = unsure or not titles or all(a == b for a, b in zip(fixed, titles, strict=True))
             titles = fixed
         references = _word_groups(tokens, tags, "R")
         note = _original(sentence, tokens, tags, "N")
@@ -165,7 +182,34 @@ class Engine:
             repeat=_spans(sentence, tokens, tags, "E"),
             label=_original(sentence, tokens, tags, "B") or (named_list[1] if named_list else None),
             reference_text=_original(sentence, tokens, tags, "R"),
+            unexplained=unexplained,
         )
+
+    def _odd(self, token: Token, tag: str, explained: list[tuple[int, int]]) -> bool:
+        """An open word read as a command word that no command or filler the reader knows accounts
+        for (outside the spans a rule already explains: a list's name, a correction)."""
+        word = token.norm
+        if tag != "C" or not self.known or word in self.known or word in CLOSED_WORDS or word in INTERJECTIONS:
+            return False
+        return bool(_WORD.fullmatch(word)) and not any(a <= token.start < b for a, b in explained)
+
+    def _absorb(self, tokens: list[Token], tags: list[str], explained: list[tuple[int, int]], intent: str) -> list[str]:
+        """Such words right beside a title or a reference are that slot's own words: "I called the
+        insurance | company": the reading explains them as part of the slot. A change to a task that
+        names no task at all is about them: "passport renewal | is done"."""
+        tags = list(tags)
+        if intent in _NEEDS_TARGET and not any(g in "TR" for g in tags):
+            tags = ["R" if self._odd(t, g, explained) else g for t, g in zip(tokens, tags, strict=True)]
+        for i in range(1, len(tags)):
+            if tags[i - 1] in "TR" and self._odd(tokens[i], tags[i], explained):
+                tags[i] = tags[i - 1]
+        for i in range(len(tags) - 2, -1, -1):
+            if tags[i + 1] in "TR" and self._odd(tokens[i], tags[i], explained):
+                tags[i] = tags[i + 1]
+        return tags
+
+    def _unexplained(self, tokens: list[Token], tags: list[str], explained: list[tuple[int, int]]) -> tuple[str, ...]:
+        return tuple(t.raw for t, g in zip(tokens, tags, strict=True) if self._odd(t, g, explained))
 
 
 def _sentences(message: str) -> list[str]:
@@ -186,6 +230,8 @@ def _sentences(message: str) -> list[str]:
     return [p.strip() for p in out if p.strip()]
 
 
+_NEEDS_TARGET = frozenset({"complete", "reopen", "delete", "update"})
+_WORD = re.compile(r"[a-z][a-z'’-]+")
 _REFERENCE_DAY = date(2026, 1, 5)  # any day: only whether the words read as a date matters
 
 
@@ -441,5 +487,6 @@ def _words(tokens: list[Token], tags: list[str], wanted: str) -> str | None:
 def load(path: Path = WEIGHTS) -> Engine:
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         data = json.load(handle)
-    return Engine(GreedyTagger(AveragedPerceptron.from_json(data["tagger"])),
-                  AveragedPerceptron.from_json(data["intents"]))
+    weights = AveragedPerceptron.from_json(data["tagger"])
+    tagger = StructuredTagger(weights) if data.get("decoder") == "viterbi" else GreedyTagger(weights)
+    return Engine(tagger, AveragedPerceptron.from_json(data["intents"]), frozenset(data.get("known", ())))

@@ -57,6 +57,10 @@ REPEAT_WORDS = frozenset(
      "saturdays", "sundays", "weekends", "other"]
 )
 
+# Sounds people type around a request ("ugh, just delete both of them"): explained as filler.
+INTERJECTIONS = frozenset(["ugh", "argh", "hmm", "hmmm", "meh", "nvm", "lol", "oops", "whoops", "yay", "wow", "damn", "darn",
+                           "phew", "gah", "eh", "ah", "aha", "ooh", "welp", "yikes", "sigh", "omg", "ffs", "hah", "haha"])
+
 # Every word of a closed class: anything else may be part of a title.
 CLOSED_WORDS = (
     DATE_WORDS | PRIORITY_WORDS | NUMBER_WORDS | ORDINAL_WORDS | PRONOUNS | COMMAND_WORDS | FILLER_WORDS

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from adapters.llm.offline.lexicon import (
+    CLOSED_WORDS,
     COMMAND_WORDS,
     DATE_WORDS,
     FILLER_WORDS,
@@ -23,7 +24,7 @@ from adapters.llm.offline.lexicon import (
     SLANG,
     TYPO_TARGETS,
 )
-from adapters.llm.offline.words import IRREGULAR_PAST
+from adapters.llm.offline.words import IRREGULAR_PAST, base_verb, singular
 
 _PAST = re.compile(r"^[a-z]{3,}ed$")
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[^\w\s]")
@@ -100,12 +101,26 @@ def _lex(word: str) -> str:
     return "-"
 
 
+@lru_cache(maxsize=8192)
+def _lemma(word: str) -> str:
+    """A rough base form: "booked" -> "book", "tickets" -> "ticket" (features only)."""
+    return singular(base_verb(word))
+
+
+def _closed(word: str) -> str:
+    return "1" if word in CLOSED_WORDS or not word[:1].isalnum() else "0"
+
+
 def token_features(tokens: list[Token]) -> list[list[str]]:
+    """Per token: its own word (and forms of it that generalise past the word: lemma, prefix,
+    suffixes, shape, word class, closed or open), a window of two words and word classes each
+    side, and where it stands in the sentence and in its stretch between commas."""
     words = [t.norm for t in tokens]
     lex = [_lex(w) for w in words]
     n = len(tokens)
     first = words[0] if words else ""
     out: list[list[str]] = []
+    since = 0  # tokens since the last comma / "and"
     for i, token in enumerate(tokens):
         w = words[i]
         p1 = words[i - 1] if i > 0 else "<s>"
@@ -113,28 +128,48 @@ def token_features(tokens: list[Token]) -> list[list[str]]:
         n1 = words[i + 1] if i + 1 < n else "</s>"
         n2 = words[i + 2] if i + 2 < n else "</s>"
         l1 = lex[i - 1] if i > 0 else "<s>"
+        l2 = lex[i - 2] if i > 1 else "<s>"
         r1 = lex[i + 1] if i + 1 < n else "</s>"
+        r2 = lex[i + 2] if i + 2 < n else "</s>"
+        c0 = _closed(w)
+        c1 = _closed(n1) if i + 1 < n else "e"
+        cm1 = _closed(p1) if i > 0 else "s"
         out.append([
             "b",
             f"w={w}",
+            f"lm={_lemma(w)}",
+            f"p3={w[:3]}",
+            f"s2={w[-2:]}",
             f"s3={w[-3:]}",
             f"sh={_shape(token.raw)}",
             f"lx={lex[i]}",
+            f"cl={cm1}{c0}{c1}",
             f"w-1={p1}",
             f"w-2={p2}",
             f"w+1={n1}",
             f"w+2={n2}",
             f"w-1w={p1}|{w}",
             f"ww+1={w}|{n1}",
+            f"w-1lx={p1}|{lex[i]}",
+            f"lxw+1={lex[i]}|{n1}",
             f"l-1={l1}",
             f"l+1={r1}",
+            f"l-2l-1={l2}|{l1}",
+            f"l+1l+2={r1}|{r2}",
             f"l-1l+1={l1}|{lex[i]}|{r1}",
             f"first={first}",
             f"pos={min(i, 4)}",
             f"end={min(n - 1 - i, 3)}",
+            f"seg={min(since, 3)}",
             f"shn={_shape(tokens[i + 1].raw) if i + 1 < n else '</s>'}",
         ])
+        since = 0 if w in {",", "and", ";", ":", "-", "&", "then"} else since + 1
     return out
+
+
+def transition_keys(tokens: list[Token]) -> list[str]:
+    """What a tag-to-tag step may depend on besides the two tags: the token's word class."""
+    return [_lex(t.norm) for t in tokens]
 
 
 def intent_features(tokens: list[Token], tags: list[str]) -> list[str]:

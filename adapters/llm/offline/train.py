@@ -16,16 +16,17 @@ import time
 from pathlib import Path
 
 from adapters.llm.offline.corpus import Example, generate
-from adapters.llm.offline.perceptron import AveragedPerceptron, GreedyTagger
-from adapters.llm.offline.text import Token, intent_features, token_features, tokenize
+from adapters.llm.offline.perceptron import AveragedPerceptron, GreedyTagger, StructuredTagger
+from adapters.llm.offline.text import Token, intent_features, token_features, tokenize, transition_keys
 
 TAGS = ("C", "T", "D", "P", "R", "N", "X", "L", "S", "E", "B")
 INTENTS = ("add", "complete", "reopen", "delete", "update", "list", "count", "search", "check", "undo", "greet",
            "thanks", "help", "none", "complete_all", "clear_completed", "delete_all")
 WEIGHTS = Path(__file__).with_name("weights.json.gz")
 SEED = 20261201
-CORPUS_SIZE = 36000
-EPOCHS = 6
+CORPUS_SIZE = 20000
+EPOCHS = 5
+DECODER = "greedy"  # or "viterbi": the decoders weighed in docs/adr/0012-offline-sequence-decoder.md
 
 
 def example_tokens(example: Example) -> list[tuple[str, list[Token], list[str]]]:
@@ -47,18 +48,22 @@ def example_tokens(example: Example) -> list[tuple[str, list[Token], list[str]]]
     return out
 
 
-def train(size: int = CORPUS_SIZE, seed: int = SEED, epochs: int = EPOCHS, log: bool = True) -> dict[str, object]:
+def train(size: int = CORPUS_SIZE, seed: int = SEED, epochs: int = EPOCHS, log: bool = True,
+          decoder: str = DECODER) -> dict[str, object]:
     started = time.perf_counter()
     examples = [example_tokens(e) for e in generate(size, seed)]
-    tagger = GreedyTagger(AveragedPerceptron(TAGS))
+    tagger: GreedyTagger | StructuredTagger = (StructuredTagger if decoder == "viterbi" else GreedyTagger)(
+        AveragedPerceptron(TAGS))
     classifier = AveragedPerceptron(INTENTS)
     rng = random.Random(seed)
     sequences = []
     clauses = []
+    known: set[str] = set()  # the command and filler vocabulary: what a reading may leave out of every slot
     for parts in examples:
+        known.update(t.norm for _, toks, tgs in parts for t, g in zip(toks, tgs, strict=True) if g in "CSL")
         tokens = [t for _, toks, _ in parts for t in toks]
         tags = [g for _, _, tgs in parts for g in tgs]
-        sequences.append((token_features(tokens), tags))
+        sequences.append((token_features(tokens), tags, transition_keys(tokens)))
         for intent, toks, tgs in parts:
             body = [(t, g) for t, g in zip(toks, tgs, strict=True) if g != "S"]
             if body:
@@ -67,21 +72,25 @@ def train(size: int = CORPUS_SIZE, seed: int = SEED, epochs: int = EPOCHS, log: 
     for epoch in range(epochs):
         rng.shuffle(sequences)
         rng.shuffle(clauses)
-        tag_errors = sum(tagger.train_one(features, tags) for features, tags in sequences)
+        if isinstance(tagger, StructuredTagger):
+            tag_errors = sum(tagger.train_one(features, tags, keys) for features, tags, keys in sequences)
+        else:
+            tag_errors = sum(tagger.train_one(features, tags) for features, tags, _ in sequences)
         intent_errors = 0
         for intent, features in clauses:
             guess = classifier.predict(features)
             intent_errors += guess != intent
             classifier.update(intent, guess, features)
         if log:
-            tokens = sum(len(t) for _, t in sequences)
+            tokens = sum(len(t) for _, t, _ in sequences)
             print(f"epoch {epoch + 1}/{epochs}: tag errors {tag_errors}/{tokens}, intent errors "
                   f"{intent_errors}/{len(clauses)}", file=sys.stderr)
     tagger.model.average()
     classifier.average()
     if log:
         print(f"trained in {time.perf_counter() - started:.1f} s", file=sys.stderr)
-    return {"version": 1, "seed": seed, "size": size, "epochs": epochs,
+    return {"version": 2, "seed": seed, "size": size, "epochs": epochs, "decoder": decoder,
+            "known": sorted(w for w in known if w.isalpha() or "'" in w),
             "tagger": tagger.model.to_json(), "intents": classifier.to_json()}
 
 
@@ -96,9 +105,10 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=CORPUS_SIZE)
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--epochs", type=int, default=EPOCHS)
+    parser.add_argument("--decoder", choices=("viterbi", "greedy"), default=DECODER)
     parser.add_argument("--out", type=Path, default=WEIGHTS)
     args = parser.parse_args()
-    write(train(args.size, args.seed, args.epochs), args.out)
+    write(train(args.size, args.seed, args.epochs, decoder=args.decoder), args.out)
     print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KiB)")
 
 
