@@ -376,6 +376,10 @@ class OfflineModel:
                               titles=(), date=None, priority=None, note=None, repeat=None, label=None,
                               confidence=max(reading.confidence, ACT_CONFIDENCE))
             intent = "update"
+        if intent == "add" and reading.reference and mood.leading_intent(reading.text) in {"delete", "complete", "reopen"}:
+            # "delete task 1 and add wash the curtains" read as one add: its first verb changes an existing task,
+            # so the reading missed a part; ask rather than do half of it
+            reading = replace(reading, unsure=True)
         if reading.mutating:
             # Only a request changes the list: not a question about one's own plans, a negated
             # request, a hypothetical or a condition (adapters/llm/offline/mood.py).
