@@ -169,7 +169,8 @@ async def mcp_calls(base: str, calls: int = 200) -> list[float]:
 def served(workdir: Path, url: str, *, workers: int = 1, extra: dict[str, str] | None = None) -> ServerProcess:
     env = {"DATABASE_URL": url, "BETTER_AUTH_SECRET": SECRET, "CHAT_RATE_LIMIT": "off",
            "LOG_LEVEL": "warning", **(extra or {})}
-    return ServerProcess(cwd=workdir, env=env, args=["--workers", str(workers)])
+    # A loaded machine needs longer than the tests' 30 s to import the Agents SDK in two workers.
+    return ServerProcess(cwd=workdir, env=env, args=["--workers", str(workers)], start_timeout=120)
 
 
 async def database(kind: str, workdir: Path) -> str:
