@@ -881,8 +881,9 @@ class OfflineModel:
             turn.ask(f"I can't be sure which tasks \"{reading.text}\" leaves out, so I haven't changed anything. "
                      "Tell me the task numbers.")
             return
+        # the words decide the status; with none, "clear ..." keeps to the completed ones unless words name tasks
         status = "pending" if completing else reach.status or (
-            "completed" if reading.intent == "clear_completed" else "all")
+            "completed" if reading.intent == "clear_completed" and not reach.title_words else "all")
         arguments: dict[str, Any] = {"status": status, "limit": LOOKUP_LIMIT}
         if quantifier.needs_filters(reach):
             query = list_filters(reach.filter_text, turn.today).arguments
