@@ -374,7 +374,7 @@ class OfflineModel:
             # a rename read as an add (a quoted new title looks like a title): update, never add
             reading = replace(reading, intent="update", reference=edit[0], references=(edit[0],), new_title=edit[1],
                               titles=(), date=None, priority=None, note=None, repeat=None, label=None,
-                              confidence=max(reading.confidence, ACT_CONFIDENCE))
+                              confidence=max(reading.confidence, ACT_CONFIDENCE), unsure=False)  # the form explains every word
             intent = "update"
         if intent == "add" and reading.reference and mood.leading_intent(reading.text) in {"delete", "complete", "reopen"}:
             # "delete task 1 and add wash the curtains" read as one add: its first verb changes an existing task,
