@@ -376,9 +376,11 @@ class OfflineModel:
                               titles=(), date=None, priority=None, note=None, repeat=None, label=None,
                               confidence=max(reading.confidence, ACT_CONFIDENCE), unsure=False)  # the form explains every word
             intent = "update"
-        if intent == "add" and reading.reference and mood.leading_intent(reading.text) in {"delete", "complete", "reopen"}:
-            # "delete task 1 and add wash the curtains" read as one add: its first verb changes an existing task,
-            # so the reading missed a part; ask rather than do half of it
+        first = mood.leading_intent(reading.text) if not mood.words(reading.text)[:1] == ["mark"] else None
+        if (intent == "add" and reading.reference or intent == "update" and len(reading.references) > 1) and first in {
+                "delete", "complete", "reopen"}:
+            # "delete task 1 and add wash the curtains" read as one add, "complete task 1 and push task 2" as one
+            # move of both: the first verb asks for another change, so the reading missed a part; ask
             reading = replace(reading, unsure=True)
         if reading.mutating:
             # Only a request changes the list: not a question about one's own plans, a negated
