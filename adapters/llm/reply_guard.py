@@ -16,7 +16,7 @@ from typing import Literal
 
 from domain.conversation import Message, ToolCall
 
-Change = Literal["created", "completed", "deleted", "updated"]
+Change = Literal["created", "completed", "deleted", "updated", "undone"]
 
 # Past-tense reports of a change, not mentions of a status ("Buy milk (completed)" in a list).
 _CLAIMS: dict[Change, re.Pattern[str]] = {
@@ -40,6 +40,12 @@ _CLAIMS: dict[Change, re.Pattern[str]] = {
     "updated": re.compile(
         r"\b((?:i|you|we)(?:'ve| have)? (?:just )?(?:updated|changed|renamed|reopened|set)|(?:has|have) been "
         r"(?:updated|changed|renamed|reopened|set)|successfully (?:updated|changed)|^(?:updated|renamed)\b)",
+        re.IGNORECASE | re.MULTILINE,
+    ),
+    # "I undid the last change." with no tool call (qwen2.5-coder-1.5b for "Undo that").
+    "undone": re.compile(
+        r"\b((?:i|we)(?:'ve| have)? (?:just )?(?:undid|undone|reverted|restored|brought back)"
+        r"|(?:has|have) been (?:undone|reverted|restored)|^(?:undid|undone|reverted|restored)\b)",
         re.IGNORECASE | re.MULTILINE,
     ),
 }
@@ -72,6 +78,8 @@ def changes_made(calls: Sequence[ToolCall]) -> set[Change]:
         if "error" in call.result or status not in _CLAIMS:
             continue
         made.add(status)
+        if call.result.get("status") == "restored":
+            made.add("undone")
         if call.tool == "update_task" and call.arguments.get("completed") is True:
             made.add("completed")
     return made
@@ -140,7 +148,9 @@ def judge(reply: str, calls: Sequence[ToolCall]) -> Verdict:
     return Verdict(text, unfounded=frozenset(unfounded_claims(text, calls)))
 
 
-_VERBS: dict[Change, str] = {"created": "add", "completed": "complete", "deleted": "delete", "updated": "update"}
+_VERBS: dict[Change, str] = {
+    "created": "add", "completed": "complete", "deleted": "delete", "updated": "update", "undone": "undo",
+}
 
 
 UNUSABLE_CORRECTION = (

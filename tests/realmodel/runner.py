@@ -25,11 +25,13 @@ from tests.support.server import ServerProcess
 Task = dict[str, Any]
 # Wider than the service's own guard, so the check also counts claims the guard lets through;
 # a status in a listing ("milk (completed)") is not a claim.
-_REPORTED = re.compile(r"(?<!\()\b(added|created|completed|marked|deleted|removed|updated|changed|renamed)\b(?!\))",
+_REPORTED = re.compile(r"(?<!\()\b(added|created|completed|marked|deleted|removed|updated|changed|renamed|undid|undone|"
+                       r"restored)\b(?!\))",
                        re.IGNORECASE)
 _KINDS: dict[str, Change] = {"added": "created", "created": "created", "completed": "completed",
                              "marked": "completed", "deleted": "deleted", "removed": "deleted",
-                             "updated": "updated", "changed": "updated", "renamed": "updated"}
+                             "updated": "updated", "changed": "updated", "renamed": "updated",
+                             "undid": "undone", "undone": "undone", "restored": "undone"}
 
 
 _DENIED = re.compile(r"\b(?:not|nothing|no|never|n't)\b[\w ]{0,20}$", re.IGNORECASE)
@@ -159,7 +161,8 @@ def run_conversation(client: httpx.Client, conversation: Conversation, report: R
         outcome = TurnOutcome(
             conversation.name, turn.message, reply["response"], [c["tool"] for c in reply["tool_calls"]],
             seconds, ok, wrong_change=bool(made) and not ok,
-            claimed_not_done=reported_changes(reply["response"]) - made,
+            # An undo shows in REST as the change it reversed.
+            claimed_not_done=reported_changes(reply["response"]) - made - ({"undone"} if made else set()),
         )
         report.turns.append(outcome)
         show(outcome)

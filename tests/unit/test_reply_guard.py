@@ -34,6 +34,8 @@ REOPEN_DONE = ToolCall("update_task", {"task_id": 1, "completed": True},
     ("Your tasks: 1. milk (completed), 2. eggs.", set()),
     ("Which task do you mean?", set()),
     ("Would you like me to add it?", set()),
+    ("I undid the last change.", {"undone"}),
+    ("The deletion has been undone.", {"undone"}),
 ])
 def test_claims_without_a_tool_call_are_unfounded(reply: str, claimed: set[str]) -> None:
     assert judge(reply, []).unfounded == claimed
@@ -54,6 +56,7 @@ def test_new_outcomes_back_the_claims_a_reply_words_them_as() -> None:
     assert judge("I've added 'milk' back (task 2).", [back]).ok
     undone = ToolCall("undo_last_change", {}, {"status": "undone", "undone": [], "message": "Undid it."})
     assert judge("I've deleted the task you just added.", [undone]).ok
+    assert judge("I undid the last change.", [undone]).ok and judge("I have restored task 2.", [back]).ok
     nothing = ToolCall("undo_last_change", {}, {"status": "nothing", "undone": [], "message": "Nothing."})
     assert judge("I have deleted that task.", [nothing]).unfounded == {"deleted"}
 

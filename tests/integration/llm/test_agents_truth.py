@@ -171,3 +171,17 @@ async def test_a_task_nobody_asked_for_is_not_added_and_the_model_hears_why(fake
     second = await app.chat.send("alice", "I should book flights at some point", reply.conversation_id)
     await app.chat.send("alice", "yes", second.conversation_id)
     assert app.titles("alice") == ["Book flights"]
+
+
+async def test_a_claimed_undo_with_no_tool_call_is_made_by_the_required_retry(fake: FakeOpenAI) -> None:
+    app = Setup(fake)
+    await app.tasks.add("alice", NewTask("call the bank"))
+    fake.script += [Reply(tool_calls=[("delete_task", '{"task_id": 1}')]), Reply(text="Deleted task 1.")]
+    first = await app.chat.send("alice", "delete the bank task")
+    assert (await app.tasks.find("alice", TaskQuery())).total == 0  # in the trash
+    # What qwen2.5-coder-1.5b answered for "Undo that": words, no tool call.
+    fake.script += [Reply(text="I undid the last change."), Reply(tool_calls=[("undo_last_change", "{}")])]
+    reply = await app.chat.send("alice", "Undo that", first.conversation_id)
+    assert [t.title for t in (await app.tasks.find("alice", TaskQuery())).items] == ["call the bank"]
+    assert [c.tool for c in reply.tool_calls] == ["undo_last_change"]
+    assert fake.requests[-1]["tool_choice"] == "required"
