@@ -376,8 +376,9 @@ class OfflineModel:
                               titles=(), date=None, priority=None, note=None, repeat=None, label=None,
                               confidence=max(reading.confidence, ACT_CONFIDENCE), unsure=False)  # the form explains every word
             intent = "update"
-        first = mood.leading_intent(reading.text) if not mood.words(reading.text)[:1] == ["mark"] else None
-        if (intent == "add" and reading.reference or intent == "update" and len(reading.references) > 1) and first in {
+        first = mood.leading_intent(reading.text) if mood.words(reading.text)[:1] != ["mark"] else None
+        several = len(reading.references) > 1 or len(_EXPLICIT_TASK.findall(reading.text)) > 1
+        if (intent == "add" and reading.reference or intent == "update" and several) and first in {
                 "delete", "complete", "reopen"}:
             # "delete task 1 and add wash the curtains" read as one add, "complete task 1 and push task 2" as one
             # move of both: the first verb asks for another change, so the reading missed a part; ask
