@@ -378,7 +378,7 @@ class OfflineModel:
             intent = "update"
         first = mood.leading_intent(reading.text) if mood.words(reading.text)[:1] != ["mark"] else None
         several = len(reading.references) > 1 or len(_EXPLICIT_TASK.findall(reading.text)) > 1
-        if (intent == "add" and reading.reference or intent == "update" and several) and first in {
+        if ((intent == "add" and reading.reference) or (intent == "update" and several)) and first in {
                 "delete", "complete", "reopen"}:
             # "delete task 1 and add wash the curtains" read as one add, "complete task 1 and push task 2" as one
             # move of both: the first verb asks for another change, so the reading missed a part; ask
