@@ -131,7 +131,7 @@ class Engine:
             explained.append((fix.start(), end))  # "sorry, Jack, not Jake": the correction's words
         unexplained: tuple[str, ...] = ()
         if best in MUTATING and UNEXPLAINED_ASKS:
-            tags = self._absorb(tokens, tags, explained, best)
+            tags = self._absorb(tokens, tags, explained)
             unexplained = self._unexplained(tokens, tags, explained)
         unsure = bool(unexplained)
         titles, item_dates = _items(sentence, tokens, tags)
@@ -193,13 +193,10 @@ class Engine:
             return False
         return bool(_WORD.fullmatch(word)) and not any(a <= token.start < b for a, b in explained)
 
-    def _absorb(self, tokens: list[Token], tags: list[str], explained: list[tuple[int, int]], intent: str) -> list[str]:
+    def _absorb(self, tokens: list[Token], tags: list[str], explained: list[tuple[int, int]]) -> list[str]:
         """Such words right beside a title or a reference are that slot's own words: "I called the
-        insurance | company": the reading explains them as part of the slot. A change to a task that
-        names no task at all is about them: "passport renewal | is done"."""
+        insurance | company": the reading explains them as part of the slot."""
         tags = list(tags)
-        if intent in _NEEDS_TARGET and not any(g in "TR" for g in tags):
-            tags = ["R" if self._odd(t, g, explained) else g for t, g in zip(tokens, tags, strict=True)]
         for i in range(1, len(tags)):
             if tags[i - 1] in "TR" and self._odd(tokens[i], tags[i], explained):
                 tags[i] = tags[i - 1]
@@ -230,7 +227,6 @@ def _sentences(message: str) -> list[str]:
     return [p.strip() for p in out if p.strip()]
 
 
-_NEEDS_TARGET = frozenset({"complete", "reopen", "delete", "update"})
 _WORD = re.compile(r"[a-z][a-z'’-]+")
 _REFERENCE_DAY = date(2026, 1, 5)  # any day: only whether the words read as a date matters
 
