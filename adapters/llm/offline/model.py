@@ -333,7 +333,8 @@ class OfflineModel:
                 reading = replace(reading, intent=intent)
         explicit = _EXPLICIT_TASK.search(reading.text)
         if (reading.mutating and explicit and len(_EXPLICIT_TASK.findall(reading.text)) == 1 and reading.reference
-                and explicit[1] in reading.reference and not _ID.match(reading.reference)):
+                and explicit[1] in reading.reference and not _ID.match(reading.reference)
+                and not re.search(r"\b(?:and|or)\b|[,&]", reading.reference)):  # "task 1 and task three": several
             # "all finished with no. 3": the number named in the clause is the task, whatever words ring it
             reading = replace(reading, reference=f"task {explicit[1]}", references=(f"task {explicit[1]}",))
         if (intent in {"complete", "delete"} and (reading.reference or "").lower() in _PLURAL and not (
