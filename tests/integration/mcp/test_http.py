@@ -51,10 +51,12 @@ async def test_every_tool_over_http_with_a_token(served: Served, mode: str) -> N
         updated = await client.call_tool("update_task", {"task_id": 1, "due_date": "2026-04-01"})
         assert updated.structured_content == {
             "task_id": 1, "status": "updated", "title": "Call mom", "previous": {"due_date": None},
+            "after": {"due_date": "2026-04-01"},
         }
         completed = await client.call_tool("complete_task", {"task_id": 1})
         assert completed.structured_content == {
             "task_id": 1, "status": "completed", "title": "Call mom", "previous": {"completed": False},
+            "after": {"completed": True},
         }
         listed = await client.call_tool("list_tasks", {"status": "completed"})
         assert listed.structured_content is not None

@@ -71,7 +71,7 @@ async def test_bob_sees_only_his_own_tasks_in_resources_prompts_and_completion(s
         }
         done = await bob.call_tool("complete_all_tasks", {"confirm": True})
         assert done.structured_content["tasks"] == [  # type: ignore[index]
-            {"task_id": 1, "title": "bob groceries", "previous": {"completed": False}},
+            {"task_id": 1, "title": "bob groceries", "previous": {"completed": False}, "after": {"completed": True}},
         ]
     alices = await served.tasks.find("alice", TaskQuery())
     assert [(t.title, t.completed) for t in alices.items] == [

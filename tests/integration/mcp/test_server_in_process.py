@@ -98,11 +98,13 @@ async def test_every_tool_returns_structured_content(server: Server[Any], mode: 
         assert updated.structured_content == {
             "task_id": 1, "status": "updated", "title": "Buy oat milk",
             "previous": {"title": "Buy milk", "due_date": "2026-03-05"},  # what an undo would put back
+            "after": {"title": "Buy oat milk", "due_date": None},  # what an undo checks is still there
         }
 
         completed = await client.call_tool("complete_task", {"task_id": 1})
         assert completed.structured_content == {
             "task_id": 1, "status": "completed", "title": "Buy oat milk", "previous": {"completed": False},
+            "after": {"completed": True},
         }
         done = await client.call_tool("list_tasks", {"status": "completed"})
         assert done.structured_content is not None
