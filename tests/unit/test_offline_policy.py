@@ -83,6 +83,11 @@ async def talk(chat: ChatUseCases, *turns: str) -> str:
     ("never mind, take it off", mood.REQUEST),
     ("I finished the ironing", mood.REQUEST),
     ("leave a review for the garage", mood.REQUEST),
+    # a yes/no question about how things stand asks for an answer; "is it ok to ..." asks for a change
+    ("is the gutter job urgent?", mood.QUESTION),
+    ("are the curtains due friday?", mood.QUESTION),
+    ("was the boiler service done?", mood.QUESTION),
+    ("is it ok to move the boiler service to monday?", mood.REQUEST),
 ])
 def test_the_mood_of_a_clause(clause: str, kind: str) -> None:
     assert mood.analyse(clause, "", clause).kind == kind
@@ -294,3 +299,36 @@ async def test_the_offline_undo_refuses_after_a_later_change_elsewhere(
     answer = await offline_chat.send("alice", "undo", answer.conversation_id)
     assert await state(tasks) == [("oil the back gate", False)]
     assert "changed again" in answer.response
+
+
+# -- a question about a task's state, a share of a set ----------------------------------------
+
+async def test_a_question_about_a_tasks_priority_or_date_changes_nothing(
+    offline_chat: ChatUseCases, tasks: TaskUseCases
+) -> None:
+    await setup(tasks, "clear the gutters", "book the boiler service")
+    await talk(offline_chat, "is the gutters one high priority?")
+    await talk(offline_chat, "are the gutters due tomorrow?")
+    found = (await tasks.find("alice", TaskQuery())).items
+    assert [(t.title, t.priority.value, t.due_date) for t in found] == [
+        ("clear the gutters", "medium", None), ("book the boiler service", "medium", None)]
+
+
+@pytest.mark.parametrize("message", [
+    "a few of those are finished",
+    "some of them can go",
+    "two of these are done now",
+    "I ticked off a couple of them already",
+])
+async def test_a_share_of_the_list_without_saying_which_asks(
+    offline_chat: ChatUseCases, tasks: TaskUseCases, message: str
+) -> None:
+    await setup(tasks, "oil the hinge", "sweep the porch", "fix the gate")
+    reply = await talk(offline_chat, "what's on my list?", message)
+    assert await state(tasks) == [("oil the hinge", False), ("sweep the porch", False), ("fix the gate", False)]
+    assert "Which ones?" in reply
+
+
+async def test_an_add_may_name_a_share_of_something(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await talk(offline_chat, "add bake some of the apples into a pie")
+    assert await state(tasks) == [("bake some of the apples into a pie", False)]

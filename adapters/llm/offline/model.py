@@ -86,6 +86,11 @@ _MOVE = re.compile(r"\b(?:move|shift|transfer|file)\b", re.IGNORECASE)
 _TRASH = re.compile(r"\b(?:trash|bin|deleted|recycle\s+bin|did\s+i\s+delete|removed)\b", re.IGNORECASE)
 _EVERY = re.compile(r"^(?:(?:all|every|everything|each)\b|(?:today|tomorrow)['’]?s\s+(?:tasks|stuff)\b)(?!\s+(?:of\s+)?(?:them|those|these)$)")
 _BULK = frozenset({"complete_all", "clear_completed", "delete_all"})
+# A share of a set that does not say which members: it selects no task, so the change asks.
+_VAGUE_SHARE = re.compile(r"\b(?:some|a\s+couple|couple|a\s+few|few|several|most|many|half|a\s+bunch|a\s+number|one|two|three)"
+                          r"\s+of\s+(?:them|those|these|the|my|our)\b|\b(?:some|several|a\s+few|a\s+couple)\s+(?:tasks|things|ones|items)\b",
+                          re.IGNORECASE)
+_CHANGES_TO_SOME = frozenset({"complete", "reopen", "delete", "update", "complete_all", "clear_completed", "delete_all"})
 # A task named by its number anywhere in the clause ("all done w/ number 2"): it wins over a quantifier.
 _EXPLICIT_TASK = re.compile(r"(?:\b(?:task|number|no\.?|item)\s*#?\s*|#\s*)(\d+)\b", re.IGNORECASE)
 _QUANTIFIER = re.compile(r"\b(?:all|every|everything|whole|entire|ones|tasks|stuff|items|things)\b", re.IGNORECASE)
@@ -391,6 +396,10 @@ class OfflineModel:
             if not clause_mood.acts:
                 await self._hold(turn, reading, clause_mood)
                 return
+        if intent in _CHANGES_TO_SOME and _VAGUE_SHARE.search(reading.text):
+            # "some of these are done", "a couple of them", "two of those": a part of a set, not which part
+            turn.ask("Which ones? Tell me their numbers or words from their titles; I haven't changed anything yet.")
+            return
         if reading.mutating and (reading.confidence < ACT_CONFIDENCE or reading.unsure):
             turn.ask(f"{self._best_guess(reading)} I haven't changed anything yet.")
             return

@@ -61,6 +61,8 @@ _SECOND_PERSON = frozenset({"you"})
 _QUESTION_AUX = frozenset({"should", "shall", "do", "did", "have", "had", "am", "was", "must", "need", "will", "would",
                            "does", "were", "has"})
 _WH = frozenset({"what", "when", "why", "how", "where", "which", "who"})
+_BE = frozenset({"is", "are", "was", "were", "isn't", "aren't", "wasn't", "isnt", "arent"})
+_BE_REQUEST = re.compile(r"^\w+\s+(?:it|that)\s+(?:possible|ok|okay|alright|all\s+right|fine)\b")
 # "can you ...", "would you mind ...", "please ...", "I'd like you to ...": addressed to the assistant.
 _ASKING_AUX = frozenset({"can", "could", "would", "will", "may"})
 _POLITE = frozenset({"please", "kindly"})
@@ -153,8 +155,10 @@ def analyse(clause: str, before: str = "", sentence: str = "") -> Mood:
     if aux in _QUESTION_AUX and (subject in _FIRST_PERSON or (subject in _SECOND_PERSON and aux in {
             "did", "have", "has", "do", "does", "were", "was"}) or (subject == "you" and ws[start + 2: start + 3] == ["think"])):
         return Mood(QUESTION, f"{aux} {subject}")
-    if aux in {"is", "are", "was"} and subject in {"it", "there", "that"} and clause.rstrip().endswith("?"):
-        return Mood(QUESTION, f"{aux} {subject}")  # "is it worth adding ...?", "is there a need to ...?"
+    if aux in _BE and subject not in {"you", "u"} and clause.rstrip().endswith("?") and not _BE_REQUEST.match(lead):
+        # "is the report high priority?", "is it worth adding ...?", "are the bins done?": a yes/no
+        # question about how things are asks for an answer, not a change ("is it ok to ...": a request)
+        return Mood(QUESTION, f"{aux} {subject}")
     # Hypothetical: a hedge before a first-person subject, a weak modal after one, or undecided words.
     for i, w in enumerate(ws[:-1]):
         if w in _HEDGES and ws[i + 1] in _FIRST_PERSON:
