@@ -120,20 +120,22 @@ class ChatUseCases:
                 await uow.commit()
             recent = [first]
         else:
-            # Two statements that stand alone (the message is stored, then the window read), so
-            # each commits as it runs where the store allows: no BEGIN and COMMIT round trips.
-            async with self._uow(autocommit=True) as uow:
+            # One transaction: in autocommit, a turn sent at the same moment in the same conversation
+            # could store its message between ours and the window read, and the model would answer it.
+            mine = Message.from_user(
+                id=self._ids.new_id(), conversation_id=conversation_id, user_id=user_id, content=text, now=now
+            )
+            async with self._uow() as uow:
                 # Owner-checked, and it stamps the conversation's activity: no read first.
-                await _append(
-                    uow,
-                    Message.from_user(
-                        id=self._ids.new_id(), conversation_id=conversation_id, user_id=user_id, content=text, now=now
-                    ),
-                )
+                await _append(uow, mine)
                 recent = await uow.conversations.recent_messages(
                     user_id, conversation_id, self._history.max_messages
                 )
                 await uow.commit()
+            # The turn's history ends at its own message, whatever a concurrent turn stored after it.
+            ours = next((i for i, m in enumerate(recent) if m.id == mine.id), None)
+            if ours is not None:
+                recent = recent[: ours + 1]
         local_today = now.astimezone(zone).date()
         request = TurnRequest(
             system_prompt=system_prompt(local_today.isoformat(), local_today.strftime("%A")),

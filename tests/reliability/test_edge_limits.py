@@ -161,7 +161,8 @@ def test_a_body_sent_a_byte_a_second_is_cut_off(deadlines: Live) -> None:
         while time.monotonic() - started < 8:
             # Read what the server said before sending more: a byte sent after its 408 and
             # close draws a reset that would discard the 408 still unread.
-            readable, _, _ = select.select([sock], [], [], 0)
+            # Waiting up to 0.5 s for it (not polling) leaves only a microsecond's window for that race.
+            readable, _, _ = select.select([sock], [], [], 0.5)
             if not readable:
                 try:
                     sock.sendall(b" ")

@@ -280,6 +280,15 @@ def _repair(sentence: str, tokens: list[Token], tags: list[str]) -> list[str]:
             if rest is not None and rest == whole:
                 tags[start : last + 1] = ["T"] * (last + 1 - start)
     adding = bool(tokens) and tokens[0].norm in {"add", "create"}
+    # A pronoun right after a command word, in a clause naming nothing else, is what the command is
+    # done to: "delete it", "finish that". (The tagger reads a sentence-final pronoun as a command
+    # word, which leaves the change without a task and the intent unread.)
+    if not adding and "R" not in tags and "T" not in tags:
+        for i, token in enumerate(tokens):
+            if i and tags[i] == "C" and tags[i - 1] == "C" and token.norm in _OBJECT_PRONOUNS and (
+                    tokens[i - 1].norm in _OBJECT_VERBS):
+                tags[i] = "R"
+                break
     if not adding and "T" not in tags:
         return tags  # a question's date words ("due this week") stay as the tagger read them
     for start, end in _groups(tokens, tags, "D"):
@@ -292,6 +301,13 @@ def _repair(sentence: str, tokens: list[Token], tags: list[str]) -> list[str]:
             if tags[i] == "C" and _lex_open(tokens[i].norm):
                 tags[i] = "T"
     return tags
+
+
+_OBJECT_PRONOUNS = frozenset({"it", "that", "this", "them", "those", "these"})
+# Verbs that change the task they take as object ("got it", "forget it", "is that it" are no change).
+_OBJECT_VERBS = frozenset({"delete", "remove", "erase", "complete", "finish", "finished", "tick", "mark", "cross",
+                           "drop", "scrap", "bin", "cancel", "reopen", "untick", "uncheck", "undo", "restore", "did",
+                           "done", "move", "push", "postpone", "reschedule", "rename", "trash", "ditch", "close"})
 
 
 def _lex_open(word: str) -> bool:
