@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from adapters.llm.offline.model import OfflineModel
 from adapters.memory.store import MemoryStore
 from application.history import HistoryWindow
 from application.tools import ToolCatalogue
@@ -42,3 +43,9 @@ def chat(
     return ChatUseCases(
         store.unit_of_work, clock, SequentialIds(), model, catalogue, HistoryWindow(max_messages=6, max_tokens=200)
     )
+
+
+@pytest.fixture
+def offline_chat(store: MemoryStore, clock: FakeClock, catalogue: ToolCatalogue) -> ChatUseCases:
+    return ChatUseCases(store.unit_of_work, clock, SequentialIds(), OfflineModel(), catalogue,
+                        HistoryWindow(max_messages=20, max_tokens=4000))

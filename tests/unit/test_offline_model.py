@@ -2,38 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import pytest
-
-from adapters.llm.offline.model import OfflineModel
-from adapters.memory.store import MemoryStore
-from application.history import HistoryWindow
 from application.queries import TaskQuery
-from application.tools import ToolCatalogue
 from application.use_cases.chat import ChatUseCases
 from application.use_cases.tasks import NewTask, TaskUseCases
-from tests.doubles import FakeClock, SequentialIds
-
-
-@pytest.fixture
-def offline_chat(store: MemoryStore, clock: FakeClock, catalogue: ToolCatalogue) -> ChatUseCases:
-    return ChatUseCases(store.unit_of_work, clock, SequentialIds(), OfflineModel(), catalogue,
-                        HistoryWindow(max_messages=20, max_tokens=4000))
-
-
-async def state(tasks: TaskUseCases) -> list[tuple[str, bool]]:
-    page = await tasks.find("alice", TaskQuery())
-    return [(t.title, t.completed) for t in page.items]
-
-
-async def talk(chat: ChatUseCases, *turns: str) -> str:
-    conversation: Any = None
-    reply = ""
-    for turn in turns:
-        answer = await chat.send("alice", turn, conversation)
-        conversation, reply = answer.conversation_id, answer.response
-    return reply
+from tests.unit.offline_chat import state, talk
 
 
 async def test_an_unclear_part_of_a_message_keeps_the_whole_message_from_acting(

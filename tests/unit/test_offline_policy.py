@@ -13,20 +13,11 @@ from typing import Any
 import pytest
 
 from adapters.llm.offline import mood
-from adapters.llm.offline.model import OfflineModel
-from adapters.memory.store import MemoryStore
-from application.history import HistoryWindow
 from application.queries import TaskQuery
-from application.tools import ToolCatalogue
 from application.use_cases.chat import ChatUseCases
 from application.use_cases.tasks import NewTask, TaskChanges, TaskUseCases
-from tests.doubles import FakeClock, SequentialIds
-
-
-@pytest.fixture
-def offline_chat(store: MemoryStore, clock: FakeClock, catalogue: ToolCatalogue) -> ChatUseCases:
-    return ChatUseCases(store.unit_of_work, clock, SequentialIds(), OfflineModel(), catalogue,
-                        HistoryWindow(max_messages=20, max_tokens=4000))
+from tests.doubles import FakeClock
+from tests.unit.offline_chat import state, talk
 
 
 async def setup(tasks: TaskUseCases, *titles: str, done: tuple[str, ...] = ()) -> None:
@@ -34,19 +25,6 @@ async def setup(tasks: TaskUseCases, *titles: str, done: tuple[str, ...] = ()) -
         task = await tasks.add("alice", NewTask(title))
         if title in done:
             await tasks.complete("alice", task.id)
-
-
-async def state(tasks: TaskUseCases) -> list[tuple[str, bool]]:
-    return [(t.title, t.completed) for t in (await tasks.find("alice", TaskQuery())).items]
-
-
-async def talk(chat: ChatUseCases, *turns: str) -> str:
-    conversation: Any = None
-    reply = ""
-    for turn in turns:
-        answer = await chat.send("alice", turn, conversation)
-        conversation, reply = answer.conversation_id, answer.response
-    return reply
 
 
 # -- 1. mood: only a request acts ------------------------------------------------------------
