@@ -89,6 +89,7 @@ class Settings:
     llm_turn_timeout: float = 60.0
     llm_max_attempts: int = 4
     llm_http_client: str = "lean"
+    llm_reply_after_change: str = "tools"
     cors_origins: tuple[str, ...] = ("http://localhost:3000",)
     history_messages: int = 20
     history_tokens: int = 8000
@@ -270,6 +271,8 @@ class _Reader:
             llm_max_attempts=self.integer("LLM_MAX_ATTEMPTS", 4, minimum=1, maximum=10),
             # "openai": the openai package's client (it honours HTTPS_PROXY); "lean": ours, lighter per turn.
             llm_http_client=self.choice("LLM_HTTP_CLIENT", ("lean", "openai"), "lean"),
+            # "tools": a reply to a change is written from the tool results (one model call fewer).
+            llm_reply_after_change=self.choice("LLM_REPLY_AFTER_CHANGE", ("tools", "model"), "tools"),
             cors_origins=origins,
             history_messages=self.integer("HISTORY_MESSAGES", 20, minimum=1, maximum=1000),
             history_tokens=self.integer("HISTORY_TOKENS", 8000, minimum=1),

@@ -95,6 +95,7 @@ def _agents_model(
     turn_timeout: float = 60.0,
     max_attempts: int = 4,
     http_client: str = "lean",
+    reply_after_change: str = "tools",
 ) -> Any:
     from adapters.llm.openai_agents import AgentsModel, AgentsSettings
 
@@ -114,6 +115,7 @@ def _agents_model(
         turn_deadline=turn_timeout,
         max_attempts=max_attempts,
         lean_client=http_client == "lean",
+        reply_after_change="model" if reply_after_change == "model" else "tools",
     )
     return AgentsModel(settings, tool_servers=tool_servers)
 
@@ -223,6 +225,7 @@ class Container(containers.DeclarativeContainer):
             issuer=token_issuer,
             timeout=config.llm_timeout,
             http_client=config.llm_http_client,
+            reply_after_change=config.llm_reply_after_change,
             turn_timeout=config.llm_turn_timeout,
             max_attempts=config.llm_max_attempts,
         ),

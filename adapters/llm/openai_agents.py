@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import random
 import time
@@ -22,16 +21,24 @@ from functools import partial
 from typing import Any, Literal, Protocol
 
 import openai
-from agents import Agent, FunctionTool, ModelSettings, RunConfig, Runner, StopAtTools
+from agents import Agent, ModelSettings, RunConfig, Runner, StopAtTools
 from agents.exceptions import AgentsException, MaxTurnsExceeded
 from agents.mcp import MCPServer
 from agents.models.interface import Model
 from agents.models.openai_chatcompletions import OpenAIChatCompletionsModel
 from agents.models.openai_responses import OpenAIResponsesModel
-from agents.tool_context import ToolContext
 from openai import AsyncOpenAI
 from openai.types.responses import ResponseTextDeltaEvent
 
+from adapters.llm.agent_tools import (
+    REPLY,
+    REPLY_RULE,
+    REPLY_TOOL,
+    TurnEnd,
+    TurnState,
+    function_tools,
+    record_tool_error,
+)
 from adapters.llm.history_items import input_items
 from adapters.llm.lean_model import lean_model
 from adapters.llm.reply_guard import (
@@ -41,11 +48,10 @@ from adapters.llm.reply_guard import (
     correction,
     judge,
     reply_from_calls,
-    unasked_add,
 )
 from application.errors import LanguageModelUnavailable
 from application.ports import TextDelta, TokenUsage, ToolEvent, TurnDone, TurnEvent, TurnRequest, TurnResult
-from application.tools import BoundTools, is_error
+from application.tools import BoundTools
 from domain.conversation import ToolCall
 
 logger = logging.getLogger(__name__)
@@ -66,6 +72,9 @@ class AgentsSettings:
     max_turns: int = 8
     # The lean HTTP client (adapters/llm/lean_model.py) instead of the openai client's.
     lean_client: bool = True
+    # "tools": a model step whose tool calls all made changes ends the turn, and the reply is
+    # written from what they did; "model": the model is called again to write it.
+    reply_after_change: Literal["tools", "model"] = "tools"
 
     @property
     def resolved_api(self) -> Literal["chat", "responses"]:
@@ -170,76 +179,6 @@ class RetryingModel(Model):
 # -- the port --------------------------------------------------------------------------------
 
 
-@dataclass
-class TurnState:
-    """The run context: who the tools act for, and what they did."""
-
-    tools: BoundTools
-    calls: list[ToolCall] = field(default_factory=list)
-    # Non-idempotent calls that succeeded this turn, by name and canonical arguments.
-    done: dict[tuple[str, str], str] = field(default_factory=dict)
-    usage: TokenUsage = field(default_factory=TokenUsage)
-    # What the conversation's window says: an add must be titled in its words (reply_guard.unasked_add).
-    said: str = ""
-
-
-def _canonical(arguments: str) -> str:
-    try:
-        return json.dumps(json.loads(arguments or "{}"), sort_keys=True)
-    except ValueError:
-        return arguments
-
-
-async def _invoke(name: str, ctx: ToolContext[TurnState], arguments: str) -> str:
-    state = ctx.context
-    spec = state.tools.specs.get(name)
-    key = (name, _canonical(arguments))
-    if spec is not None and not spec.idempotent and key in state.done:
-        # A model that repeats the same add in one turn means one task, not two.
-        return state.done[key]
-    refused = unasked_add(name, arguments, state.said)
-    if refused is not None:  # a task nobody asked for ("Hi there!" -> add "greet"): not added
-        state.calls.append(ToolCall(name, _arguments_dict(arguments), refused))
-        return json.dumps(refused)
-    call = await state.tools.call(name, arguments or "{}")
-    state.calls.append(call)
-    # Errors go back to the model as the tool's output, so it can correct itself.
-    output = json.dumps(call.result, default=str)
-    if spec is not None and not spec.idempotent and not is_error(call):
-        state.done[key] = output
-    return output
-
-
-def _arguments_dict(arguments: str) -> dict[str, Any]:
-    try:
-        value = json.loads(arguments or "{}")
-    except ValueError:
-        return {"raw": arguments}
-    return value if isinstance(value, dict) else {"raw": value}
-
-
-def _record_tool_error(args: Any) -> str | None:
-    if args.kind == "tool_not_found" and isinstance(args.run_context.context, TurnState):
-        message = f"Unknown tool {args.tool_name!r}"
-        args.run_context.context.calls.append(ToolCall(args.tool_name, {}, {"error": message}))
-        return message
-    return None
-
-
-def function_tools(tools: BoundTools) -> list[FunctionTool]:
-    return [
-        FunctionTool(
-            name=spec.name,
-            description=spec.description,
-            params_json_schema=spec.input_schema,
-            on_invoke_tool=partial(_invoke, spec.name),
-            # msgspec schemas use optional fields and anyOf with null: not strict-mode shaped.
-            strict_json_schema=False,
-        )
-        for spec in tools.specs.values()
-    ]
-
-
 class ToolServers(Protocol):
     """Where the agent's tools come from instead of in-process function tools (``LLM_TOOLS=mcp``):
     MCP servers opened for one turn, acting for ``tools.user_id``, appending each call to ``calls``."""
@@ -323,7 +262,7 @@ class AgentsModel:
             tracing_disabled=not settings.tracing,
             # A made-up tool name is the model's mistake: tell it, don't fail the turn.
             tool_not_found_behavior="return_error_to_model",
-            tool_error_formatter=_record_tool_error,
+            tool_error_formatter=record_tool_error,
         )
 
     def _agent(self, request: TurnRequest, servers: list[MCPServer]) -> Agent[TurnState]:
@@ -342,10 +281,14 @@ class AgentsModel:
     def _new_agent(self, request: TurnRequest, servers: list[MCPServer]) -> Agent[TurnState]:
         return Agent[TurnState](
             name="todo-chat",
-            instructions=request.system_prompt,
-            tools=[] if servers else list(function_tools(request.tools)),
+            instructions=f"{request.system_prompt}{REPLY_RULE}\n",
+            tools=[REPLY] if servers else [*function_tools(request.tools), REPLY],
             mcp_servers=servers,
             model=self._model,
+            tool_use_behavior=TurnEnd(from_changes=self.settings.reply_after_change == "tools"),
+            # The first call of a turn must call a tool (reply_to_user for words); the SDK lets the
+            # model answer freely once a tool ran. Several changes come as several calls of a step.
+            model_settings=ModelSettings(tool_choice="required", parallel_tool_calls=True),
         )
 
     def _servers(self, state: TurnState) -> AbstractAsyncContextManager[list[MCPServer]]:
@@ -396,7 +339,7 @@ class AgentsModel:
             retried = judge(str(again.final_output or ""), state.calls)
             if retried.ok:
                 return retried.text
-        return reply_from_calls(state.calls, claimed=verdict.unfounded)
+        return reply_from_calls(state.calls, claimed=verdict.unfounded, today=state.tools.today)
 
     async def _make_claimed_change(self, agent: Agent[TurnState], claimed: frozenset[Change],
                                    items: list[Any], state: TurnState) -> str:
@@ -410,7 +353,8 @@ class AgentsModel:
         """
         logger.info("reply claims %s with no tool call; asking once more with a tool call required", sorted(claimed))
         changing = [spec.name for spec in state.tools.specs.values() if not spec.read_only]
-        forced = agent.clone(model_settings=ModelSettings(tool_choice="required"), reset_tool_choice=False,
+        forced = agent.clone(model_settings=ModelSettings(tool_choice="required", parallel_tool_calls=True),
+                             reset_tool_choice=False, tools=[t for t in agent.tools if t.name != REPLY_TOOL],
                              tool_use_behavior=StopAtTools(stop_at_tool_names=changing))
         note: Any = {"role": "system", "content": correction(claimed)}
         try:
@@ -419,7 +363,7 @@ class AgentsModel:
             _add_usage(state, again)
         except MaxTurnsExceeded:
             logger.info("the required tool calls made no change in %d model calls", _CLAIM_RETRY_TURNS)
-        return reply_from_calls(state.calls, claimed=claimed)
+        return reply_from_calls(state.calls, claimed=claimed, today=state.tools.today)
 
     async def run_turn(self, request: TurnRequest) -> TurnResult:
         state = TurnState(request.tools, said=conversation_text(request.history))

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal
 
+from adapters.llm.offline.dates import describe as describe_day
 from domain.conversation import Message, ToolCall
 
 Change = Literal["created", "completed", "deleted", "updated", "undone"]
@@ -169,7 +171,36 @@ def correction(unfounded: frozenset[Change]) -> str:
     )
 
 
-def _describe(call: ToolCall) -> str:
+def _day(value: object, today: date | None) -> str:
+    try:
+        day = date.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return describe_day(day, today) if today is not None else day.isoformat()
+
+
+def _details(fields: Mapping[str, object], today: date | None) -> str:
+    """What an add or an edit set, in words: " (due tomorrow, high priority, on your shopping list)"."""
+    parts: list[str] = []
+    if "due_date" in fields:
+        parts.append("no due date" if fields["due_date"] is None else f"due {_day(fields['due_date'], today)}")
+    if fields.get("priority"):
+        parts.append(f"{fields['priority']} priority")
+    if "completed" in fields:
+        parts.append("done" if fields["completed"] else "not done")
+    if "recurrence" in fields:
+        parts.append("no longer repeats" if fields["recurrence"] is None else "repeats")
+    if fields.get("description"):
+        parts.append("note saved")
+    for key, words in (("labels", "on your {} list"), ("add_labels", "now on your {} list"),
+                       ("remove_labels", "off your {} list")):
+        names = fields.get(key)
+        if isinstance(names, list) and names:
+            parts.append(words.format(", ".join(map(str, names))))
+    return f" ({', '.join(parts)})" if parts else ""
+
+
+def _describe(call: ToolCall, today: date | None = None) -> str:
     result = call.result
     if "error" in result:
         return f"{call.tool.replace('_', ' ')} failed: {result['error']}."
@@ -177,15 +208,29 @@ def _describe(call: ToolCall) -> str:
         return _describe_list(result)
     if "count" in result and isinstance(result.get("message"), str):
         return str(result["message"])  # a bulk tool says what it did (or would do) itself
+    if isinstance(result.get("undone"), list):
+        undone = [u for u in result["undone"] if isinstance(u, dict) and not u.get("error")]
+        if not undone:
+            return str(result.get("message") or "Nothing could be undone.")
+        named = "; ".join(f"task {u.get('task_id')} ({u.get('title')}) {u.get('action')}" for u in undone)
+        return f"Undid the last change: {named}."
     status, task_id, title = result.get("status"), result.get("task_id"), result.get("title")
+    asked = {k: v for k, v in call.arguments.items() if k not in ("task_id", "title") and v not in (None, [], "")}
     if status == "created":
-        return f"Added task {task_id}: {title}."
+        if result.get("due_date"):  # a repeating task may have been given its first day
+            asked["due_date"] = result["due_date"]
+        return f"Added task {task_id}: {title}{_details(asked, today)}."
     if status == "completed":
         return f"Marked task {task_id} ({title}) as done."
+    if status == "rescheduled":
+        return f"Marked task {task_id} ({title}) as done; it repeats, next due {_day(result.get('due_date'), today)}."
     if status == "deleted":
         return f"Deleted task {task_id}: {title}."
+    if status == "restored":
+        return f"Restored task {task_id}: {title}."
     if status == "updated":
-        return f"Updated task {task_id}: {title}."
+        changed = {k: v for k, v in call.arguments.items() if k != "task_id"}
+        return f"Updated task {task_id}: {title}{_details(changed, today)}."
     return f"{call.tool.replace('_', ' ')} ran."
 
 
@@ -199,9 +244,11 @@ def _describe_list(result: dict[str, object]) -> str:
     return f"Your tasks ({total}): " + "; ".join(shown) + (f"; and {more} more." if more else ".")
 
 
-def reply_from_calls(calls: Sequence[ToolCall], *, claimed: frozenset[Change] = frozenset()) -> str:
+def reply_from_calls(
+    calls: Sequence[ToolCall], *, claimed: frozenset[Change] = frozenset(), today: date | None = None
+) -> str:
     """A sentence that says only what the tool calls did (and that nothing else changed)."""
-    parts = [_describe(call) for call in calls]
+    parts = [_describe(call, today) for call in calls]
     if claimed - changes_made(calls):
         parts.append("Nothing else was changed." if parts else "Nothing was changed. Could you say again what to do?")
     if not parts:

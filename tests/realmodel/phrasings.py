@@ -62,6 +62,10 @@ CONVERSATIONS: tuple[Conversation, ...] = (
     Conversation("add to a list", (
         Turn("Put eggs on my shopping list", (("eggs", False, None, {"labels": "shopping"}),)),
     )),
+    # Two changes in one message: one model step with two calls (parallel_tool_calls).
+    Conversation("two adds in one message", (
+        Turn("Add buy bread and call grandma", (("bread", False, None), ("grandma", False, None))),
+    )),
     Conversation("delete then undo", (
         Turn("Add call the bank", (("bank", False, None),)),
         Turn("Delete the bank task", ()),

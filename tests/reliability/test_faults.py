@@ -396,9 +396,9 @@ async def test_a_burst_of_429s_shorter_than_the_retry_budget_is_absorbed(stack: 
         body = response.json()
         assert body["response"] == "Added task 1: water the plants."
         assert [call["result"]["title"] for call in body["tool_calls"]] == ["water the plants"]
-        # Two refusals, then the tool call and the text: the first model call was retried twice,
-        # waiting as Retry-After asked.
-        assert len(turn_requests(stack.fake, "add water the plants")) == 4
+        # Two refusals, then the tool call (its result is the reply): the first model call was
+        # retried twice, waiting as Retry-After asked.
+        assert len(turn_requests(stack.fake, "add water the plants")) == 3
         assert took >= 0.4
         assert await task_titles(client, user) == ["water the plants"]
         assert await history(client, user, body["conversation_id"]) == [
@@ -490,7 +490,9 @@ async def test_kill_9_during_turns_leaves_no_half_turns_and_the_conversation_goe
         # Hangs far shorter than the model timeout: the turns are still waiting when the kill comes.
         fake.hang_before_tool["slow-first"] = 8.0
         fake.hang_after_tool["slow-reply"] = 8.0
-        env = env_for(postgres_url, **model_env(fake, LLM_TIMEOUT="10"))
+        # LLM_REPLY_AFTER_CHANGE=model: a model call after the tool, so a turn can be caught
+        # between its committed change and its reply.
+        env = env_for(postgres_url, **model_env(fake, LLM_TIMEOUT="10", LLM_REPLY_AFTER_CHANGE="model"))
         first = ServerProcess(cwd=tmp_path, env=env)
         async with running(first), client_of(first) as client:
             user, conversations, acknowledged = await turns_then_kill(client, first, fake)
@@ -593,7 +595,9 @@ async def turns_then_kill(
 async def test_sigterm_lets_the_turn_in_flight_finish_and_exits_0(tmp_path: Path, postgres_url: str) -> None:
     with agent_fake() as fake:
         fake.hang_after_tool["slow-reply"] = 3.0
-        server = ServerProcess(cwd=tmp_path, env=env_for(postgres_url, **model_env(fake, LLM_TIMEOUT="10")))
+        # A model call after the tool (LLM_REPLY_AFTER_CHANGE=model): the stop comes between them.
+        env = env_for(postgres_url, **model_env(fake, LLM_TIMEOUT="10", LLM_REPLY_AFTER_CHANGE="model"))
+        server = ServerProcess(cwd=tmp_path, env=env)
         async with running(server):
             assert server.process is not None
             async with client_of(server) as client:

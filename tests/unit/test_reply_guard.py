@@ -79,6 +79,30 @@ def test_the_sentence_from_tool_results_says_only_what_ran() -> None:
     assert reply_from_calls([]) == "Sorry, I did not get that. Could you say it another way?"
 
 
+TODAY = datetime(2026, 12, 2, tzinfo=UTC).date()  # a Wednesday
+
+
+@pytest.mark.parametrize(("call", "sentence"), [
+    (ToolCall("add_task", {"title": "call mom", "priority": "high", "due_date": "2026-12-03", "labels": ["family"]},
+              {"task_id": 3, "status": "created", "title": "call mom"}),
+     "Added task 3: call mom (due tomorrow, high priority, on your family list)."),
+    (ToolCall("update_task", {"task_id": 2, "due_date": None, "priority": "low"},
+              {"task_id": 2, "status": "updated", "title": "tax"}),
+     "Updated task 2: tax (no due date, low priority)."),
+    (ToolCall("complete_task", {"task_id": 4},
+              {"task_id": 4, "status": "rescheduled", "title": "water plants", "due_date": "2026-12-07"}),
+     "Marked task 4 (water plants) as done; it repeats, next due Mon 7 Dec."),
+    (ToolCall("restore_task", {"task_id": 5}, {"task_id": 5, "status": "restored", "title": "bank"}),
+     "Restored task 5: bank."),
+    (ToolCall("undo_last_change", {}, {"status": "undone", "message": "Undid the last change (1 task).",
+                                       "undone": [{"task_id": 5, "title": "bank", "action": "restored"}]}),
+     "Undid the last change: task 5 (bank) restored."),
+])
+def test_a_reply_from_a_change_says_what_it_set(call: ToolCall, sentence: str) -> None:
+    assert reply_from_calls([call], today=TODAY) == sentence
+    assert judge(sentence, [call]).ok  # and the guard accepts it as founded
+
+
 def test_a_bulk_tool_result_speaks_for_itself() -> None:
     bulk = ToolCall("complete_all_tasks", {"confirm": True},
                     {"status": "completed", "count": 2, "tasks": [], "message": "Completed 2 tasks."})

@@ -96,6 +96,7 @@ def test_mask_url_leaves_urls_without_password_alone() -> None:
         ({"LLM_PROVIDER": "gpt"}, "LLM_PROVIDER"),
         ({"LLM_PROVIDER": "openai"}, "OPENAI_API_KEY"),
         ({"LLM_API": "completions"}, "LLM_API"),
+        ({"LLM_REPLY_AFTER_CHANGE": "never"}, "LLM_REPLY_AFTER_CHANGE"),
         ({"OPENAI_BASE_URL": "localhost:11434"}, "OPENAI_BASE_URL"),
         ({"JWT_JWKS_URL": "ftp://idp/jwks"}, "JWT_JWKS_URL"),
         ({"JWT_EXPIRES_IN": "forever"}, "JWT_EXPIRES_IN"),
@@ -138,6 +139,10 @@ def test_openai_settings(tmp_path: Path) -> None:
     )
     assert (local.llm_api, local.openai_api_key, local.llm_model) == ("chat", None, "llama3.2")
     assert "sk-test" not in repr(hosted)
+    assert hosted.llm_reply_after_change == "tools"  # a change's reply is written from its result
+    worded = load_settings({"LLM_PROVIDER": "openai", "OPENAI_API_KEY": "k", "LLM_REPLY_AFTER_CHANGE": "model"},
+                           tmp_path)
+    assert worded.llm_reply_after_change == "model"
 
 
 @pytest.mark.parametrize(("base_url", "timeouts"), [

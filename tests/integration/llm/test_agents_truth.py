@@ -31,7 +31,8 @@ async def test_earlier_tool_calls_are_replayed_as_tool_calls_with_matching_ids_n
     fake: FakeOpenAI,
 ) -> None:
     app = Setup(fake)
-    fake.script += [Reply(tool_calls=[("add_task", '{"title": "milk"}')]), Reply(text="Added task 1: milk."),
+    # The add ends its turn (its reply is written from the result); the list goes back to the model.
+    fake.script += [Reply(tool_calls=[("add_task", '{"title": "milk"}')]),
                     Reply(tool_calls=[("list_tasks", "{}")]), Reply(text="1. milk"),
                     Reply(text="You're welcome.")]
     first = await app.chat.send("alice", "add milk")
@@ -49,6 +50,7 @@ async def test_earlier_tool_calls_are_replayed_as_tool_calls_with_matching_ids_n
     roles = [m["role"] for m in third["messages"][1:]]
     assert roles == ["user", "assistant", "tool", "assistant", "user", "assistant", "tool", "assistant", "user"]
     assert third["messages"][-2] == {"role": "assistant", "content": "1. milk"}
+    assert third["messages"][4] == {"role": "assistant", "content": "Added task 1: milk."}
 
 
 async def test_a_reply_claiming_a_change_no_tool_made_is_asked_once_more_and_the_tool_then_runs(
@@ -64,7 +66,8 @@ async def test_a_reply_claiming_a_change_no_tool_made_is_asked_once_more_and_the
     assert correction["role"] == "system" and "no tool was called" in correction["content"]
     # Asked again in words, a small model answers in words again: the retry must call a tool,
     # and it ends at the change (the reply is written from the calls, no third model call).
-    assert fake.requests[1]["tool_choice"] == "required" and "tool_choice" not in fake.requests[0]
+    assert fake.requests[1]["tool_choice"] == "required"
+    assert "reply_to_user" not in json.dumps(fake.requests[1]["tools"])  # words are not a way out
     assert len(fake.requests) == 2
 
 
@@ -81,7 +84,7 @@ async def test_a_claimed_completion_is_made_by_the_required_retry_even_through_a
     assert done == {"old errand": True, "milk": True, "dentist": False}
     assert [c.tool for c in reply.tool_calls] == ["list_tasks", "complete_task"]
     assert reply.response.endswith("Marked task 2 (milk) as done.")
-    assert [r.get("tool_choice") for r in fake.requests] == [None, "required", "required"]
+    assert [r.get("tool_choice") for r in fake.requests] == ["required", "required", "required"]
 
 
 async def test_required_calls_that_never_make_the_claimed_change_end_in_an_honest_reply(fake: FakeOpenAI) -> None:
@@ -107,7 +110,7 @@ async def test_a_claim_repeated_after_the_correction_is_replaced_by_what_the_too
 @pytest.mark.parametrize("text", ["", "   ", '<tool_response>{"task_id": 1}</tool_response>',
                                   '{"task_id": 1, "status": "created", "title": "milk"}'])
 async def test_an_empty_or_echoed_reply_becomes_a_sentence_from_the_tool_results(fake: FakeOpenAI, text: str) -> None:
-    app = Setup(fake)
+    app = Setup(fake, reply_after_change="model")  # the model writes the reply after a change
     fake.script += [Reply(tool_calls=[("add_task", '{"title": "milk"}')]), Reply(text=text)]
     reply = await app.chat.send("alice", "add milk")
     assert reply.response == "Added task 1: milk."
@@ -115,7 +118,7 @@ async def test_an_empty_or_echoed_reply_becomes_a_sentence_from_the_tool_results
 
 
 async def test_the_same_add_twice_in_one_turn_creates_one_task(fake: FakeOpenAI) -> None:
-    app = Setup(fake)
+    app = Setup(fake, reply_after_change="model")  # a second step only happens when the model is called again
     fake.script += [Reply(tool_calls=[("add_task", '{"title": "milk"}')]),
                     Reply(tool_calls=[("add_task", '{ "title":"milk" }')]), Reply(text="Added task 1: milk.")]
     reply = await app.chat.send("alice", "add milk")
@@ -127,10 +130,10 @@ async def test_the_same_add_twice_in_one_turn_creates_one_task(fake: FakeOpenAI)
 
 async def test_two_different_adds_in_one_turn_still_create_two_tasks(fake: FakeOpenAI) -> None:
     app = Setup(fake)
-    fake.script += [Reply(tool_calls=[("add_task", '{"title": "milk"}'), ("add_task", '{"title": "eggs"}')]),
-                    Reply(text="Added milk and eggs.")]
-    await app.chat.send("alice", "add milk and eggs")
+    fake.script += [Reply(tool_calls=[("add_task", '{"title": "milk"}'), ("add_task", '{"title": "eggs"}')])]
+    reply = await app.chat.send("alice", "add milk and eggs")
     assert app.titles("alice") == ["milk", "eggs"]
+    assert reply.response == "Added task 1: milk. Added task 2: eggs."
 
 
 async def test_streaming_final_event_carries_the_checked_reply(fake: FakeOpenAI) -> None:
@@ -149,10 +152,9 @@ async def test_streaming_final_event_carries_the_checked_reply(fake: FakeOpenAI)
 async def test_a_tool_call_written_as_text_gets_one_more_try_and_the_tool_then_runs(fake: FakeOpenAI) -> None:
     app = Setup(fake)
     fake.script += [Reply(text='<tools> <add_task title="milk" priority="high"/> </tools>'),
-                    Reply(tool_calls=[("add_task", '{"title": "milk", "priority": "high"}')]),
-                    Reply(text="Added task 1: milk.")]
+                    Reply(tool_calls=[("add_task", '{"title": "milk", "priority": "high"}')])]
     reply = await app.chat.send("alice", "add milk, urgent")
-    assert app.titles("alice") == ["milk"] and reply.response == "Added task 1: milk."
+    assert app.titles("alice") == ["milk"] and reply.response == "Added task 1: milk (high priority)."
     assert "not a plain answer" in fake.requests[1]["messages"][-1]["content"]
 
 
@@ -167,7 +169,7 @@ async def test_a_task_nobody_asked_for_is_not_added_and_the_model_hears_why(fake
     assert "did not ask" in json.loads(told["content"])["error"]
     # A task asked for in words of an earlier turn is added.
     fake.script += [Reply(text="Shall I add 'book flights'?"),
-                    Reply(tool_calls=[("add_task", '{"title": "Book flights"}')]), Reply(text="Added task 1.")]
+                    Reply(tool_calls=[("add_task", '{"title": "Book flights"}')])]
     second = await app.chat.send("alice", "I should book flights at some point", reply.conversation_id)
     await app.chat.send("alice", "yes", second.conversation_id)
     assert app.titles("alice") == ["Book flights"]
@@ -176,8 +178,9 @@ async def test_a_task_nobody_asked_for_is_not_added_and_the_model_hears_why(fake
 async def test_a_claimed_undo_with_no_tool_call_is_made_by_the_required_retry(fake: FakeOpenAI) -> None:
     app = Setup(fake)
     await app.tasks.add("alice", NewTask("call the bank"))
-    fake.script += [Reply(tool_calls=[("delete_task", '{"task_id": 1}')]), Reply(text="Deleted task 1.")]
+    fake.script += [Reply(tool_calls=[("delete_task", '{"task_id": 1}')])]
     first = await app.chat.send("alice", "delete the bank task")
+    assert first.response == "Deleted task 1: call the bank."
     assert (await app.tasks.find("alice", TaskQuery())).total == 0  # in the trash
     # What qwen2.5-coder-1.5b answered for "Undo that": words, no tool call.
     fake.script += [Reply(text="I undid the last change."), Reply(tool_calls=[("undo_last_change", "{}")])]
