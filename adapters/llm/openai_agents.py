@@ -353,9 +353,11 @@ class AgentsModel:
         """
         logger.info("reply claims %s with no tool call; asking once more with a tool call required", sorted(claimed))
         changing = [spec.name for spec in state.tools.specs.values() if not spec.read_only]
+        # The same tools as the first call, so a local server's prompt cache still holds; words
+        # (reply_to_user) end the retry as a change does, and the reply says what really ran.
         forced = agent.clone(model_settings=ModelSettings(tool_choice="required", parallel_tool_calls=True),
-                             reset_tool_choice=False, tools=[t for t in agent.tools if t.name != REPLY_TOOL],
-                             tool_use_behavior=StopAtTools(stop_at_tool_names=changing))
+                             reset_tool_choice=False,
+                             tool_use_behavior=StopAtTools(stop_at_tool_names=[*changing, REPLY_TOOL]))
         note: Any = {"role": "system", "content": correction(claimed)}
         try:
             again = await Runner.run(forced, [*items, note], context=state, max_turns=_CLAIM_RETRY_TURNS,
