@@ -92,6 +92,7 @@ def serve(
     import uvicorn
 
     from entrypoints.container import build_container, describe_model
+    from entrypoints.http.workers import Workers, reuse_port_supported
     from entrypoints.logs import configure_logging
 
     config = settings()
@@ -124,26 +125,29 @@ def serve(
     # After its graceful shutdown uvicorn raises the SIGTERM it caught again; with the default
     # handler that kills the process (status -15) although every request was answered.
     signal.signal(signal.SIGTERM, _stopped_cleanly)
-    uvicorn.run(
-        "entrypoints.http.asgi:create",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_config=None,
-        access_log=False,
-        timeout_graceful_shutdown=30,
-        server_header=False,
+    options = {
+        "factory": True,
+        "host": host,
+        "port": port,
+        "log_config": None,
+        "access_log": False,
+        "timeout_graceful_shutdown": 30,
+        "server_header": False,
         # Slow or silent clients: deadlines for headers and body (HTTP_HEADER_TIMEOUT,
         # HTTP_BODY_TIMEOUT), idle keep-alive, and a cap on connections (503 beyond it).
-        http="entrypoints.http.server_protocol:DeadlineHttpProtocol",
-        timeout_keep_alive=config.http_keep_alive_timeout,
-        limit_concurrency=config.http_max_connections,
+        "http": "entrypoints.http.server_protocol:DeadlineHttpProtocol",
+        "timeout_keep_alive": config.http_keep_alive_timeout,
+        "limit_concurrency": config.http_max_connections,
         # X-Forwarded-For/-Proto rewrite the client address only from TRUSTED_PROXIES; uvicorn
         # would otherwise trust them from 127.0.0.1, so anyone on the host could pick an address.
-        proxy_headers=bool(config.trusted_proxies),
-        forwarded_allow_ips=list(config.trusted_proxies),
-    )
+        "proxy_headers": bool(config.trusted_proxies),
+        "forwarded_allow_ips": list(config.trusted_proxies),
+    }
+    if workers > 1 and reuse_port_supported():
+        # A listening socket per worker: the kernel spreads new connections over them.
+        code = Workers(uvicorn.Config("entrypoints.http.asgi:create", **options), workers).run()  # type: ignore[arg-type]
+        raise typer.Exit(code)
+    uvicorn.run("entrypoints.http.asgi:create", workers=workers, **options)  # type: ignore[arg-type]
 
 
 def _stopped_cleanly(_signum: int, _frame: object) -> None:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import secrets
+import signal
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +14,7 @@ import httpx
 import pytest
 
 from tests.support.server import ServerProcess, run_cli
+from tests.support.sockets import ESTABLISHED, LISTEN, socket_owners
 
 pytestmark = pytest.mark.e2e
 
@@ -85,12 +90,42 @@ def test_out_of_the_box_serve_chat_rest_and_a_stateless_restart(tmp_path: Path) 
         assert titles(client, user, headers) == ["buy milk", "call mom", "water the plants"]
 
 
-def test_serve_with_two_workers(tmp_path: Path) -> None:
-    with ServerProcess(cwd=tmp_path, args=["--workers", "2"]) as server, server.client() as client:
-        user, headers = register(client)
-        for _ in range(6):  # spread over both workers
+def _until(check: Callable[[], bool], seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.1)
+
+
+def test_two_workers_listen_each_share_new_connections_are_replaced_and_stop_cleanly(tmp_path: Path) -> None:
+    with ServerProcess(cwd=tmp_path, args=["--workers", "2"]) as server:
+        _until(lambda: len(socket_owners(server.port, LISTEN)) == 2, 60, "two workers listening")
+        listeners = socket_owners(server.port, LISTEN)
+        assert all(count == 1 for count in listeners.values())  # a socket each (SO_REUSEPORT)
+        with server.client() as client:
+            user, headers = register(client)
+        # 24 new connections, kept open: the kernel spreads them over both workers.
+        clients = [server.client() for _ in range(24)]
+        try:
+            for one in clients:
+                assert one.get(f"/api/{user}/tasks", headers=headers).status_code == 200
+            holders = socket_owners(server.port, ESTABLISHED)
+            assert set(holders) == set(listeners) and sum(holders.values()) == 24, holders
+        finally:
+            for one in clients:
+                one.close()
+        # A worker that dies is replaced, and the service goes on.
+        victim = next(iter(listeners))
+        os.kill(victim, signal.SIGKILL)
+        _until(lambda: len(socket_owners(server.port, LISTEN)) == 2 and victim not in socket_owners(
+            server.port, LISTEN), 60, "a new worker in place of the killed one")
+        with server.client() as client:
             assert client.get(f"/api/{user}/tasks", headers=headers).status_code == 200
+        assert server.process is not None
+        server.process.send_signal(signal.SIGTERM)
+        assert server.process.wait(timeout=40) == 0
     assert "workers   2" in server.logs
+    assert socket_owners(server.port, LISTEN) == {}
 
 
 def test_oversized_chunked_upload_is_413_on_a_real_server(tmp_path: Path) -> None:
