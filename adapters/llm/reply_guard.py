@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from adapters.llm.offline.dates import describe as describe_day
+from adapters.llm.day_words import describe_day
 from domain.conversation import Message, ToolCall
 
 Change = Literal["created", "completed", "deleted", "updated", "undone"]
