@@ -53,9 +53,29 @@ def _canonical(arguments: str) -> str:
         return arguments
 
 
+def without_blank_optionals(arguments: str, required: frozenset[str]) -> str:
+    """The arguments without optional fields given as a blank string.
+
+    Small models fill every field of a schema: ``add_task {"title": "buy milk", "recurrence": ""}``
+    (qwen2.5-coder-1.5b) is refused as an invalid RRULE, and the model then asks the user for
+    one. A blank optional field says nothing, so it is left out; ``null`` keeps its meaning
+    ("remove the due date") and required fields are left to the tool's own validation.
+    """
+    try:
+        value = json.loads(arguments or "{}")
+    except ValueError:
+        return arguments
+    if not isinstance(value, dict):
+        return arguments
+    kept = {k: v for k, v in value.items() if k in required or not (isinstance(v, str) and not v.strip())}
+    return arguments if len(kept) == len(value) else json.dumps(kept)
+
+
 async def _invoke(name: str, ctx: ToolContext[TurnState], arguments: str) -> str:
     state = ctx.context
     spec = state.tools.specs.get(name)
+    if spec is not None:
+        arguments = without_blank_optionals(arguments, frozenset(spec.input_schema.get("required", ())))
     key = (name, _canonical(arguments))
     if spec is not None and not spec.idempotent and key in state.done:
         # A model that repeats the same add in one turn means one task, not two.

@@ -75,3 +75,18 @@ def test_which_steps_end_the_turn() -> None:
     assert not end(ctx, [_result("list_tasks", {"tasks": [], "total": 0}), _result(REPLY.name, {"text": "x"})]
                    ).is_final_output
     assert not TurnEnd(from_changes=False)(ctx, [_result("add_task", added)]).is_final_output
+
+
+async def test_a_blank_optional_field_is_left_out_and_null_keeps_its_meaning() -> None:
+    bound = _bound()
+    tools = {t.name: t for t in function_tools(bound)}
+    state = TurnState(bound, said="add buy milk")
+    ctx = RunContextWrapper(context=state)
+    added = json.loads(await tools["add_task"].on_invoke_tool(  # type: ignore[arg-type]
+        ctx, json.dumps({"title": "buy milk", "recurrence": "", "due_date": " ", "priority": ""})))
+    assert added["status"] == "created" and state.calls[0].arguments == {"title": "buy milk"}
+    blank_title = json.loads(await tools["add_task"].on_invoke_tool(ctx, json.dumps({"title": ""})))  # type: ignore[arg-type]
+    assert "error" in blank_title  # a required field is the tool's to refuse
+    cleared = json.loads(await tools["update_task"].on_invoke_tool(  # type: ignore[arg-type]
+        ctx, json.dumps({"task_id": 1, "due_date": None})))
+    assert cleared["status"] == "updated"
