@@ -344,7 +344,8 @@ _TRAILING = frozenset({"to", "on", "off", "the", "my", "from", "onto", "for", "i
 _DATE_LEADS = frozenset({"for", "on", "by", "at", "the", "due", "before", "until", "till", "in", "this", "next", "of"})
 # Verbs that begin a command of their own: after "and" / "," they start a new intent.
 _CLAUSE_VERBS = frozenset({"mark", "tick", "delete", "remove", "erase", "move", "push", "postpone", "reschedule", "rename",
-                           "add", "bump", "untick", "reopen", "uncheck", "scrap", "create", "retitle", "cross", "undo"})
+                           "add", "bump", "untick", "reopen", "uncheck", "scrap", "create", "retitle", "cross", "undo",
+                           "complete", "finish"})
 _CHANGE_VERBS = frozenset({"delete", "remove", "erase", "mark", "tick", "untick", "uncheck", "reopen", "undo", "rename", "retitle"})
 _SKIP = frozenset({"also", "then", "please", "pls", "can", "could", "you", "maybe", "just", "and"})
 _JOINS = frozenset({"and", ",", "then", "also", "plus", "&", ";"})

@@ -17,7 +17,7 @@ from typing import Any
 from adapters.llm.offline import dates, mood
 from adapters.llm.offline import scope as quantifier
 from adapters.llm.offline.engine import Engine, Reading, load
-from adapters.llm.offline.lexicon import CLOSED_WORDS
+from adapters.llm.offline.lexicon import CLOSED_WORDS, DATE_WORDS, SLANG
 from adapters.llm.offline.references import (
     LOOKUP_LIMIT,
     Resolution,
@@ -27,6 +27,7 @@ from adapters.llm.offline.references import (
     last_touched,
     match_title,
     normalise,
+    stem,
 )
 from adapters.llm.offline.slots import (
     ClearDate,
@@ -244,6 +245,166 @@ _SHIFT_VERB = re.compile(r"\b(?:push|move|bump|delay|postpone|put\s+off|back|for
 _ADVERBIAL_ALL = re.compile(r"^all\s+(?:good|done|set|sorted|right|ok|okay|fine|clear|ready)$", re.IGNORECASE)
 
 
+# -- statements about a task, with no change verb ---------------------------------------------
+# "passport renewal is done", "fed the cat", "I've paid the rent": a statement that a task is done;
+# "the dentist should be due friday", "rent is high priority now": a statement of how a task stands.
+# Either names an existing task or changes nothing: a statement never adds.
+_STATEMENT_LEAD = re.compile(
+    r"^\W*(?:(?:ok|okay|so|and|also|oh|hey|well|yay|woo+|finally|btw|fyi|update|good\s+news|great\s+news|just|yes|yep"
+    r"|right|alright|phew)\W+)*(?:(?:just\s+)?(?:wanted\s+to\s+|want\s+to\s+)?(?:let\s+you\s+know|tell\s+you|say)"
+    r"(?:\s+that)?\s+)?", re.IGNORECASE)
+_TRAILING_ASK = re.compile(
+    r"\s*(?:[,;-]+\s*|\s+(?:so|and)\s+)(?:(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?|please\s+|pls\s+)?"
+    r"(?:change|update|fix|move|set|sort|note|mark|make)\s+(?:it|that|this)(?:\s+(?:please|pls|for\s+me))?\W*$"
+    r"|\s*[,;-]*\s*(?:please|pls|thanks|thank\s+you|thx|ty|cheers)\W*$", re.IGNORECASE)
+_DONE_STATE = (r"(?:done|finished|complete|completed|sorted(?:\s+out)?|dealt\s+with|taken\s+care\s+of|handled|over\s+with"
+               r"|ticked\s+off|crossed\s+off|out\s+of\s+the\s+way|all\s+done|all\s+sorted)")
+_DONE_WORDS = re.compile(r"^" + _DONE_STATE + r"$", re.IGNORECASE)
+_STATE_OF = re.compile(
+    r"^(?P<subj>[^,;:?]+?)\s*(?:\s(?:is|are|was|were|has\s+been|have\s+been|got|finally\s+got)|['’]s)\s+"
+    r"(?:(?:now|finally|all|already|at\s+last|officially)\s+)*(?P<state>" + _DONE_STATE
+    + r"|[a-z]+ed|[a-z]+en|out|off|up|away|back|paid|sent|bought|fed|sold|built|dug|hung|swept|made|sorted)"
+    r"(?:\s+(?:now|already|finally|at\s+last|too|as\s+well|today|this\s+morning|yesterday))*\W*$", re.IGNORECASE)
+_DID_IT = re.compile(
+    r"^(?:(?:i|we)\s+(?:(?:have|'ve|’ve|ve|just|already|finally|also|actually|did|eventually)\s+)*|i['’]ve\s+|ive\s+)?"
+    r"(?:(?:just|finally|already|actually|eventually)\s+)*(?P<verb>[a-z]+)\s+(?P<obj>[^,;:?]+?)"
+    r"(?:\s+(?:now|already|finally|at\s+last|too|as\s+well|today|this\s+morning|yesterday|earlier))*\W*$",
+    re.IGNORECASE)
+# Past forms that are no completion of a task ("started the essay", "added milk", "forgot the bins").
+_NOT_COMPLETING = frozenset({
+    "add", "create", "delete", "remove", "erase", "mark", "tick", "cross", "complete", "move", "push", "rename", "update",
+    "edit", "set", "make", "undo", "trash", "bin", "ditch", "reschedule", "postpone", "bump", "remind", "restore",
+    "reopen", "untick", "start", "begin", "try", "want", "need", "decide", "hope", "mean", "forget", "miss", "delay",
+    "like", "use", "say", "think", "love", "hate", "note", "list", "change", "schedule", "plan", "ask", "tell",
+    "leave", "keep", "put", "drop", "shift", "have", "be", "go", "see", "wonder", "realise", "realize", "notice",
+    "manage", "fail", "stop", "skip", "cancel", "clear",
+})
+_FINISHING = frozenset({"finished", "completed", "did", "done", "sorted", "ticked", "wrapped", "nailed", "handled"})
+_TIME_WORDS = DATE_WORDS | frozenset({
+    "on", "by", "for", "at", "the", "of", "in", "this", "next", "until", "till", "before", "end", "midday", "am", "pm",
+    "o'clock", "after", "from", "now", "actually", "really", "instead", "then", "a", "an", "and", "due", "be", "to",
+    "set", "coming", "following", "st", "nd", "rd", "th"})
+_PRIORITY_TERMS = frozenset({"urgent", "urgently", "important", "critical", "crucial", "vital", "high", "low", "medium",
+                             "normal", "priority", "prio", "top", "asap", "whenever", "someday", "not", "that", "very",
+                             "super", "less", "more", "really", "now", "actually", "a", "an", "of", "is", "the", "anymore",
+                             "any", "instead", "too", "pretty", "quite"})
+_COPULA = re.compile(
+    r"^(?P<subj>[^,;:?]+?)\s*(?:\s(?:is|are|was|will\s+be|should\s+be|shall\s+be|must\s+be|needs?\s+to\s+be|has\s+to\s+be"
+    r"|have\s+to\s+be|ought\s+to\s+be|can\s+be|could\s+be|would\s+be|becomes?|is\s+now|are\s+now)|['’]s)\s+"
+    r"(?P<pred>[^?]+?)\W*$", re.IGNORECASE)
+_NOT_A_SUBJECT = re.compile(
+    r"^(?:what|when|where|which|who|why|how|there|here|today|tomorrow|tonight|this|everything|nothing|all|anything"
+    r"|something|life|work|that's|it's)\b|\b(?:add|remind|need\s+to|have\s+to|got\s+to|gotta|want\s+to|must|new\s+task"
+    r"|todo|to-do|i|me|we|you|my\s+list)\b", re.IGNORECASE)
+
+
+_FILLER_TIME = frozenset({"now", "actually", "the", "a", "an", "of", "really", "instead", "then", "be", "to", "set", "and",
+                          "due", "on", "by", "for", "at"})
+
+
+_ADDED_ORDINAL = re.compile(r"^(first|second|third|last|1st|2nd|3rd)\s+(?:one|task|thing|item)?\s*(?:that\s+)?"
+                            r"(?:i|you|we)?\s*(?:just\s+)?(?:added|created|made|put\s+(?:in|on))$")
+_NOTE_TO = re.compile(
+    r"^\W*(?:(?:please|pls|can\s+you|could\s+you|ok|okay|so|and|also|oh|now|then)\W+)*"
+    r"(?:(?:add|put|attach|write|stick|leave|pop|include)\s+(?:(?:a|an|the|this|that|some|my)\s+)?)?"
+    r"(?:note|description|desc|comment|details?)\s+(?:to|on|for|onto)\s+(?P<ref>[^:]+?)"
+    r"\s*(?::|\s-\s|,?\s+saying\b|,?\s+that\s+says\b)\s*(?P<note>.+)$", re.IGNORECASE)
+_GOES_ON = re.compile(r"^\W*(?:and|also|plus|oh\s+and|&)\b", re.IGNORECASE)
+_RELABEL = re.compile(r"^\W*(?:(?:please|pls|can\s+you|could\s+you|ok|okay|so|and|also|oh|now|then)\W+)*"
+                      r"(?:move|shift|transfer|file|put|stick|pop|add)\b", re.IGNORECASE)
+_SOFT_LEAD = re.compile(r"^\W*(?:(?:no|nope|wait|ok|okay|oh|hmm|actually|sorry|oops|ugh|argh)\W+)*", re.IGNORECASE)
+_RENAME_CUE = re.compile(r"\b(?:rename|retitle|re-?name|call\s+it|title|name|wording|reword|say|says|read|reads|spell|spelled"
+                         r"|spelling|typo|to|into|instead|should\s+be)\b|(?:^|\s)[\"“‘']|[\"”’'](?:\s|$)", re.IGNORECASE)
+_STATEMENT_INTENTS = frozenset({"add", "complete", "update", "none", "check", "delete"})
+
+
+def _pointer_like(phrase: str) -> bool:
+    """A phrase the reference resolver reads by itself: a number, a pronoun, a position, a quantifier."""
+    text = re.sub(r"^(?:the|my)\s+", "", " ".join(phrase.lower().replace("’", "'").split()))
+    return (text in _PRONOUN or text in _PLURAL or bool(_ID.match(text) or _FIRST_N.match(text) or _EVERY.match(text))
+            or bool(explicit_ids(text)) or bool(re.search(r"\d", text)) or bool(_ORDINAL.search(text))
+            or text.split()[:1] in (["one"], ["both"], ["all"], ["it"], ["that"], ["this"])
+            or bool(re.search(r"\b(?:them|those|these|ones|some|few|couple|several|everything|each)\b", text)))
+
+
+def _statement_text(reading: Reading) -> str:
+    text = _STATEMENT_LEAD.sub("", reading.text.strip(), count=1)
+    for _ in range(2):
+        text = _TRAILING_ASK.sub("", text).strip()
+    return text
+
+
+def _slang(word: str) -> str:
+    return SLANG.get(word, word)
+
+
+def _done_statement(reading: Reading) -> tuple[str, str, str | None] | None:
+    """(the task as the words name it, the object alone, the deed's verb if one is said) for a statement that a task is done:
+    "passport renewal is done" -> ("passport renewal", ...), "fed the cat" -> ("feed the cat", "the cat")."""
+    text = _statement_text(reading)
+    if not text or text.endswith("?") or mood.leading_intent(text) or _NOT_DONE.search(text):
+        return None
+    state = _STATE_OF.match(text)
+    if state and not _NOT_A_SUBJECT.search(state["subj"]):
+        subj = state["subj"].strip(" ,.!")
+        word = state["state"].lower()
+        if _DONE_WORDS.match(word):
+            return subj, subj, None
+        base = base_verb(word[:-1] if word.endswith("en") and base_verb(word) == word else word)
+        if base in _NOT_COMPLETING:
+            return None
+        return f"{subj} {base}", subj, None  # "bins are out" -> "bins out", "the car is washed" -> "the car wash"
+    did = _DID_IT.match(text)
+    if did:
+        verb, obj = did["verb"].lower(), did["obj"].strip(" ,.!")
+        if verb in _FINISHING:
+            obj = re.sub(r"^(?:with\s+|off\s+|up\s+)", "", obj, flags=re.IGNORECASE)
+            return (obj, obj, None) if obj and not _NOT_A_SUBJECT.search(obj) else None
+        base = base_verb(verb)
+        if base == verb or base in _NOT_COMPLETING or verb in {"i", "we"}:
+            return None
+        obj = re.sub(r"\s+done$", "", obj, flags=re.IGNORECASE)  # "got the tyres done"
+        last = obj.split()[-1].lower() if obj.split() else ""
+        if base in {"get", "have"} and base_verb(last) != last and len(obj.split()) > 1:
+            # "got the tyres changed": the deed is the participle's
+            base, obj = base_verb(last), " ".join(obj.split()[:-1])
+            if base in _NOT_COMPLETING:
+                return None
+        return f"{base} {obj}", obj, base
+    return None
+
+
+def _state_update(reading: Reading, today: date) -> Reading | None:
+    """The reading of "the dentist should be due dec 24" / "rent is high priority now": an update of the
+    task the subject names, with the predicate's date or priority; None when the predicate is not one."""
+    text = _statement_text(reading)
+    m = _COPULA.match(text) if text and not text.endswith("?") and not mood.leading_intent(text) else None
+    if not m or _NOT_A_SUBJECT.search(m["subj"]):
+        return None
+    subj = m["subj"].strip(" ,.!")
+    pred = [_slang(w) for w in re.findall(r"[\w'’-]+", m["pred"].lower())]
+    if not subj or not pred:
+        return None
+    priority_words = [w for w in pred if w in _PRIORITY_TERMS]
+    date_words = [w for w in pred if w not in _PRIORITY_TERMS or w in {"now", "actually", "the", "a", "of"}]
+    has_priority = any(w in {"urgent", "urgently", "important", "critical", "crucial", "vital", "high", "low", "medium",
+                             "normal", "priority", "prio", "asap", "whenever", "someday"} for w in priority_words)
+    date_text = " ".join(date_words)
+    coverable = all(w in _TIME_WORDS or w in {"today", "tonight", "tomorrow"} or re.fullmatch(r"\d{1,4}(?:st|nd|rd|th)?|\d{1,2}[:/.-]\d{1,2}(?:[:/.-]\d{2,4})?", w)
+                    or w in ORDINALS for w in date_words)
+    core = [w for w in date_words if w not in _FILLER_TIME]
+    due = read_date(date_text, today) if core and coverable else None
+    if core and not isinstance(due, date):
+        return None  # words in the predicate that are neither a date nor a priority: not this form
+    if due is None and not has_priority:
+        return None
+    return replace(reading, intent="update", reference=subj.lower(), references=(subj.lower(),), reference_text=subj,
+                   titles=(), item_dates=(), date=date_text if due is not None else None,
+                   date_groups=(date_text,) if due is not None else (),
+                   priority=" ".join(priority_words) if has_priority else None, new_title=None, note=None,
+                   label=None, repeat=None, confidence=max(reading.confidence, ACT_CONFIDENCE), unsure=False, unexplained=())
+
+
 def _drop_verb(phrase: str) -> str:
     head, _, rest = phrase.partition(" ")
     return rest if head.lower() in mood.ACTION_VERBS and rest else phrase
@@ -329,6 +490,27 @@ class OfflineModel:
     # -- dispatch -------------------------------------------------------------------------
     async def _act(self, turn: Turn, reading: Reading, *, several: bool) -> None:
         intent = reading.intent
+        note_to = _NOTE_TO.match(reading.text) if reading.mutating else None
+        if note_to and note_to["note"].strip(" .!\"'“”"):
+            # "add a note to the passport task: two photos", "description for task 2: ...": a note on that task
+            ref = note_to["ref"].strip(" ,").lower()
+            reading = replace(reading, intent="update", reference=ref, references=(ref,), reference_text=note_to["ref"],
+                              note=_quote_strip(note_to["note"].strip()), titles=(), item_dates=(), date=None,
+                              date_groups=(), priority=None, new_title=None, label=None, repeat=None,
+                              confidence=max(reading.confidence, ACT_CONFIDENCE), unsure=False, unexplained=())
+            intent = "update"
+        elif intent in _STATEMENT_INTENTS:
+            done = _done_statement(reading)
+            if done is not None and not _pointer_like(done[0]) and len(reading.references) <= 1 and not re.search(
+                    r"\b(?:and|or|plus)\b|[,&+]", done[1], re.IGNORECASE):  # several tasks: the reading's references
+                # "passport renewal is done", "fed the cat": the one open task it names is done
+                if mood.analyse(reading.text, *_surroundings(turn.message, reading.text)).acts:
+                    await self._complete_statement(turn, *done)
+                    return
+            elif done is None:
+                stated = _state_update(reading, turn.today)
+                if stated is not None:  # "the dentist should be due friday": an update of the task named
+                    reading, intent = stated, "update"
         if intent == "update" and ((reading.reference and _EVERY.match(reading.reference)) or quantifier.find(reading.text)):
             # "finish everything due today", "remove every finished task": a bulk change whose verb completes or
             # deletes, not a move
@@ -369,6 +551,25 @@ class OfflineModel:
         if intent == "delete" and _label(reading) and _TAKE_OFF.search(reading.text):
             intent = "update"  # "remove milk from the shopping list": the label goes, the task stays
             reading = replace(reading, intent=intent)
+        if intent in {"delete", "complete", "reopen", "undo"} and _label(reading) and _RELABEL.match(reading.text) \
+                and not _TAKE_OFF.search(reading.text):
+            # "move the drill to the hardware list", "put the milk on the shopping list": a list is a label
+            intent = "update"
+            reading = replace(reading, intent=intent, confidence=max(reading.confidence, ACT_CONFIDENCE))
+        named = mood.leading_intent(_SOFT_LEAD.sub("", reading.text, count=1))
+        if (reading.mutating and reading.confidence < ACT_CONFIDENCE and named and named != intent
+                and named in reading.alternatives):
+            # "wait no, undo that" read as close to a deletion: the verb typed names which of the two it is
+            intent = named
+            reading = replace(reading, intent=intent, confidence=ACT_CONFIDENCE)
+        if (intent == "update" and reading.confidence < ACT_CONFIDENCE and (reading.date or reading.priority)
+                and not (reading.titles or reading.reference or reading.note or reading.new_title)
+                and _GOES_ON.match(reading.text) and len(last_touched(turn.history)) == 1 and not turn.touched):
+            # "and due on saturday" after "make it high priority": more of the same change to the same task
+            reading = replace(reading, confidence=ACT_CONFIDENCE)
+        if intent == "update" and reading.new_title and not _RENAME_CUE.search(reading.text):
+            # "task 3 isn't that urgent anymore, make it medium": no rename was asked for, so no new title
+            reading = replace(reading, new_title=None)
         asked_for = mood.requested_intent(reading.text)
         if not reading.mutating and asked_for and (asked_for in reading.alternatives or intent in {"check", "search"}):
             # "could you mark task 2 done?": a request typed as a question reads close to a yes/no
@@ -419,6 +620,51 @@ class OfflineModel:
             turn.say(HELP_TEXT)
         elif not several:
             turn.say(self._not_understood(reading))
+
+    async def _complete_statement(self, turn: Turn, phrase: str, obj: str, verb: str | None) -> None:
+        """Complete the one open task a statement names; several ask which, a near miss asks, none says so."""
+        snapshot = await turn.tasks()
+        pending = Snapshot([t for t in snapshot.tasks if not t["completed"]])
+        found = match_title(phrase, pending)
+        if found.ambiguous:
+            options = " or ".join(f"task {t['id']} ({t['title']})" for t in found.ambiguous)
+            turn.ask(f"Which one do you mean: {options}? I haven't changed anything yet.")
+            return
+        fits = found.found and (verb is None or verb in normalise(
+            (snapshot.by_id(found.ids[0]) or {}).get("title", "")) or stem(verb) in normalise(
+            (snapshot.by_id(found.ids[0]) or {}).get("title", "")))
+        if found.found and not fits:
+            # "paid the roofer" beside "ring the roofer": the task fits, the deed does not; ask
+            task = snapshot.by_id(found.ids[0]) or {}
+            turn.ask(f"Do you mean task {task.get('id')} ({task.get('title')})? Say \"mark it done\" and I will; "
+                     "I haven't changed anything yet.")
+            return
+        if found.found:
+            task_id = found.ids[0]
+            call = await turn.call("complete_task", {"task_id": task_id})
+            if is_error(call):
+                turn.ask(f"I couldn't change task {task_id}: {call.result.get('error')}.")
+            elif call.result.get("status") == "rescheduled" and call.result.get("due_date"):
+                due = date.fromisoformat(str(call.result["due_date"]))
+                turn.say(f"Done; task {task_id} ({call.result['title']}) repeats, next due {dates.describe(due, turn.today)}.")
+            else:
+                turn.say(f"Done! Marked task {task_id}: {call.result['title']}.")
+            return
+        finished = match_title(phrase, Snapshot([t for t in snapshot.tasks if t["completed"]]))
+        if finished.found:
+            task = snapshot.by_id(finished.ids[0]) or {}
+            turn.say(f"Task {task.get('id')} ({task.get('title')}) is already done, so nothing changed.")
+            return
+        loose = match_title(obj, pending) if obj.lower() != phrase.lower() else Resolution()
+        near = loose.ambiguous or tuple(t for t in pending.tasks if t["id"] in loose.ids)
+        if near:
+            # "paid the plumber" beside "call the plumber": the object fits, the deed may not; ask
+            options = " or ".join(f"task {t['id']} ({t['title']})" for t in near)
+            lead = "Which one do you mean" if len(near) > 1 else "Do you mean"
+            turn.ask(f"{lead}: {options}? I haven't changed anything yet." if len(near) > 1
+                     else f"{lead} {options}? Say \"mark it done\" and I will; I haven't changed anything yet.")
+            return
+        turn.ask(f"I couldn't find an open task matching \"{phrase}\", so nothing changed.")
 
     async def _hold(self, turn: Turn, reading: Reading, clause_mood: mood.Mood) -> None:
         """A clause about a change that is not a request: say what was understood, change nothing."""
@@ -583,6 +829,18 @@ class OfflineModel:
             number = parse_number(m[1])
             if number is not None:
                 return Resolution(ids=(number,))
+        added = _ADDED_ORDINAL.match(text)
+        if added:
+            # "the first one I added": the order of the adds in this conversation, not the list's
+            made = [int(c.result["task_id"]) for m in turn.history if m.role is Role.ASSISTANT for c in m.tool_calls
+                    if c.tool == "add_task" and "task_id" in c.result]
+            made += [int(c.result["task_id"]) for c in turn.calls if c.tool == "add_task" and "task_id" in c.result]
+            index = ORDINALS.get(added[1], -1)
+            if made and -len(made) <= index < len(made):
+                return Resolution(ids=(made[index],))
+            turn.ask(f"I can't tell which task is the {added[1]} one you added here. Tell me its number; "
+                     "I haven't changed anything.")
+            return None
         ordinal = _ORDINAL.search(text)
         if ordinal and not normalise(_ORDINAL.sub(" ", text).replace("one", " ")):
             listing = last_listing(turn.history) or [t["id"] for t in (await turn.tasks()).tasks if not t["completed"]]

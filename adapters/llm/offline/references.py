@@ -85,9 +85,22 @@ def last_touched(history: Sequence[Message]) -> list[int]:
     return []
 
 
+def stem(word: str) -> str:
+    """A noun made from a verb, read as the verb: "renewal" -> "renew", "planning" -> "plan", "payment" -> "pay"
+    (both the words typed and the titles go through it, so "the party planning" finds "plan the party")."""
+    if len(word) > 5 and word.endswith("ing"):
+        stem = word[:-3]
+        return stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "lsz" else stem
+    if len(word) > 6 and word.endswith("ment"):
+        return word[:-4]
+    if len(word) > 5 and word.endswith("ewal"):
+        return word[:-2]
+    return word
+
+
 def normalise(text: str) -> list[str]:
     words = re.findall(r"[a-z0-9]+", text.lower().replace("'s", ""))
-    return [singular(base_verb(w)) for w in words if w not in _STOP]
+    return [stem(singular(base_verb(w))) for w in words if w not in _STOP]
 
 
 def match_title(words_text: str, snapshot: Snapshot, *, pending_first: bool = True) -> Resolution:
