@@ -159,3 +159,15 @@ async def test_and_with_a_date_goes_on_changing_the_same_task(offline_chat: Chat
     await talk(offline_chat, "add descale the kettle", "make it low priority", "and due on friday")
     (task,) = (await tasks.find("alice", TaskQuery())).items
     assert task.priority.value == "low" and task.due_date is not None and task.due_date.weekday() == 4
+
+
+@pytest.mark.parametrize(("titles", "message"), [
+    (("oat milk", "walk the dog"), "bought the oat milk"),
+    (("swap the tyres", "walk the dog"), "I finally got the tyres swapped"),
+])
+async def test_a_deed_fits_a_title_it_covers(
+    offline_chat: ChatUseCases, tasks: TaskUseCases, titles: tuple[str, str], message: str
+) -> None:
+    await setup(tasks, *titles)
+    await talk(offline_chat, message)
+    assert await state(tasks) == [(titles[0], True), (titles[1], False)]

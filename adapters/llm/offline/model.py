@@ -41,6 +41,7 @@ from adapters.llm.offline.slots import (
     read_priority,
     read_recurrence,
 )
+from adapters.llm.offline.text import normalise_word
 from adapters.llm.offline.words import ORDINALS, base_verb, parse_number
 from application.ports import TextDelta, TokenUsage, ToolEvent, TurnDone, TurnEvent, TurnRequest, TurnResult
 from application.tools import BoundTools, is_error
@@ -356,7 +357,7 @@ def _done_statement(reading: Reading) -> tuple[str, str, str | None] | None:
         return f"{subj} {base}", subj, None  # "bins are out" -> "bins out", "the car is washed" -> "the car wash"
     did = _DID_IT.match(text)
     if did:
-        verb, obj = did["verb"].lower(), did["obj"].strip(" ,.!")
+        verb, obj = normalise_word(did["verb"].lower()), did["obj"].strip(" ,.!")
         if verb in _FINISHING:
             obj = re.sub(r"^(?:with\s+|off\s+|up\s+)", "", obj, flags=re.IGNORECASE)
             return (obj, obj, None) if obj and not _NOT_A_SUBJECT.search(obj) else None
@@ -630,9 +631,11 @@ class OfflineModel:
             options = " or ".join(f"task {t['id']} ({t['title']})" for t in found.ambiguous)
             turn.ask(f"Which one do you mean: {options}? I haven't changed anything yet.")
             return
-        fits = found.found and (verb is None or verb in normalise(
-            (snapshot.by_id(found.ids[0]) or {}).get("title", "")) or stem(verb) in normalise(
-            (snapshot.by_id(found.ids[0]) or {}).get("title", "")))
+        title = normalise((snapshot.by_id(found.ids[0]) or {}).get("title", "")) if found.found else []
+        # the deed fits when the title says it, or the object covers the whole title ("bought the milk": "milk")
+        fits = found.found and (verb is None or verb in title or stem(verb) in title
+                                or any(len(verb) >= 4 and w[:4] == verb[:4] for w in title)
+                                or set(title) <= set(normalise(obj)))
         if found.found and not fits:
             # "paid the roofer" beside "ring the roofer": the task fits, the deed does not; ask
             task = snapshot.by_id(found.ids[0]) or {}
