@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from adapters.llm.day_words import describe_day
 from adapters.llm.offline import text as _text  # (text's features use date_spans: imported as a module, at call time)
 from adapters.llm.offline.words import NUMBER, parse_number
 
@@ -226,16 +227,7 @@ def week_bounds(today: date) -> tuple[date, date]:
 
 
 def describe(value: date | None, today: date) -> str:
-    if value is None:
-        return "no due date"
-    if value == today:
-        return "today"
-    if value == today + timedelta(days=1):
-        return "tomorrow"
-    if value == today - timedelta(days=1):
-        return "yesterday"
-    label = f"{value.strftime('%a')} {value.day} {value.strftime('%b')}"
-    return label if value.year == today.year else f"{label} {value.year}"
+    return describe_day(value, today)
 
 
 _ANY = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in _PATTERNS))
