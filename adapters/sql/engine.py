@@ -1,4 +1,4 @@
-"""Engine creation for PostgreSQL (asyncpg) and SQLite (aiosqlite)."""
+"""Engine creation for PostgreSQL (asyncpg) and SQLite (aiosqlite's dialect, sqlite3 on the loop's thread)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.dialects.sqlite.aiosqlite import AsyncAdapt_aiosqlite_connection, AsyncAdapt_aiosqlite_dbapi
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import InvalidatePoolError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from adapters.sql import inline_sqlite
 from adapters.sql.settings import EngineSettings as EngineSettings  # re-exported: callers import it from here
 
 DEFAULT_URL = "sqlite+aiosqlite:///./todo-chat.db"
@@ -94,7 +96,11 @@ def _sqlite_engine(url: str, settings: EngineSettings) -> AsyncEngine:
         pool_timeout=settings.pool_timeout,
         connect_args={"timeout": settings.sqlite_busy_timeout_ms / 1000},
         hide_parameters=True,  # never log statement parameters (see above)
+        **({"module": _InlineSqlite()} if settings.sqlite_inline else {}),
     )
+    # With the inline driver, waiting for another process's write lock is the driver's
+    # (asynchronous) retry, not SQLite's busy handler, which would sleep on the loop's thread.
+    busy_timeout_ms = 0 if settings.sqlite_inline else int(settings.sqlite_busy_timeout_ms)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -104,7 +110,7 @@ def _sqlite_engine(url: str, settings: EngineSettings) -> AsyncEngine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={int(settings.sqlite_busy_timeout_ms)}")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
@@ -116,3 +122,15 @@ def _sqlite_engine(url: str, settings: EngineSettings) -> AsyncEngine:
         connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
+
+
+class _InlineSqlite(AsyncAdapt_aiosqlite_dbapi):
+    """SQLAlchemy's aiosqlite DBAPI adapter over ``inline_sqlite`` (no worker thread)."""
+
+    def __init__(self) -> None:
+        super().__init__(inline_sqlite, sqlite3)  # type: ignore[arg-type]
+
+    def connect(self, *arg: Any, **kw: Any) -> AsyncAdapt_aiosqlite_connection:
+        from sqlalchemy.util.concurrency import await_
+
+        return AsyncAdapt_aiosqlite_connection(self, await_(inline_sqlite.connect(*arg, **kw)))

@@ -24,3 +24,6 @@ class EngineSettings:
     # connections (reused within milliseconds) do not need, and a restart leaves idle.
     ping_after_idle: float = 1.0
     sqlite_busy_timeout_ms: int = 15_000
+    # Run sqlite3 on the event loop's thread (adapters/sql/inline_sqlite.py) instead of
+    # aiosqlite's worker thread: the thread round trips cost more than the statements.
+    sqlite_inline: bool = True

@@ -4,6 +4,7 @@ during an open writer, and the history window staying an index scan."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta, timezone
@@ -48,8 +49,45 @@ async def test_sqlite_engine_creates_its_folder_and_sets_its_pragmas(tmp_path: P
             for name in ("journal_mode", "foreign_keys", "busy_timeout")
         ]
     await engine.dispose()
-    assert pragmas == ["wal", 1, 15_000]
+    # busy_timeout 0: waiting for another process's write lock is the inline driver's
+    # asynchronous retry (adapters/sql/inline_sqlite.py), not a sleep on the loop's thread.
+    assert pragmas == ["wal", 1, 0]
     assert (tmp_path / "deep" / "er" / "todo.db").exists()
+
+
+async def test_a_write_waits_for_another_process_lock_without_stalling_the_loop(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'shared.db'}"
+    await upgrade_to_head(url)
+    engine = create_engine(url, EngineSettings(sqlite_busy_timeout_ms=5_000))
+    other = sqlite3.connect(tmp_path / "shared.db", isolation_level=None)  # "another process"
+    other.execute("BEGIN IMMEDIATE")
+    ticks = 0
+
+    async def tick() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    async def release_later() -> None:
+        await asyncio.sleep(0.3)
+        other.execute("ROLLBACK")
+
+    ticker = asyncio.create_task(tick())
+    try:
+        releaser = asyncio.create_task(release_later())
+        async with SqlUnitOfWork(session_factory(engine)) as uow:
+            await uow.tasks.add(Task.create(user_id="a", id=1, title="after the lock", now=NOW))
+            await uow.commit()
+        await releaser
+        # The loop kept running while the write waited (about 30 ticks of 10 ms in 0.3 s).
+        assert ticks >= 10
+        async with SqlUnitOfWork(session_factory(engine)) as uow:
+            assert [task.title for task in (await uow.tasks.find("a", TaskQuery())).items] == ["after the lock"]
+    finally:
+        ticker.cancel()
+        other.close()
+        await engine.dispose()
 
 
 async def test_other_offsets_are_stored_and_returned_as_utc(engine: AsyncEngine) -> None:

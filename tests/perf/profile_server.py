@@ -1,6 +1,6 @@
 """Where a chat turn's server CPU goes: ``python -m tests.perf.profile_server [--model slow]``.
 
-Starts ``todo-chat serve`` on a fresh PostgreSQL database, drives 10 conversations of the
+Starts ``todo-chat serve`` on a fresh PostgreSQL (or ``--db sqlite``) database, drives 10 conversations of the
 benchmark script (or 50 one-turn conversations against a fake model that takes 1 s), and
 samples the server with py-spy (``pip install py-spy``; not a project dependency). Prints
 the CPU per turn and the share of on-CPU samples by package. Loopback only, bounded.
@@ -37,12 +37,12 @@ def shares(raw: Path) -> tuple[int, list[tuple[str, float]]]:
     return total, [(name, 100 * count / max(total, 1)) for name, count in counts.most_common(14)]
 
 
-async def profile(slow: bool, seconds: int) -> None:
+async def profile(slow: bool, seconds: int, db: str = "postgres") -> None:
     spy = shutil.which("py-spy")
     if spy is None:
         raise SystemExit("py-spy is not installed: pip install py-spy")
     workdir = Path(tempfile.mkdtemp(prefix="todo-profile-"))
-    url = await database("postgres", workdir)
+    url = await database(db, workdir)
     raw = workdir / "samples.txt"
     try:
         with serve_fake_openai(FakeOpenAI(script=[Reply(text="ok", hang=1.0) for _ in range(1000)])) as fake:
@@ -64,7 +64,8 @@ async def profile(slow: bool, seconds: int) -> None:
                 cpu_ms = (cpu_seconds(server.process.pid) - before) * 1000 / done
                 sampler.wait(seconds + 30)
     finally:
-        await drop_database(url)
+        if db == "postgres":
+            await drop_database(url)
     total, by_package = shares(raw)
     print(f"{done} turns, server CPU {cpu_ms:.2f} ms/turn, {total} on-CPU samples; self time by package:")
     for package, share in by_package:
@@ -76,8 +77,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", choices=["offline", "slow"], default="offline")
     parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--db", choices=["postgres", "sqlite"], default="postgres")
     arguments = parser.parse_args()
-    asyncio.run(profile(arguments.model == "slow", arguments.seconds))
+    asyncio.run(profile(arguments.model == "slow", arguments.seconds, arguments.db))
 
 
 if __name__ == "__main__":
