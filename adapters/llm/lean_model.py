@@ -15,7 +15,9 @@ client, unchanged: ``fallback``.
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, Literal, cast
 
 import msgspec
@@ -59,6 +61,31 @@ _decode = msgspec.json.decode
 
 class Unsupported(Exception):
     """The request needs something the lean path does not do: use the SDK's model."""
+
+
+# The conversation's earlier turns, sent before the run's own input. The SDK copies, converts
+# and de-duplicates its whole input at every step of a run; handed only this turn's items, it
+# does that work for them alone, and the window is added here, where the request is written.
+_history: ContextVar[tuple[TResponseInputItem, ...]] = ContextVar("todo_chat_history", default=())
+
+
+@contextmanager
+def history_before_input(items: list[TResponseInputItem]) -> Iterator[None]:
+    """Model calls made in this context (and in tasks started in it) send ``items`` first."""
+    token = _history.set(tuple(items))
+    try:
+        yield
+    finally:
+        _history.reset(token)
+
+
+def _with_history(items: str | list[TResponseInputItem]) -> str | list[TResponseInputItem]:
+    history = _history.get()
+    if not history:
+        return items
+    if isinstance(items, str):
+        return [*history, {"role": "user", "content": items}]
+    return [*history, *items]
 
 
 # -- request bodies ------------------------------------------------------------------------
@@ -298,6 +325,7 @@ class LeanModel(Model):
         conversation_id: str | None = None,
         prompt: Any = None,
     ) -> ModelResponse:
+        input = _with_history(input)
         try:
             body = self._body(system_instructions, input, model_settings, tools, output_schema, handoffs,
                               False, previous_response_id, conversation_id, prompt)
@@ -328,6 +356,7 @@ class LeanModel(Model):
         conversation_id: str | None = None,
         prompt: Any = None,
     ) -> AsyncIterator[TResponseStreamEvent]:
+        input = _with_history(input)
         try:
             body = self._body(system_instructions, input, model_settings, tools, output_schema, handoffs,
                               True, previous_response_id, conversation_id, prompt)

@@ -40,7 +40,7 @@ from adapters.llm.agent_tools import (
     record_tool_error,
 )
 from adapters.llm.history_items import input_items
-from adapters.llm.lean_model import lean_model
+from adapters.llm.lean_model import history_before_input, lean_model
 from adapters.llm.reply_guard import (
     UNUSABLE_CORRECTION,
     Change,
@@ -367,25 +367,37 @@ class AgentsModel:
             logger.info("the required tool calls made no change in %d model calls", _CLAIM_RETRY_TURNS)
         return reply_from_calls(state.calls, claimed=claimed, today=state.tools.today)
 
+    def _input(self, request: TurnRequest) -> tuple[list[Any], list[Any]]:
+        """(earlier turns, this turn's input). With the lean model the SDK is given only the new
+        message and the model sends the window before it (``history_before_input``): the SDK
+        copies and converts its whole input at every step, so the window cost CPU per item per step."""
+        items = input_items(request)
+        if not self.settings.lean_client:
+            return [], items
+        return items[:-1], items[-1:]
+
     async def run_turn(self, request: TurnRequest) -> TurnResult:
         state = TurnState(request.tools, said=conversation_text(request.history))
+        earlier, items = self._input(request)
         async with self._bounded_turn(state) as servers:
             agent = self._agent(request, servers)
-            result = await self._run(agent, input_items(request), state)
-            _add_usage(state, result)
-            reply = await self._settle(agent, str(result.final_output or ""), result.to_input_list, state)
+            with history_before_input(earlier):
+                result = await self._run(agent, items, state)
+                _add_usage(state, result)
+                reply = await self._settle(agent, str(result.final_output or ""), result.to_input_list, state)
         return TurnResult(reply, state.calls, state.usage)
 
     async def stream_turn(self, request: TurnRequest) -> AsyncIterator[TurnEvent]:
         state = TurnState(request.tools, said=conversation_text(request.history))
         text: list[str] = []
         reported = 0
+        earlier, items = self._input(request)
         async with self._bounded_turn(state) as servers:
             agent = self._agent(request, servers)
-            streamed = Runner.run_streamed(
-                agent, input_items(request), context=state,
-                max_turns=self.settings.max_turns, run_config=self._run_config,
-            )
+            with history_before_input(earlier):  # the run's task copies the context as it starts
+                streamed = Runner.run_streamed(
+                    agent, items, context=state, max_turns=self.settings.max_turns, run_config=self._run_config,
+                )
             async for event in streamed.stream_events():
                 if event.type == "raw_response_event" and isinstance(event.data, ResponseTextDeltaEvent):
                     text.append(event.data.delta)
@@ -396,7 +408,8 @@ class AgentsModel:
             _add_usage(state, streamed)
             # The deltas already shown are the model's words; the final event carries the checked reply.
             raw = str(streamed.final_output or "".join(text))
-            reply = await self._settle(agent, raw, streamed.to_input_list, state)
+            with history_before_input(earlier):
+                reply = await self._settle(agent, raw, streamed.to_input_list, state)
         for call in state.calls[reported:]:
             yield ToolEvent(call)
         yield TurnDone(TurnResult(reply, state.calls, state.usage))
