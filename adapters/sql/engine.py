@@ -27,6 +27,13 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
+def runs_inline(engine: AsyncEngine) -> bool:
+    """Whether the engine's driver calls finish without giving the loop a turn (inline SQLite):
+    a cancellation cannot then cut one short, except while it waits for another process's lock,
+    and there the statement has not run."""
+    return isinstance(engine.dialect.dbapi, _InlineSqlite)
+
+
 def create_engine(url: str, settings: EngineSettings | None = None) -> AsyncEngine:
     settings = settings or EngineSettings()
     parsed = make_url(url)

@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.pool import QueuePool
 
 from adapters.sql.calendar_keys import SqlCalendarKeyRepository
-from adapters.sql.engine import READ_ONLY, is_sqlite
+from adapters.sql.engine import READ_ONLY, is_sqlite, runs_inline
 from adapters.sql.errors import guarded
 from adapters.sql.imports import SqlImportRepository
 from adapters.sql.repositories import SqlAccountRepository, SqlConversationRepository, SqlTaskRepository
@@ -65,6 +65,9 @@ class Sessions:
     # gave a few turns second-long waits. Other processes are still held off by the lock
     # and busy_timeout.
     writer_turn: asyncio.Lock | None
+    # The driver's calls never give the loop a turn mid-statement (inline SQLite): nothing to
+    # shield them from, so they are awaited directly, without a task of their own each.
+    inline: bool = False
     # Exits of cancelled units of work still finishing (rollback, connection return);
     # held here so they are not garbage-collected, awaited by ``settle``.
     closing: set[asyncio.Task[None]] = field(default_factory=set)
@@ -93,6 +96,7 @@ def session_factory(engine: AsyncEngine) -> Sessions:
         slots=asyncio.Semaphore(capacity) if capacity > 0 else None,  # no bound: nothing to queue for
         wait=pool.timeout() if isinstance(pool, QueuePool) else 30.0,
         writer_turn=asyncio.Lock() if is_sqlite(str(engine.url)) else None,
+        inline=runs_inline(engine),
     )
 
 
@@ -103,9 +107,10 @@ class UncancelledConnection:
     cancellation at once, the call runs to its end, and ``finish_call`` waits for it.
     """
 
-    def __init__(self, connection: AsyncConnection) -> None:
+    def __init__(self, connection: AsyncConnection, *, inline: bool = False) -> None:
         self._connection = connection
         self._running: asyncio.Future[Any] | None = None
+        self._inline = inline
 
     @property
     def dialect(self) -> Dialect:
@@ -132,6 +137,8 @@ class UncancelledConnection:
             await asyncio.wait([running])
 
     async def _call(self, operation: Coroutine[Any, Any, T]) -> T:
+        if self._inline:
+            return await operation
         running = asyncio.ensure_future(operation)
         self._running = running
         try:
@@ -146,8 +153,8 @@ def _outcome_seen(future: asyncio.Future[Any]) -> None:
         future.exception()
 
 
-async def _connect(engine: AsyncEngine) -> UncancelledConnection:
-    return UncancelledConnection(await guarded(engine.connect().start()))
+async def _connect(engine: AsyncEngine, inline: bool = False) -> UncancelledConnection:
+    return UncancelledConnection(await guarded(engine.connect().start()), inline=inline)
 
 
 class SqlUnitOfWork:
@@ -194,6 +201,13 @@ class SqlUnitOfWork:
         else:
             engine = self._sessions.autocommit if self._autocommit else self._sessions.writer
         # Checked out now (a slot is already ours); BEGIN waits for the first statement.
+        if self._sessions.inline:
+            try:
+                self._connection = await _connect(engine, inline=True)
+            except BaseException:
+                self._release()
+                raise
+            return self._repositories()
         connecting = asyncio.ensure_future(_connect(engine))
         try:
             self._connection = await asyncio.shield(connecting)
@@ -203,6 +217,9 @@ class SqlUnitOfWork:
         except BaseException:
             self._release()
             raise
+        return self._repositories()
+
+    def _repositories(self) -> Self:
         # Typed as the ports, so this class is a UnitOfWork to the type checker too.
         self.tasks: TaskRepository = SqlTaskRepository(self._connection)
         self.conversations: ConversationRepository = SqlConversationRepository(self._connection)
@@ -217,6 +234,9 @@ class SqlUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        if self._sessions.inline:
+            await self._close()
+            return
         closing = asyncio.ensure_future(self._close())
         try:
             await asyncio.shield(closing)
