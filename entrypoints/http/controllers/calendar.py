@@ -96,7 +96,7 @@ class CalendarFeedController(Controller):
         "/",
         media_type=ICS_MEDIA_TYPE,
         responses={
-            **errors(404, 429, 500, 503, described={404: FEED_404}),
+            **errors(400, 404, 429, 500, 503, described={404: FEED_404}),
             304: ResponseSpec(data_container=None, description="Not modified: If-None-Match holds the feed's ETag"),
         },
         summary="The calendar feed (iCalendar)",
