@@ -34,6 +34,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("slash", re.compile(_LEAD + r"(\d{1,2})\s?/\s?(\d{1,2})(?:\s?/\s?(\d{4}|\d{2}))?\b")),
     ("day_month", re.compile(_LEAD + _DAY + r"(?:\s+of)?\s+(" + _MON + r")\.?\b(?:,?\s+(\d{4}))?")),
     ("month_day", re.compile(_LEAD + r"(" + _MON + r")\.?\s+(?:the\s+)?" + _DAY + r"\b(?:,?\s+(\d{4}))?")),
+    ("holiday", re.compile(_LEAD + r"(?:(christmas|xmas)\s+(eve|day)|(new\s+year'?s?)\s+(eve|day)|(nye)|(halloween)"
+                           r"|(valentine'?s?)\s+day)\b")),
+    ("holiday", re.compile(r"(?:by|before|until|till|til|on|due)\s+(christmas|xmas)()\b")),
     ("day_after", re.compile(_LEAD + r"(?:the\s+)?day\s+after\s+tomorrow\b|overmorrow\b")),
     ("tomorrow", re.compile(_LEAD + r"(?:first\s+thing\s+)?tomorrow" + _PART + r"\b")),
     ("today", re.compile(_LEAD + r"(?:today|tonight|this\s+(?:morning|afternoon|evening)|later\s+today|later\s+tonight"
@@ -83,6 +86,25 @@ def _next_of(today: date, month: int, day: int, year: int | None) -> date | None
     return candidate
 
 
+def _holiday(m: re.Match[str], today: date) -> date | None:
+    """The next Christmas Eve / Christmas / New Year's Eve / New Year's Day / Halloween / Valentine's Day."""
+    groups = [g for g in m.groups() if g is not None]
+    head = groups[0].replace(" ", "") if groups else ""
+    tail = groups[1] if len(groups) > 1 else ""
+    if head in {"christmas", "xmas"}:
+        month, day = 12, 24 if tail == "eve" else 25
+    elif head.startswith("newyear"):
+        month, day = (12, 31) if tail == "eve" else (1, 1)
+    elif head == "nye":
+        month, day = 12, 31
+    elif head == "halloween":
+        month, day = 10, 31
+    else:
+        month, day = 2, 14
+    candidate = date(today.year, month, day)
+    return candidate if candidate >= today else date(today.year + 1, month, day)
+
+
 def _resolve(kind: str, m: re.Match[str], today: date) -> date | None:
     if kind == "iso":
         return _safe(int(m[1]), int(m[2]), int(m[3]))
@@ -99,6 +121,8 @@ def _resolve(kind: str, m: re.Match[str], today: date) -> date | None:
         return _next_of(today, MONTHS[m[2]], int(m[1]), int(m[3]) if m[3] else None)
     if kind == "month_day":
         return _next_of(today, MONTHS[m[1]], int(m[2]), int(m[3]) if m[3] else None)
+    if kind == "holiday":
+        return _holiday(m, today)
     if kind == "day_after":
         return today + timedelta(days=2)
     if kind == "tomorrow":

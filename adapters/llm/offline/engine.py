@@ -19,7 +19,8 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from adapters.llm.offline.lexicon import CLOSED_WORDS, INTERJECTIONS
+from adapters.llm.offline.dates import find_date
+from adapters.llm.offline.lexicon import CLOSED_WORDS, DATE_WORDS, INTERJECTIONS, PRIORITY_WORDS
 from adapters.llm.offline.perceptron import AveragedPerceptron, GreedyTagger, StructuredTagger
 from adapters.llm.offline.slots import read_date
 from adapters.llm.offline.text import Token, intent_features, token_features, tokenize, transition_keys
@@ -198,10 +199,10 @@ class Engine:
         insurance | company": the reading explains them as part of the slot."""
         tags = list(tags)
         for i in range(1, len(tags)):
-            if tags[i - 1] in "TR" and self._odd(tokens[i], tags[i], explained):
+            if tags[i - 1] in "TRX" and self._odd(tokens[i], tags[i], explained):
                 tags[i] = tags[i - 1]
         for i in range(len(tags) - 2, -1, -1):
-            if tags[i + 1] in "TR" and self._odd(tokens[i], tags[i], explained):
+            if tags[i + 1] in "TRX" and self._odd(tokens[i], tags[i], explained):
                 tags[i] = tags[i + 1]
         return tags
 
@@ -242,13 +243,26 @@ def _repair(sentence: str, tokens: list[Token], tags: list[str]) -> list[str]:
     for n, (q_start, q_end) in enumerate(quotes):
         inside = [i for i, t in enumerate(tokens) if q_start <= t.start and t.end <= q_end]
         kinds = [tags[i] for i in inside if tags[i] in "TRNX"]
+        if not kinds and _NOTE_BEFORE.search(sentence, 0, q_start - 1):
+            kinds = ["N"]  # "with the note 'ten minutes, hamstrings first'": the tagger read the quote as commands
         if not kinds:
             continue
         kind = max("TRNX", key=kinds.count)
         if n and _NOTE_WORD.search(sentence, quotes[n - 1][1], q_start):
             kind = "N"
+        before = [i for i, t in enumerate(tokens) if t.end <= q_start - 1]
+        if kind == "R" and before and tags[before[-1]] == "R" and tokens[0].norm in _RENAME_VERBS:
+            kind = "X"  # "call task 1 'Renew passport & visa'": a quote after the task named is its new title
+            for i in (inside[0] - 1, inside[-1] + 1) if inside else ():
+                if 0 <= i < len(tokens) and not tokens[i].norm.isalnum():
+                    tags[i] = "C"  # the quote marks themselves
         for i in inside:
             tags[i] = kind
+    _rename_to(tokens, tags)
+    # "dinner w/ Leo & | Mia": a title that ends on "&" goes on to the next word
+    for i in range(1, len(tags) - 1):
+        if tags[i] in "TX" and tokens[i].norm == "&" and tags[i + 1] == "C" and _lex_open(tokens[i + 1].norm):
+            tags[i + 1] = tags[i]
     # After a note label ("details: ...") the rest is the note, commas and all.
     label = _NOTE_LABEL.search(sentence)
     if label and "T" in tags[: next((i for i, t in enumerate(tokens) if t.start >= label.end()), len(tokens))]:
@@ -279,6 +293,10 @@ def _repair(sentence: str, tokens: list[Token], tags: list[str]) -> list[str]:
             rest = read_date(sentence[tokens[last + 1].start : tokens[end - 1].end].lower(), _REFERENCE_DAY)
             if rest is not None and rest == whole:
                 tags[start : last + 1] = ["T"] * (last + 1 - start)
+    _extend_dates(sentence, tokens, tags)
+    _trailing_date(sentence, tokens, tags)
+    _priority_lead(tokens, tags)
+    _remind_me_to(tokens, tags)
     adding = bool(tokens) and tokens[0].norm in {"add", "create"}
     # A pronoun right after a command word, in a clause naming nothing else, is what the command is
     # done to: "delete it", "finish that". (The tagger reads a sentence-final pronoun as a command
@@ -297,10 +315,148 @@ def _repair(sentence: str, tokens: list[Token], tags: list[str]) -> list[str]:
             tags[start:end] = ["T"] * (end - start)
     if adding and "T" in tags:
         first_title = tags.index("T")
-        for i in range(1, first_title):
+        # "add 2 tasks: ...", "add repeating task: ...": the words before "task(s)" / "things" / ":" describe
+        # the request, not the title
+        head = max((i for i in range(1, first_title) if tokens[i].norm in _HEAD_ENDS), default=0)
+        for i in range(head + 1, first_title):
             if tags[i] == "C" and _lex_open(tokens[i].norm):
                 tags[i] = "T"
+        for i in range(1, head):
+            if tags[i] in "CT" and (tokens[i].norm.isdigit() or tokens[i].norm in _COUNT_WORDS) and \
+                    i + 1 < len(tokens) and tokens[i + 1].norm in _HEAD_ENDS:
+                tags[i] = "C"
+    if "T" in tags:
+        # "send invoice #1042 | to | ACME Corp": a preposition between two stretches of one title is the title's
+        for i in range(1, len(tags) - 1):
+            if tags[i] == "C" and tokens[i].norm in _TITLE_LINKS and tags[i - 1] == "T" and tags[i + 1] == "T":
+                tags[i] = "T"
+        # "buy brushes too": a trailing "too" / "as well" says "this one as well", not the title
+        last = max(i for i, g in enumerate(tags) if g == "T")
+        if last and tokens[last].norm in {"too", "aswell"} and tags[last - 1] == "T":
+            tags[last] = "C"
+        if last > 1 and tokens[last].norm == "well" and tokens[last - 1].norm == "as" and tags[last - 2] == "T":
+            tags[last - 1] = tags[last] = "C"
     return tags
+
+
+_HEAD_ENDS = frozenset({"task", "tasks", "things", "items", "todos", "reminders", ":"})
+_COUNT_WORDS = frozenset({"two", "three", "four", "five", "six", "couple", "few"})
+_TITLE_LINKS = frozenset({"to", "for", "with", "at", "from", "about", "of", "in", "on"})
+# Words that say how much, around a priority word: "super important", "not that urgent"
+_PRIORITY_MODIFIERS = frozenset({"super", "very", "really", "quite", "extremely", "kinda", "fairly", "pretty", "not",
+                                 "isn't", "it's", "its", "this", "is", "so", "too", "that", "more", "less", "most",
+                                 "least", "bit", "little", "somewhat", "mega", "ultra", "way", "of", "high", "low", "no",
+                                 "when", "lowest", "highest", "hi", "kind", "sort"})
+
+
+_RENAME_VERBS = frozenset({"rename", "retitle", "call", "name", "relabel", "reword"})
+
+
+def _rename_to(tokens: list[Token], tags: list[str]) -> None:
+    """ "rename gym to go to the gym (and move it to tomorrow)": after "rename <task> to", the words up to
+    the next change are the new title, whatever the tagger read them as."""
+    if not tokens or tokens[0].norm not in {"rename", "retitle"} or len(tokens) < 4 or tags[1] != "R":
+        return
+    i = 1
+    while i < len(tags) and tags[i] == "R":
+        i += 1
+    if i >= len(tags) - 1 or tokens[i].norm not in {"to", "as"} or tags[i] != "C":
+        return
+    k = i + 1
+    while k < len(tags) and tags[k] not in "DSP" and not (
+            tokens[k].norm in _JOINS and k + 1 < len(tags) and tokens[k + 1].norm in _CLAUSE_VERBS | {"make", "set"}):
+        tags[k] = "X"
+        k += 1
+
+
+def _extend_dates(sentence: str, tokens: list[Token], tags: list[str]) -> None:
+    """Date words the tagger split: "3 | July" (the day read as a title word) is one date; a title word
+    read into the date ("fix the squeaky | door day after tmrw") goes back to the title."""
+    for start, end in _groups(tokens, tags, "D"):
+        if start and tags[start - 1] == "T" and tokens[start - 1].norm.rstrip("stndrh").isdigit():
+            words = sentence[tokens[start - 1].start : tokens[end - 1].end].lower()
+            alone = read_date(sentence[tokens[start].start : tokens[end - 1].end].lower(), _REFERENCE_DAY)
+            if alone is None and read_date(words, _REFERENCE_DAY) is not None:
+                tags[start - 1] = "D"
+    for start, end in _groups(tokens, tags, "D"):
+        if not start or tags[start - 1] != "T" or end - start < 2:
+            continue
+        whole = read_date(sentence[tokens[start].start : tokens[end - 1].end].lower(), _REFERENCE_DAY)
+        if whole is None:
+            continue
+        cut = start
+        for k in range(start + 1, end):
+            word = tokens[k - 1].norm
+            if not _lex_open(word) or word in _PARTICLES or word in DATE_WORDS or any(c.isdigit() for c in word):
+                break
+            if read_date(sentence[tokens[k].start : tokens[end - 1].end].lower(), _REFERENCE_DAY) == whole:
+                cut = k
+        if cut > start:
+            tags[start:cut] = ["T"] * (cut - start)
+
+
+_DATE_START = frozenset({"by", "before", "on", "due", "until", "till", "for"})
+
+
+def _trailing_date(sentence: str, tokens: list[Token], tags: list[str]) -> None:
+    """A date the tagger left in the title, at its end after a date lead, that the date reader
+    reads whole: "buy christmas gifts | by christmas eve"."""
+    groups = _groups(tokens, tags, "T")
+    if not groups:
+        return
+    start, end = groups[-1]
+    if end < len(tags) and tags[end] == "D":
+        return
+    for k in range(start + 1, end):
+        if tokens[k].norm not in _DATE_START:
+            continue
+        words = sentence[tokens[k].start : tokens[end - 1].end].lower()
+        found = find_date(words, _REFERENCE_DAY)
+        if found and found.start == 0 and found.end >= len(words.rstrip(_EDGE)):
+            tags[k:end] = ["D"] * (end - k)
+            return
+
+
+def _priority_lead(tokens: list[Token], tags: list[str]) -> None:
+    """A title word read into the priority ("call the GP | surgery asap") goes back to the title."""
+    for start, end in _groups(tokens, tags, "P"):
+        if not start or tags[start - 1] != "T":
+            continue
+        i = start
+        while i < end - 1 and _lex_open(tokens[i].norm) and tokens[i].norm not in PRIORITY_WORDS \
+                and tokens[i].norm not in _PRIORITY_MODIFIERS and "'" not in tokens[i].norm:
+            i += 1
+        if i > start and any(tokens[k].norm in PRIORITY_WORDS for k in range(i, end)):
+            tags[start:i] = ["T"] * (i - start)
+
+
+def _remind_me_to(tokens: list[Token], tags: list[str]) -> None:
+    """ "remind me (tomorrow) to X": X is what to do, whatever its verb ("move the car")."""
+    words = [t.norm for t in tokens]
+    i = 0
+    while i < len(words) and words[i] in _SKIP | {"hey", "oh", "ok", "okay", "so", "btw"}:
+        i += 1
+    if words[i : i + 2] != ["remind", "me"]:
+        return
+    j = i + 2
+    while j < len(words) and tags[j] == "D":
+        j += 1
+    if j >= len(words) - 1 or words[j] != "to" or "T" in tags:
+        return
+    k = j + 1
+    if tags[k] not in "CR" or (tags[k] == "C" and words[k] in _SKIP):
+        return
+    while k < len(words) and tags[k] in "CR" and words[k] not in {",", ".", "and", "!", "?"}:
+        if tags[k] == "R" or k == j + 1 or _lex_open(words[k]):
+            tags[k] = "T"
+        elif words[k] not in {"the", "a", "an", "my", "to", "for", "with", "at", "of", "in", "on"}:
+            break
+        else:
+            tags[k] = "T"
+        k += 1
+    while k - 1 > j + 1 and tags[k - 1] == "T" and words[k - 1] in _TRAILING:
+        tags[k - 1] = "C"
+        k -= 1
 
 
 _OBJECT_PRONOUNS = frozenset({"it", "that", "this", "them", "those", "these"})
@@ -338,6 +494,7 @@ def _swap(title: str, new: str, old: str | None) -> str:
     return re.sub(r"\b" + re.escape(target) + r"\b", new, title, count=1)
 
 
+_NOTE_BEFORE = re.compile(r"\b(?:description|desc|notes?|details?|saying|comment)\s*:?\s*$", re.IGNORECASE)
 _NOTE_WORD = re.compile(r"\b(?:description|desc|notes?|details?|saying|comment)\b", re.IGNORECASE)
 _PARTICLES = frozenset({"out", "up", "off", "back", "down", "over", "away", "around"})
 _TRAILING = frozenset({"to", "on", "off", "the", "my", "from", "onto", "for", "in", "into", "of", "our", "a", "at", "by"})
@@ -346,6 +503,9 @@ _DATE_LEADS = frozenset({"for", "on", "by", "at", "the", "due", "before", "until
 _CLAUSE_VERBS = frozenset({"mark", "tick", "delete", "remove", "erase", "move", "push", "postpone", "reschedule", "rename",
                            "add", "bump", "untick", "reopen", "uncheck", "scrap", "create", "retitle", "cross", "undo",
                            "complete", "finish"})
+# Verbs that begin a change of their own only when a task is named after them: "... and make call mom urgent"
+# ("add X and make it urgent" stays one intent)
+_SOFT_CLAUSE_VERBS = frozenset({"make", "set", "change", "put"})
 _CHANGE_VERBS = frozenset({"delete", "remove", "erase", "mark", "tick", "untick", "uncheck", "reopen", "undo", "rename", "retitle"})
 _SKIP = frozenset({"also", "then", "please", "pls", "can", "could", "you", "maybe", "just", "and"})
 _JOINS = frozenset({"and", ",", "then", "also", "plus", "&", ";"})
@@ -361,15 +521,27 @@ def _clauses(tokens: list[Token], tags: list[str]) -> list[tuple[list[Token], li
             if "R" in tags[i + 1 : end] and "T" in tags[start + 1 : i] and "R" not in tags[start + 1 : i]:
                 tags[i] = "S"
     for i, (token, tag) in enumerate(zip(tokens, tags, strict=True)):
-        if tag not in "LC" or token.norm not in _JOINS:
+        # "book flights high priority and book hotel low priority": two tasks, each with its own priority
+        if tag in "LC" and token.norm in _JOINS and 1 < i < len(tags) - 2 and tags[i - 1] == "P" and tags[i + 1] == "T":
+            start = max((k for k in range(i) if tags[k] == "S"), default=-1)
+            end = next((k for k in range(i + 1, len(tags)) if tags[k] == "S"), len(tags))
+            if "T" in tags[start + 1 : i] and "P" in tags[i + 1 : end] and "R" not in tags[start + 1 : end]:
+                tags[i] = "S"
+    for i, (token, tag) in enumerate(zip(tokens, tags, strict=True)):
+        if tag not in "LCR" or token.norm not in _JOINS:
             continue
+        if tag == "R" and not (i + 1 < len(tags) and tags[i + 1] == "C" and tokens[i + 1].norm in _CLAUSE_VERBS):
+            continue  # "task 1 and | push task 2": a join read into the reference, before a verb of its own
         j = i + 1
         while j < len(tags) - 1 and tokens[j].norm in _SKIP and tags[j] == "C":
             j += 1
         # a verb that changes an existing task starts a new intent even where the tagger read a title:
         # "add buy stamps and delete the call" (a junk task "delete the call" is worse than asking)
-        if j < len(tags) and (tags[j] == "C" or (tags[j] == "T" and tokens[j].norm in _CHANGE_VERBS)) \
-                and tokens[j].norm in _CLAUSE_VERBS:
+        soft = j < len(tags) and tags[j] == "C" and tokens[j].norm in _SOFT_CLAUSE_VERBS and any(
+            g == "R" and tokens[k].norm not in _POINTERS
+            for k, g in enumerate(tags[j + 1 : next((k for k in range(j, len(tags)) if tags[k] == "S"), len(tags))], start=j + 1))
+        if j < len(tags) and (soft or ((tags[j] == "C" or (tags[j] == "T" and tokens[j].norm in _CHANGE_VERBS))
+                              and tokens[j].norm in _CLAUSE_VERBS)):
             if tags[j] == "T":
                 end = next((k for k in range(j, len(tags)) if tags[k] in "LS"), len(tags))
                 tags[j] = "C"
@@ -389,7 +561,17 @@ def _clauses(tokens: list[Token], tags: list[str]) -> list[tuple[list[Token], li
             continue
         out[-1][0].append(token)
         out[-1][1].append(tag)
-    return [c for c in out if c[0]]
+    out = [c for c in out if c[0]]
+    # "..., and add a note: photos are in the album": the note is the previous task's, not a task of its own
+    for k in range(len(out) - 1, 0, -1):
+        toks, tgs = out[k]
+        words = [t.norm for t in toks]
+        lead = next((n for n, w in enumerate(words) if w not in _SKIP), len(words))
+        if "N" in tgs and not set(tgs) & set("TRX") and words[lead : lead + 1] in (["add"], ["note"], ["with"], ["plus"]) \
+                and "note" in words[lead : lead + 4] and "T" in out[k - 1][1]:
+            out[k - 1] = (out[k - 1][0] + toks, out[k - 1][1] + tgs)
+            del out[k]
+    return out
 
 
 def _groups(tokens: list[Token], tags: list[str], wanted: str) -> list[tuple[int, int]]:

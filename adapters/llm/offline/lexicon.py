@@ -22,6 +22,11 @@ SLANG = {
     "somethin": "something", "gotta": "gotta", "wanna": "wanna", "gonna": "gonna", "lemme": "let me",
     "shud": "should", "cud": "could", "dun": "done", "fin": "finished", "finshed": "finished", "compelte": "complete",
     "dlete": "delete", "delet": "delete", "remve": "remove", "rmv": "remove", "del": "delete", "chk": "check",
+    "wensday": "wednesday", "wendsday": "wednesday", "wedensday": "wednesday", "wednessday": "wednesday",
+    "wedsday": "wednesday", "thirsday": "thursday", "thrusday": "thursday", "thursdy": "thursday", "tuseday": "tuesday",
+    "tusday": "tuesday", "teusday": "tuesday", "fryday": "friday", "saterday": "saturday", "satuday": "saturday",
+    "sundy": "sunday", "mondy": "monday", "tomrrow": "tomorrow", "tommorw": "tomorrow", "tomorro": "tomorrow",
+    "2mrw": "tomorrow", "2mro": "tomorrow", "tmoro": "tomorrow", "tonigt": "tonight", "tonihgt": "tonight",
     "rmd": "remind", "one's": "one", "ones": "ones", "remidn": "remind", "rmind": "remind", "remnd": "remind", "mrk": "mark", "ok": "ok", "k": "ok",
 }
 
