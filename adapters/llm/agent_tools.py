@@ -21,6 +21,7 @@ from typing import Any
 from agents import FunctionTool, FunctionToolResult, RunContextWrapper, ToolsToFinalOutputResult
 from agents.tool_context import ToolContext
 
+from adapters.llm.grounding import dropped_note, ungrounded_add_fields
 from adapters.llm.reply_guard import reply_from_calls, unasked_add
 from application.ports import TokenUsage
 from application.tools import BoundTools, is_error
@@ -44,6 +45,9 @@ class TurnState:
     usage: TokenUsage = field(default_factory=TokenUsage)
     # What the conversation's window says: an add must be titled in its words (reply_guard.unasked_add).
     said: str = ""
+    # The user's message this turn: an add's due date, priority and repeat rule must come from it
+    # (grounding.py). None: not known, nothing is left out.
+    asked: str | None = None
 
 
 def _canonical(arguments: str) -> str:
@@ -84,10 +88,18 @@ async def _invoke(name: str, ctx: ToolContext[TurnState], arguments: str) -> str
     if refused is not None:  # a task nobody asked for ("Hi there!" -> add "greet"): not added
         state.calls.append(ToolCall(name, _arguments_dict(arguments), refused))
         return json.dumps(refused)
+    note = None
+    if name == "add_task" and state.asked is not None:
+        given = _arguments_dict(arguments)
+        if "raw" not in given:
+            grounded = ungrounded_add_fields(given, state.asked, state.said)
+            note = dropped_note(given, grounded)
+            if note is not None:
+                arguments = json.dumps(grounded)
     call = await state.tools.call(name, arguments or "{}")
     state.calls.append(call)
     # Errors go back to the model as the tool's output, so it can correct itself.
-    output = json.dumps(call.result, default=str)
+    output = json.dumps(call.result if note is None or is_error(call) else {**call.result, "note": note}, default=str)
     if spec is not None and not spec.idempotent and not is_error(call):
         state.done[key] = output
     return output

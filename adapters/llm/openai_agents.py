@@ -53,6 +53,7 @@ from application.errors import LanguageModelUnavailable
 from application.ports import TextDelta, TokenUsage, ToolEvent, TurnDone, TurnEvent, TurnRequest, TurnResult
 from application.tools import BoundTools
 from domain.conversation import ToolCall
+from domain.values import Role
 
 logger = logging.getLogger(__name__)
 
@@ -377,7 +378,7 @@ class AgentsModel:
         return items[:-1], items[-1:]
 
     async def run_turn(self, request: TurnRequest) -> TurnResult:
-        state = TurnState(request.tools, said=conversation_text(request.history))
+        state = TurnState(request.tools, said=conversation_text(request.history), asked=_asked(request))
         earlier, items = self._input(request)
         async with self._bounded_turn(state) as servers:
             agent = self._agent(request, servers)
@@ -388,7 +389,7 @@ class AgentsModel:
         return TurnResult(reply, state.calls, state.usage)
 
     async def stream_turn(self, request: TurnRequest) -> AsyncIterator[TurnEvent]:
-        state = TurnState(request.tools, said=conversation_text(request.history))
+        state = TurnState(request.tools, said=conversation_text(request.history), asked=_asked(request))
         text: list[str] = []
         reported = 0
         earlier, items = self._input(request)
@@ -430,6 +431,12 @@ def _sdk_model(settings: AgentsSettings) -> Model:
     if settings.resolved_api == "chat":
         return OpenAIChatCompletionsModel(settings.model, client)
     return OpenAIResponsesModel(settings.model, client)
+
+
+def _asked(request: TurnRequest) -> str | None:
+    """The user's message this turn (the window's last message)."""
+    last = request.history[-1] if request.history else None
+    return last.content if last is not None and last.role is Role.USER else None
 
 
 def _add_usage(state: TurnState, result: Any) -> None:
