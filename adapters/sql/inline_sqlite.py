@@ -197,7 +197,10 @@ class _Connecting:
     async def _open(self) -> Connection:
         options = dict(self._options)
         busy_timeout = float(options.pop("timeout", 5.0))
-        # Never let sqlite3 sleep in its busy handler on the loop's thread (see above).
+        # Never let sqlite3 sleep in its busy handler on the loop's thread (see above). The pool
+        # hands a connection to one unit of work at a time, which may be on another thread's
+        # loop than the one that opened it (a test client's portal, a CLI's asyncio.run).
+        options.setdefault("check_same_thread", False)
         connection = sqlite3.connect(self._database, timeout=0, **options)
         return Connection(connection, busy_timeout)
 
