@@ -7,7 +7,7 @@ docs/language.md, "Real models"). A due date, a priority or a repeat rule the us
 mentioned is a wrong change, so a field with no word of its kind in the user's message is left
 out, and the model is told so in the tool's result. The vocabulary is generous on purpose: a
 field wrongly kept is the model's old behaviour, a field wrongly dropped loses what was asked.
-Labels are kept when their word was said anywhere in the conversation's window.
+Labels are kept when the window names them as a list ("my shopping list", "label it work", "#errands").
 """
 
 from __future__ import annotations
@@ -48,14 +48,24 @@ def _dated(words: set[str], text: str) -> bool:
     return bool(words & _DATE_WORDS) or any(character.isdigit() for character in text)
 
 
-def _label_said(label: str, window: set[str]) -> bool:
-    parts = _words(label)
-    return bool(parts) and all(part in window or part.rstrip("s") in window for part in parts)
+_LIST_NOUNS = r"(?:list|label|tag|category|categorie|project|folder|board)s?"
+
+
+def _label_said(label: str, said: str) -> bool:
+    """Said as a list, not just as a word: "my shopping list", "label it work", "#errands".
+    A word of the title is not a list the user asked for ("file the tax return, it's urgent"
+    came back labelled "tax" and "urgent")."""
+    name = r"\s+".join(re.escape(part) + "s?" for part in _WORD.findall(label.lower()))
+    if not name:
+        return False
+    patterns = (rf"#{name}\b", rf"\b{name}\s+{_LIST_NOUNS}\b",
+                rf"\b{_LIST_NOUNS}\s*(?:it\s+|them\s+|as\s+|with\s+|called\s+|named\s+|:\s*)?[\"']?{name}\b")
+    return any(re.search(pattern, said) for pattern in patterns)
 
 
 def ungrounded_add_fields(arguments: dict[str, Any], asked: str, said: str) -> dict[str, Any]:
     """The add's arguments without optional fields no word of ``asked`` (the user's message)
-    stands for; labels need their word somewhere in ``said`` (the conversation's window)."""
+    stands for; labels must be named as a list in ``said`` (the conversation's window) or ``asked``."""
     words = _words(asked)
     kept = dict(arguments)
     if kept.get("due_date") is not None and not _dated(words, asked):
@@ -66,7 +76,7 @@ def ungrounded_add_fields(arguments: dict[str, Any], asked: str, said: str) -> d
         del kept["recurrence"]
     labels = kept.get("labels")
     if isinstance(labels, list) and labels:
-        window = _words(said) | words
+        window = f"{said}\n{asked}".lower()
         kept["labels"] = [label for label in labels if not isinstance(label, str) or _label_said(label, window)]
         if not kept["labels"]:
             del kept["labels"]

@@ -38,9 +38,20 @@ def test_a_field_the_user_mentioned_is_kept(message: str, field: str) -> None:
     assert field in ungrounded_add_fields(INVENTED, message, message)
 
 
-def test_labels_said_in_the_window_are_kept_and_others_dropped() -> None:
+def test_labels_named_as_lists_in_the_window_are_kept_and_others_dropped() -> None:
     kept = ungrounded_add_fields(INVENTED, "and book flights", "what's on my travel list?\nand book flights")
     assert kept["labels"] == ["travel"]
+
+
+@pytest.mark.parametrize(("message", "kept"), [
+    ("put eggs on my shopping list", ["shopping"]), ("add eggs, label it shopping", ["shopping"]),
+    ("eggs #shopping", ["shopping"]), ("add eggs to the shopping lists", ["shopping"]),
+    # A word of the title is not a list the user asked for.
+    ("file the tax return, it's urgent", None), ("go shopping for eggs", None),
+])
+def test_a_label_must_be_named_as_a_list(message: str, kept: list[str] | None) -> None:
+    arguments = {"title": "eggs", "labels": ["shopping", "tax", "urgent"]}
+    assert ungrounded_add_fields(arguments, message, message).get("labels") == kept
 
 
 async def test_an_invented_due_date_and_priority_never_reach_the_list(fake: FakeOpenAI) -> None:
