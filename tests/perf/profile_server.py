@@ -37,7 +37,7 @@ def shares(raw: Path) -> tuple[int, list[tuple[str, float]]]:
     return total, [(name, 100 * count / max(total, 1)) for name, count in counts.most_common(14)]
 
 
-async def profile(slow: bool, seconds: int, db: str = "postgres") -> None:
+async def profile(slow: bool, seconds: int, db: str = "postgres", model_url: str | None = None) -> None:
     spy = shutil.which("py-spy")
     if spy is None:
         raise SystemExit("py-spy is not installed: pip install py-spy")
@@ -46,8 +46,9 @@ async def profile(slow: bool, seconds: int, db: str = "postgres") -> None:
     raw = workdir / "samples.txt"
     try:
         with serve_fake_openai(FakeOpenAI(script=[Reply(text="ok", hang=1.0) for _ in range(1000)])) as fake:
-            extra = {"LLM_PROVIDER": "openai", "OPENAI_BASE_URL": fake.base_url, "OPENAI_API_KEY": "fake"}
-            with served(workdir, url, extra=extra if slow else None) as server:
+            extra = {"LLM_PROVIDER": "openai", "OPENAI_BASE_URL": model_url or fake.base_url, "OPENAI_API_KEY": "fake",
+                     "LLM_MODEL": "fake-model", "LLM_API": "responses"}
+            with served(workdir, url, extra=extra if slow or model_url else None) as server:
                 assert server.process is not None
                 turns = ("hello",) if slow else None
                 await chat_load(server.url, 4, 1, **({"turns": turns} if turns else {}))
@@ -78,8 +79,10 @@ def main() -> None:
     parser.add_argument("--model", choices=["offline", "slow"], default="offline")
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--db", choices=["postgres", "sqlite"], default="postgres")
+    parser.add_argument("--model-url", help="the Agents SDK path against this OpenAI-compatible server "
+                                            "(../shared/peer-bench/fake_llm.py: an instant fake model)")
     arguments = parser.parse_args()
-    asyncio.run(profile(arguments.model == "slow", arguments.seconds, arguments.db))
+    asyncio.run(profile(arguments.model == "slow", arguments.seconds, arguments.db, arguments.model_url))
 
 
 if __name__ == "__main__":
