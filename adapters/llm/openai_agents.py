@@ -21,12 +21,14 @@ from functools import partial
 from typing import Any, Literal, Protocol
 
 import openai
-from agents import Agent, ModelSettings, RunConfig, Runner, StopAtTools
+from agents import Agent, FunctionTool, ModelSettings, RunConfig, RunContextWrapper, Runner, StopAtTools, Tool
+from agents._public_agent import get_public_agent
 from agents.exceptions import AgentsException, MaxTurnsExceeded
 from agents.mcp import MCPServer
 from agents.models.interface import Model
 from agents.models.openai_chatcompletions import OpenAIChatCompletionsModel
 from agents.models.openai_responses import OpenAIResponsesModel
+from agents.run_internal.agent_tool_configuration import register_agent_tool_configuration, snapshot_agent_tools
 from openai import AsyncOpenAI
 from openai.types.responses import ResponseTextDeltaEvent
 
@@ -232,6 +234,23 @@ def _validated_once(original: Callable[[Any], None]) -> Callable[[Any], None]:
     return validate
 
 
+class CatalogueAgent(Agent[TurnState]):
+    """The SDK's ``Agent`` with a shortcut through ``get_all_tools`` for a fixed catalogue.
+
+    The SDK asks each tool whether it is enabled, one task per tool, at every step: twelve tasks
+    a step for tools whose ``is_enabled`` is the constant ``True``. With no MCP servers and only
+    such tools, the answer is the agent's tools, taken through the SDK's own registration and
+    snapshot (which guard against tools changed mid-run); anything else goes to the SDK.
+    """
+
+    async def get_all_tools(self, run_context: RunContextWrapper[TurnState]) -> list[Tool]:
+        if self.mcp_servers or not all(isinstance(t, FunctionTool) and t.is_enabled is True for t in self.tools):
+            return await super().get_all_tools(run_context)
+        public = get_public_agent(self)
+        register_agent_tool_configuration(public)
+        return list(snapshot_agent_tools(public))
+
+
 def _install_identity_shortcut() -> None:
     """Two shortcuts through the SDK's per-run bookkeeping, each giving the SDK's own answer."""
     import agents._tool_identity as tool_identity
@@ -280,7 +299,7 @@ class AgentsModel:
         return cached[0]
 
     def _new_agent(self, request: TurnRequest, servers: list[MCPServer]) -> Agent[TurnState]:
-        return Agent[TurnState](
+        return CatalogueAgent(
             name="todo-chat",
             instructions=f"{request.system_prompt}{REPLY_RULE}\n",
             tools=[REPLY] if servers else [*function_tools(request.tools), REPLY],

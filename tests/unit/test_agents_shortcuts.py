@@ -60,3 +60,29 @@ def test_a_tool_list_that_passed_passes_again_and_an_ambiguous_one_fails_every_t
     for _ in range(2):
         with pytest.raises(UserError):
             validate(ambiguous)
+
+
+async def test_a_catalogue_agent_lists_the_tools_the_sdk_lists() -> None:
+    from agents import RunContextWrapper
+
+    from adapters.llm.openai_agents import CatalogueAgent
+
+    tools = catalogue_tools()
+    context: RunContextWrapper[Any] = RunContextWrapper(context=None)
+    ours = await CatalogueAgent(name="todo-chat", tools=list(tools)).get_all_tools(context)
+    sdk = await Agent(name="todo-chat", tools=list(tools)).get_all_tools(context)
+    assert [t.name for t in ours] == [t.name for t in sdk] == [t.name for t in tools]
+    assert all(a is b for a, b in zip(ours, tools, strict=True))
+
+
+async def test_a_tool_that_can_be_disabled_goes_to_the_sdk() -> None:
+    from agents import RunContextWrapper
+
+    from adapters.llm.openai_agents import CatalogueAgent
+
+    first, *rest = catalogue_tools()
+    switched = FunctionTool(name=first.name, description=first.description, params_json_schema=first.params_json_schema,
+                            on_invoke_tool=first.on_invoke_tool, strict_json_schema=False, is_enabled=lambda *_: False)
+    context: RunContextWrapper[Any] = RunContextWrapper(context=None)
+    listed = await CatalogueAgent(name="todo-chat", tools=[switched, *rest]).get_all_tools(context)
+    assert [t.name for t in listed] == [t.name for t in rest]
