@@ -12,12 +12,13 @@ import re
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from difflib import SequenceMatcher
 from typing import Any
 
 from adapters.llm.offline import dates, mood
 from adapters.llm.offline import scope as quantifier
 from adapters.llm.offline.engine import Engine, Reading, load
-from adapters.llm.offline.lexicon import CLOSED_WORDS, DATE_WORDS, SLANG
+from adapters.llm.offline.lexicon import CLOSED_WORDS, DATE_WORDS, INTERJECTIONS, PRIORITY_WORDS, SLANG
 from adapters.llm.offline.references import (
     LOOKUP_LIMIT,
     Resolution,
@@ -237,6 +238,17 @@ _RETARGET = re.compile(
     r"(?:wrong\s+(?:one|task|item)|not\s+(?:that|this)(?:\s+one)?(?=\W|$)|(?:the\s+)?other\s+one|i\s+meant\b"
     r"|that's\s+the\s+wrong\s+(?:one|task))\W*(?:(?:wait|no|sorry|oops)\W+)*",
     re.IGNORECASE)
+# A correction of what was just added: a correction word leads ("no wait", "actually", "sorry, I meant").
+_ADD_FIX = re.compile(
+    r"^\W*(?:(?:hmm+|oh|ah|um|err|ugh)\W+)*(?:(?:no+|nope|wait|oops|whoops|sorry|actually|my\s+bad|scratch\s+that)\W+)+"
+    r"(?:(?:no+|nope|wait|oops|whoops|sorry|actually)\W+)*", re.IGNORECASE)
+_FIX_FRAME = re.compile(r"^(?:i\s+)?(?:meant|mean)\b\W*|^(?:make|change)\s+(?:it|that)(?:\s+to)?\b\s*|^call\s+it\b\s*"
+                        r"|^(?:it\s+)?should\s+(?:be|say)\b\s*|^it(?:'s|\s+is|\s+was)\b\s*", re.IGNORECASE)
+_FIX_TAIL = re.compile(r"(?:\W+(?:instead|then|please|pls|sorry|thanks|thx))+\W*$", re.IGNORECASE)
+_NO_FIX = re.compile(r"^(?:thanks?|thank\s+you|ty|ok(?:ay)?|cool|great|fine|good|all\s+good|never\s*mind|nvm|forget\s+it"
+                     r"|that'?s\s+(?:fine|ok|okay|right|good)|what|which|how|when|where|why|who|show|list|is|are|do|does|can)\b",
+                     re.IGNORECASE)
+_FIX_PREPOSITIONS = frozenset({"for", "with", "to", "at", "about", "from", "on", "in"})
 _OTHER = re.compile(r"\b(?:the\s+)?other\s+(?:one|task)\b", re.IGNORECASE)
 # A date said again ("make that 5 days", "actually 2 weeks") against one moved by an amount ("push it 2 days").
 _RESTATE = re.compile(r"\b(?:make\s+(?:that|it)|actually|instead|i\s+mean[t]?|change\s+(?:that|it)\s+to|no\s+wait)\b",
@@ -317,6 +329,129 @@ _SOFT_LEAD = re.compile(r"^\W*(?:(?:no|nope|wait|ok|okay|oh|hmm|actually|sorry|o
 _RENAME_CUE = re.compile(r"\b(?:rename|retitle|re-?name|call\s+it|title|name|wording|reword|say|says|read|reads|spell|spelled"
                          r"|spelling|typo|to|into|instead|should\s+be)\b|(?:^|\s)[\"“‘']|[\"”’'](?:\s|$)", re.IGNORECASE)
 _STATEMENT_INTENTS = frozenset({"add", "complete", "update", "none", "check", "delete"})
+
+
+_PRIORITY_FILLER = frozenset({"it's", "its", "is", "be", "very", "really", "super", "quite", "pretty", "not", "so", "kinda",
+                              "kind", "sort", "of", "more", "less", "most", "least", "bit", "little", "too", "as", "well",
+                              "p1", "p2", "p3", "p4", "hi", "lo", "med", "mid", "no", "rush", "hurry", "tbh",
+                              "big", "deal", "huge", "major", "minor", "matter", "much", "anytime", "whenever"})
+
+
+def _foreign_priority_words(words: str | None) -> list[str]:
+    """Words read as a priority that no priority word explains ("call the GP | surgery asap"): a
+    title's words swallowed by the priority (every such reading is "high"), so the add asks."""
+    return [w for w in mood.words(words or "") if not (w in PRIORITY_WORDS or w in CLOSED_WORDS or w in _PRIORITY_FILLER
+                                                       or w in INTERJECTIONS or not re.search(r"[a-z]", w))]
+
+
+_ADDITIVE_TAIL = re.compile(r"(?<=\w)\s+(?:too|as\s+well|also)\s*$", re.IGNORECASE)
+_TOKEN = re.compile(r"[\w#&@/'’.:-]*\w|[&#]")
+_DEADLINE_TAIL = re.compile(r"\b(?:by|before|until|till|til|no\s+later\s+than)\s+(?P<when>(?:[\w'’]+\s*){1,3})$", re.IGNORECASE)
+_HOLIDAY = re.compile(r"\b(?:christmas|xmas|easter|halloween|thanksgiving|eve|new\s+year'?s?|hanukkah|diwali|eid)\b", re.IGNORECASE)
+_DAY_TAIL = re.compile(r"\b(?:on|by|until|till|next|this|before|due)\s+(?P<day>[a-z]{5,})$", re.IGNORECASE)
+_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+              "march", "april", "june", "july", "august", "september", "october", "november", "december")
+_CALENDAR = frozenset(_DAY_NAMES) | frozenset({"today", "tomorrow", "tonight", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+                                               "sep", "sept", "oct", "nov", "dec", "mon", "tue", "tues", "wed", "thu",
+                                               "thurs", "fri", "sat", "sun", "weekend", "tmrw", "tmr", "2moro"})
+_DATE_GLUE = frozenset({"on", "by", "the", "of", "next", "this", "in", "at", "due", "before", "until"})
+_ARTICLES = frozenset({"the", "a", "an", "my", "his", "her", "our", "your", "their", "this", "that"})
+
+
+def _tokens(text: str) -> list[str]:
+    return [t.lower().replace("’", "'") for t in _TOKEN.findall(text)]
+
+
+def _slot_tokens(reading: Reading) -> set[str]:
+    """Every word a slot other than the title read (date, priority, repeat, list, note)."""
+    return {w for part in (reading.date, reading.priority, reading.repeat, reading.label, reading.note) if part
+            for w in _tokens(part)}
+
+
+def _near_day(word: str) -> str | None:
+    """A weekday or month typed with a slip or two ("wensday"); None for the name itself or anything else."""
+    word = word.lower()
+    if word in _DAY_NAMES:
+        return None
+    for name in _DAY_NAMES:
+        if name[0] == word[0] and abs(len(name) - len(word)) <= 2 and SequenceMatcher(None, word, name).ratio() >= 0.8:
+            return name
+    return None
+
+
+def _title_doubt(reading: Reading, titles: list[str], today: date) -> str | None:
+    """Why the titles of an add may not be what was meant, in words to ask with; None when they read clean.
+    A title glued from pieces around words no slot reads ("send invoice #7 | to | ACME" without "to", "book
+    flights | high priority and | book hotel" as one title), words read as a priority that no priority word
+    explains, or a date left in a title ("on wensday", "by christmas eve") are a misreading: an add asks."""
+    text = _tokens(reading.text)
+    foreign = _foreign_priority_words(reading.priority)
+    lead = _tokens(reading.priority or "")[:1]
+    if foreign and lead == foreign[:1] and any(f"{' '.join(_tokens(t))} {lead[0]}" in " ".join(text) for t in titles):
+        return f"I wasn't sure whether \"{lead[0]}\" belongs to the task or its priority."
+
+    allowed = _slot_tokens(reading)
+    for title in titles:
+        words = _tokens(title)
+        at = -1
+        for word in words:
+            try:
+                found = text.index(word, at + 1)
+            except ValueError:
+                break  # a word the reader normalised: the alignment says nothing
+            gap = [w for w in text[at + 1:found] if w not in allowed] if at >= 0 else []
+            if gap:
+                return f"I wasn't sure whether \"{' '.join(gap)}\" belongs in \"{title}\"."
+            at = found
+        if reading.date and read_date(reading.date, today) is not None:
+            continue
+        deadline = _DEADLINE_TAIL.search(title)
+        if deadline and title[:deadline.start()].strip():
+            when = deadline["when"].split()
+            if _HOLIDAY.search(deadline["when"]) or (when[0].lower() not in _ARTICLES and not all(w[:1].isupper() for w in when)):
+                return f"Is \"{deadline.group().strip()}\" when \"{title[:deadline.start()].strip()}\" is due?"
+        day = _DAY_TAIL.search(title)
+        if day and _near_day(day["day"]):
+            return (f"Did you mean \"{title[:day.start()].strip()}\", due {str(_near_day(day['day'])).capitalize()}?")
+    return None
+
+
+def _reclaim_title_words(reading: Reading, titles: list[str], today: date) -> tuple[Reading, list[str]]:
+    """A title word the date or priority swallowed, typed right after the title and needed by neither slot
+    ("fix the squeaky | door day after tmrw", "call the GP | surgery asap"), goes back to the title; a date
+    the title kept at its end ("dentist appointment 3 July") becomes the due date."""
+    if len(titles) != 1:
+        return reading, titles
+    title = titles[0]
+    low = " ".join(reading.text.lower().split())
+    for kind in ("date", "priority"):
+        words = getattr(reading, kind)
+        if not words:
+            continue
+        first = words.split()[0]
+        rest = " ".join(words.split()[1:])
+        if not rest or first in CLOSED_WORDS or first in INTERJECTIONS or not re.fullmatch(r"[a-z][a-z'-]+", first):
+            continue
+        same = (read_date(rest, today) == read_date(words, today) and read_date(rest, today) is not None) if kind == "date" \
+            else (not _foreign_priority_words(rest) and read_priority(rest) is not None)
+        if same and f"{title.lower()} {first}" in low:
+            start = low.index(f"{title.lower()} {first}") + len(title) + 1
+            title = f"{title} {reading.text[start:start + len(first)]}" if reading.text.lower() == low else f"{title} {first}"
+            reading = replace(reading, date=rest) if kind == "date" else replace(reading, priority=rest)
+    if not (reading.date and read_date(reading.date, today) is not None):
+        words = title.split()
+        for k in range(min(4, len(words) - 1), 0, -1):
+            tail = " ".join(words[-k:])
+            tokens = _tokens(tail)
+            if not any(w in _CALENDAR for w in tokens) or not all(
+                    w in _CALENDAR or w in _DATE_GLUE or re.fullmatch(r"\d{1,2}(?:st|nd|rd|th)?", w) for w in tokens):
+                continue
+            due = read_date(tail.lower(), today)
+            if isinstance(due, date):
+                title = " ".join(words[:-k])
+                reading = replace(reading, date=tail.lower(), item_dates=())
+                break
+    return reading, [title]
 
 
 def _pointer_like(phrase: str) -> bool:
@@ -446,6 +581,8 @@ class OfflineModel:
         turn = Turn(request.tools, request.history, request.tools.today, message=message[:2000])
         if _INJECTION.search(message):
             turn.say("I can only see and change your own tasks, so I've left everything as it is.")
+        elif (fix := _ADD_FIX.match(message)) and self._just_added(turn) and await self._fix_added(turn, message[fix.end():]):
+            pass  # "no wait, call dad instead" right after "add call mom": the task just added, put right
         elif _RETARGET.match(message) and self._last_change(turn):
             await self._retarget(turn, message)
         else:
@@ -737,7 +874,14 @@ class OfflineModel:
         if not titles:
             turn.ask("What should the task be called? I haven't added anything yet.")
             return
+        titles = [_ADDITIVE_TAIL.sub("", t) or t for t in titles]  # "oh and add buy brushes too": "too" is no title word
         correction = _CORRECTION.search(reading.text)
+        if not correction:
+            reading, titles = _reclaim_title_words(reading, titles, turn.today)
+            doubt = _title_doubt(reading, titles, turn.today)
+            if doubt:
+                turn.ask(f"{doubt} I haven't added anything yet; tell me the task again the way you want it.")
+                return
         if correction and len(titles) > 1:
             # "call Jake tomorrow - sorry, Jack, not Jake": the words of a correction are not tasks.
             turn.ask(f"I wasn't sure about \"{reading.text[correction.start():].strip(' ,-')}\", so I haven't added "
@@ -1204,6 +1348,81 @@ class OfflineModel:
                      + ("" if completing else " Say \"undo\" to bring them back."))
 
     # -- correcting the last change -------------------------------------------------------------
+    @staticmethod
+    def _just_added(turn: Turn) -> tuple[int, str] | None:
+        """The one task the previous reply added, when adding it was the only change of that reply."""
+        for message in reversed(turn.history[:-1]):
+            if message.role is Role.ASSISTANT:
+                changes = [c for c in message.tool_calls if c.tool in _MUTATING_TOOLS]
+                if len(changes) == 1 and changes[0].tool == "add_task" and not is_error(changes[0]):
+                    result = changes[0].result
+                    return int(result.get("task_id", 0)), str(result.get("title", ""))
+                return None
+        return None
+
+    async def _fix_added(self, turn: Turn, rest: str) -> bool:
+        """A correction of the task just added ("actually make it oat milk", "sorry, I meant call dad",
+        "no sorry, for Alex", "actually saturday, and it's important"). False when the words are no such
+        correction (another request): the message is read as usual. An unclear correction asks."""
+        added = self._just_added(turn)
+        if added is None:
+            return False
+        task_id, old = added
+        rest = _FIX_FRAME.sub("", rest.strip(), count=1)
+        rest = _FIX_TAIL.sub("", rest).strip(" ,.!;:-\"'")
+        if not rest or rest.endswith("?") or _ACTION.search(rest) or explicit_ids(rest) or _EXPLICIT_ADD.search(rest):
+            return False  # "actually, add eggs too", "sorry, delete it": a request of its own
+        readings = self._engine.read(rest)
+        if _NO_FIX.match(rest):
+            return False  # "no thanks", "oops, what's left?": no correction
+        slots = [r for r in readings if (r.date and read_date(r.date, turn.today) is not None) or r.priority]
+        if slots and all(not (r.titles or r.new_title or r.note or r.label or r.repeat
+                              or (r.reference and r.reference not in _PRONOUN)) for r in readings):
+            # "actually saturday, and it's important": the date or priority of the task just added
+            changes: dict[str, Any] = {}
+            for r in slots:
+                due = read_date(r.date, turn.today)
+                if isinstance(due, date):
+                    changes["due_date"] = due.isoformat()
+                elif r.date:
+                    return False
+                priority = read_priority(r.priority)
+                if _foreign_priority_words(r.priority):
+                    return False  # words read as a priority that no priority word explains
+                if priority:
+                    changes["priority"] = priority
+            if not changes:
+                return False
+            call = await turn.call("update_task", {"task_id": task_id, **changes})
+            if is_error(call):
+                turn.ask(f"I couldn't change task {task_id}: {call.result.get('error')}.")
+            else:
+                turn.say(f"Updated task {task_id}: {call.result['title']}{self._describe_changes(changes, turn.today)}.")
+            return True
+        if slots:
+            return False
+        old_words, new_words = old.split(), rest.split()
+        lower_old = [w.lower() for w in old_words]
+        first = new_words[0].lower()
+        title: str | None = None
+        if first in _FIX_PREPOSITIONS and first in lower_old[1:]:
+            # "no sorry, for Alex" after "buy gift for Sam": the words from that preposition on are swapped
+            cut = len(lower_old) - 1 - lower_old[::-1].index(first)
+            title = " ".join(old_words[:cut] + new_words)
+        elif len(new_words) > 1 and first == lower_old[0]:
+            title = rest  # "sorry I meant call dad" after "call mum": the same verb, the task named again
+        elif len(old_words) > 1 and new_words[-1].lower() == lower_old[-1] and len(new_words) <= 3 and first != lower_old[0]:
+            title = " ".join(old_words[:-1] + new_words)  # "actually make it oat milk" after "buy milk"
+        if title is None or title.lower() == old.lower():
+            turn.ask(f"Did you want me to rename task {task_id} ({old}) to \"{rest}\"? I haven't changed anything yet.")
+            return True
+        call = await turn.call("update_task", {"task_id": task_id, "title": title[:255]})
+        if is_error(call):
+            turn.ask(f"I couldn't change task {task_id}: {call.result.get('error')}.")
+        else:
+            turn.say(f"Sorry about that; task {task_id} is now: {call.result.get('title', title)}.")
+        return True
+
     @staticmethod
     def _last_change(turn: Turn) -> list[ToolCall]:
         """The changing calls an undo would reverse (the same choice the undo tool makes)."""
