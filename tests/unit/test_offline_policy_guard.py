@@ -56,3 +56,63 @@ async def test_a_correction_that_fits_no_part_of_the_title_asks(
 async def test_a_new_request_after_an_add_is_no_correction(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
     await talk(offline_chat, "add wash the car", "oh and add wax the car too")
     assert [t for t, _ in await state(tasks)] == ["wash the car", "wax the car"]
+
+
+# -- 2. an add whose reading leaves words unexplained asks; a swallowed title word goes back ---
+
+@pytest.mark.parametrize("message", [
+    "add ship parcel #88 to Bristol Ltd",                      # a title glued around "to"
+    "add paint the gate low priority and oil the hinges high priority",  # two tasks read as one
+    "add 3 jobs: sweep the patio and wash the bins",          # a count-and-colon header in the title
+    "add finish the report on thurzdy",                        # a day typed with two slips
+    "remind me to post the cards by christmas eve",            # a deadline left in the title
+])
+async def test_an_add_that_reads_unclean_asks_and_adds_nothing(offline_chat: ChatUseCases, tasks: TaskUseCases,
+                                                               message: str) -> None:
+    reply = await talk(offline_chat, message)
+    assert await state(tasks) == []
+    assert "haven't added anything" in reply
+
+
+async def test_a_title_word_the_date_swallowed_goes_back_to_the_title(
+    offline_chat: ChatUseCases, tasks: TaskUseCases
+) -> None:
+    await talk(offline_chat, "add oil the creaky gate day after tomorrow")
+    (task,) = (await tasks.find("alice", TaskQuery())).items
+    assert task.title == "oil the creaky gate" and task.due_date is not None
+
+
+async def test_a_calendar_date_left_at_the_end_of_a_title_is_the_due_date(
+    offline_chat: ChatUseCases, tasks: TaskUseCases
+) -> None:
+    await talk(offline_chat, "add optician appointment 9 August")
+    (task,) = (await tasks.find("alice", TaskQuery())).items
+    assert task.title == "optician appointment"
+    assert task.due_date is not None and (task.due_date.month, task.due_date.day) == (8, 9)
+
+
+async def test_too_at_the_end_of_an_add_is_no_title_word(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await talk(offline_chat, "add buy stamps", "and add buy envelopes too")
+    assert [t for t, _ in await state(tasks)] == ["buy stamps", "buy envelopes"]
+
+
+# -- 3. a part of a message that takes back, hides or drops a change makes the message ask ----
+
+async def test_a_change_taken_back_in_the_same_message_asks(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "water the ferns", "feed the fish")
+    reply = await talk(offline_chat, "tick off task 2. actually no, undo that, I meant task 1")
+    assert await state(tasks) == [("water the ferns", False), ("feed the fish", False)]
+    assert "haven't" in reply
+
+
+async def test_a_statement_about_a_task_is_not_added(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "draft the newsletter")
+    await talk(offline_chat, "newsletter isn't important anymore, make it low")
+    assert [t for t, _ in await state(tasks)] == ["draft the newsletter"]
+
+
+async def test_a_new_title_that_stops_short_asks(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "lunch with Ann")
+    reply = await talk(offline_chat, "rename task 1 to lunch with Ann &")
+    assert [t for t, _ in await state(tasks)] == ["lunch with Ann"]
+    assert "haven't changed anything" in reply

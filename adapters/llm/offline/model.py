@@ -344,6 +344,16 @@ def _foreign_priority_words(words: str | None) -> list[str]:
                                                        or w in INTERJECTIONS or not re.search(r"[a-z]", w))]
 
 
+_CHANGING = frozenset({"add", "complete", "reopen", "delete", "update", "undo", "complete_all", "clear_completed", "delete_all"})
+_SELF_CORRECTION = re.compile(r"^\W*(?:(?:hmm+|oh|ah|um|err|ugh)\W+)*(?:actually|no\s+wait|wait\s+no|no\s+sorry|sorry|oops|whoops"
+                              r"|i\s+mean|i\s+meant|scratch\s+that|my\s+bad)\b", re.IGNORECASE)
+_PLEASANTRY = re.compile(r"\b(?:thanks?|thank\s+you|thx|ty|ta|cheers|great|cool|ok|okay|awesome|perfect|nice|brilliant|lovely"
+                         r"|appreciate\w*|good|hi|hello|hey|morning|evening|afternoon|yo|sup|howdy|well|hope|day)\b",
+                         re.IGNORECASE)
+_LATER_ADD = re.compile(r"[,;.]\s*(?:(?:and|now|then|also|so|plus|oh)\s+)*(?:add|remind\s+me|create|put\s+down)\b",
+                        re.IGNORECASE)
+_SAYS_STATE = re.compile(r"\b(?:is|isn'?t|are|aren'?t|was|wasn'?t|were|weren'?t|not|no\s+longer|anymore)\b", re.IGNORECASE)
+_DANGLING = re.compile(r"(?:\s(?:and|or|with|w/|to|for|of|the|a|an|at|from|about|&)|&|/)\s*$", re.IGNORECASE)
 _ADDITIVE_TAIL = re.compile(r"(?<=\w)\s+(?:too|as\s+well|also)\s*$", re.IGNORECASE)
 _TOKEN = re.compile(r"[\w#&@/'’.:-]*\w|[&#]")
 _DEADLINE_TAIL = re.compile(r"\b(?:by|before|until|till|til|no\s+later\s+than)\s+(?P<when>(?:[\w'’]+\s*){1,3})$", re.IGNORECASE)
@@ -392,6 +402,11 @@ def _title_doubt(reading: Reading, titles: list[str], today: date) -> str | None
 
     allowed = _slot_tokens(reading)
     for title in titles:
+        if _DANGLING.search(title):
+            return f"I think I missed the end of \"{title}\"."
+        head, colon, tail = reading.text.partition(":")
+        if colon and ":" not in title and _tokens(title)[:1] and _tokens(title)[0] in _tokens(head) and _tokens(title)[-1] in _tokens(tail):
+            return f"I wasn't sure whether \"{head.split()[-1]}\" belongs in \"{title}\"."  # "add 2 jobs: sweep ..."
         words = _tokens(title)
         at = -1
         for word in words:
@@ -601,6 +616,13 @@ class OfflineModel:
                 # "undo" beside other changes ("... so you can cross that one off" read as undo, or
                 # "wait no, I haven't sent it, undo that"): which comes first is unclear, so ask.
                 readings = [replace(r, unsure=True) if r.intent == "undo" else r for r in readings]
+            if sum(r.intent in _CHANGING for r in readings) > 1 and any(
+                    _SELF_CORRECTION.match(r.text) and any(e.intent in _CHANGING and e.intent != "add" for e in readings[:n])
+                    for n, r in enumerate(readings[1:], 1)):
+                # "mark task 1 done. actually no, undo that, it was task 2": a later part takes back a change to
+                # a task ("add X in 2 days, actually make that 4" only restates the new task's date); which
+                # change is meant is not for a guess, so ask
+                readings = [replace(r, unsure=True) if r.intent in _CHANGING else r for r in readings]
             if len(readings) > 1 and any(r.mutating for r in readings):
                 # Several intents: rehearse them all first; one unclear part and nothing changes.
                 rehearsal = Turn(request.tools, request.history, request.tools.today, dry=True, message=turn.message)
@@ -628,6 +650,9 @@ class OfflineModel:
     # -- dispatch -------------------------------------------------------------------------
     async def _act(self, turn: Turn, reading: Reading, *, several: bool) -> None:
         intent = reading.intent
+        if intent in {"thanks", "greet"} and several and not _PLEASANTRY.search(reading.text):
+            intent = "none"  # "got bread." beside a request: no thanks, maybe the statement of a deed
+            reading = replace(reading, intent=intent)
         note_to = _NOTE_TO.match(reading.text) if reading.mutating else None
         if note_to and note_to["note"].strip(" .!\"'“”"):
             # "add a note to the passport task: two photos", "description for task 2: ...": a note on that task
@@ -685,6 +710,10 @@ class OfflineModel:
                      or reading.new_title or reading.repeat or reading.label)
         if several and empty and reading.mutating and intent != "undo" and (
                 reading.confidence < ACT_CONFIDENCE or intent in {"add", "update", "delete"}):
+            if _ACTION.search(reading.text) and not _PLEASANTRY.search(reading.text) and any(
+                    SLANG.get(w, w) not in CLOSED_WORDS and w not in INTERJECTIONS for w in mood.words(reading.text)):
+                # "clean desk is done, and remind me ...": a change was said but not read; ask, never drop it
+                turn.ask(f"I wasn't sure what to do about \"{reading.text.strip(' ,.')}\". I haven't changed anything yet.")
             return  # "Hope your day is going well." beside a request: small talk, not an unclear change
         if intent == "delete" and _label(reading) and _TAKE_OFF.search(reading.text):
             intent = "update"  # "remove milk from the shopping list": the label goes, the task stays
@@ -695,11 +724,14 @@ class OfflineModel:
             intent = "update"
             reading = replace(reading, intent=intent, confidence=max(reading.confidence, ACT_CONFIDENCE))
         named = mood.leading_intent(_SOFT_LEAD.sub("", reading.text, count=1))
-        if (reading.mutating and reading.confidence < ACT_CONFIDENCE and named and named != intent
-                and named in reading.alternatives):
-            # "wait no, undo that" read as close to a deletion: the verb typed names which of the two it is
+        if ((reading.mutating or (intent == "none" and named == "undo")) and reading.confidence < ACT_CONFIDENCE
+                and named and named != intent and named in reading.alternatives):
+            # "wait no, undo that" read as close to a deletion: the verb typed names which of the two it is;
+            # words read as a title that the named change has no use for ("delete the 1st and finish the
+            # 2nd" read as an add) mean a part was missed: ask
             intent = named
-            reading = replace(reading, intent=intent, confidence=ACT_CONFIDENCE)
+            reading = replace(reading, intent=intent, confidence=ACT_CONFIDENCE,
+                              unsure=reading.unsure or (bool(reading.titles) and named != "add"))
         if (intent == "update" and reading.confidence < ACT_CONFIDENCE and (reading.date or reading.priority)
                 and not (reading.titles or reading.reference or reading.note or reading.new_title)
                 and _GOES_ON.match(reading.text) and len(last_touched(turn.history)) == 1 and not turn.touched):
@@ -727,6 +759,9 @@ class OfflineModel:
                 "delete", "complete", "reopen"}:
             # "delete task 1 and add wash the curtains" read as one add, "complete task 1 and push task 2" as one
             # move of both: the first verb asks for another change, so the reading missed a part; ask
+            reading = replace(reading, unsure=True)
+        if reading.mutating and intent != "add" and _LATER_ADD.search(reading.text):
+            # "booked the dentist, now add go to the dentist on friday" read as one move: the add was missed
             reading = replace(reading, unsure=True)
         if reading.mutating:
             # Only a request changes the list: not a question about one's own plans, a negated
@@ -895,6 +930,11 @@ class OfflineModel:
                 task = snapshot.by_id(same.ids[0]) or {}
                 turn.ask(f"You already have task {task.get('id')} ({task.get('title')}). Did you mean that one? "
                          "I haven't changed anything yet.")
+                return
+            if not _EXPLICIT_ADD.search(reading.text) and any(_SAYS_STATE.search(t) for t in titles):
+                # "slides aren't urgent anymore" read as an add of "slides aren't": a statement, not a new task
+                turn.ask(f"It sounds like you're telling me about \"{titles[0]}\" rather than adding it. What should I "
+                         "change? I haven't changed anything yet.")
                 return
         shared = read_date(reading.date, turn.today)
         priority = read_priority(reading.priority)
@@ -1123,6 +1163,11 @@ class OfflineModel:
         if reading.note:
             changes["description"] = reading.note[:2000]
         if reading.new_title and _quote_strip(reading.new_title):
+            if _DANGLING.search(_quote_strip(reading.new_title)):
+                # "call it dinner w/ Leo & Mia" read as "dinner w/ Leo &": the end of the title was missed
+                turn.ask(f"I think I missed the end of the new title \"{_quote_strip(reading.new_title)}\". "
+                         "I haven't changed anything yet.")
+                return
             changes["title"] = _quote_strip(reading.new_title)[:255]
         repeat = read_recurrence(_repeat_words(reading), turn.today)
         if isinstance(repeat, StopRepeating):
