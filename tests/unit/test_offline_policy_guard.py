@@ -116,3 +116,18 @@ async def test_a_new_title_that_stops_short_asks(offline_chat: ChatUseCases, tas
     reply = await talk(offline_chat, "rename task 1 to lunch with Ann &")
     assert [t for t, _ in await state(tasks)] == ["lunch with Ann"]
     assert "haven't changed anything" in reply
+
+
+async def test_a_phrase_between_the_title_and_its_date_stays_in_the_title(
+    offline_chat: ChatUseCases, tasks: TaskUseCases
+) -> None:
+    await talk(offline_chat, "add ring the council about the parking permit on thursday")
+    (task,) = (await tasks.find("alice", TaskQuery())).items
+    assert task.title == "ring the council about the parking permit" and task.due_date is not None
+
+
+async def test_also_and_a_bare_title_right_after_an_add_adds_one_more(
+    offline_chat: ChatUseCases, tasks: TaskUseCases
+) -> None:
+    await talk(offline_chat, "add swim tomorrow", "also laundry")
+    assert [t for t, _ in await state(tasks)] == ["swim", "laundry"]

@@ -18,7 +18,16 @@ from typing import Any
 from adapters.llm.offline import dates, mood
 from adapters.llm.offline import scope as quantifier
 from adapters.llm.offline.engine import Engine, Reading, load
-from adapters.llm.offline.lexicon import CLOSED_WORDS, DATE_WORDS, INTERJECTIONS, PRIORITY_WORDS, SLANG
+from adapters.llm.offline.lexicon import (
+    CLOSED_WORDS,
+    COMMAND_WORDS,
+    DATE_WORDS,
+    INTERJECTIONS,
+    ORDINAL_WORDS,
+    PRIORITY_WORDS,
+    PRONOUNS,
+    SLANG,
+)
 from adapters.llm.offline.references import (
     LOOKUP_LIMIT,
     Resolution,
@@ -453,6 +462,16 @@ def _reclaim_title_words(reading: Reading, titles: list[str], today: date) -> tu
             start = low.index(f"{title.lower()} {first}") + len(title) + 1
             title = f"{title} {reading.text[start:start + len(first)]}" if reading.text.lower() == low else f"{title} {first}"
             reading = replace(reading, date=rest) if kind == "date" else replace(reading, priority=rest)
+    at = reading.text.lower().find(title.lower())
+    if at >= 0 and not reading.priority and not reading.note:
+        # "email the landlord | about the lease | tomorrow": a phrase left between the title and its date
+        after = reading.text[at + len(title):]
+        stop = min([i for g in reading.date_groups if (i := after.lower().find(g)) >= 0] + [len(after)])
+        run = re.split(r"[,.;!?]", after[:stop], maxsplit=1)[0]
+        words = _tokens(run)
+        if (run.strip() and run[:1].isspace() and words[0] in _FIX_PREPOSITIONS | {"re", "regarding"}
+                and any(w not in CLOSED_WORDS for w in words) and not any(w in COMMAND_WORDS for w in words)):
+            title = f"{title} {run.strip()}"
     if not (reading.date and read_date(reading.date, today) is not None):
         words = title.split()
         for k in range(min(4, len(words) - 1), 0, -1):
@@ -774,6 +793,15 @@ class OfflineModel:
             # "some of these are done", "a couple of them", "two of those": a part of a set, not which part
             turn.ask("Which ones? Tell me their numbers or words from their titles; I haven't changed anything yet.")
             return
+        more = _GOES_ON.sub("", reading.text, count=1).strip(" ,.!:;") if _GOES_ON.match(reading.text) else ""
+        if (more and (reading.confidence < ACT_CONFIDENCE or not _ACTION.search(reading.text)) and not several and intent != "add" and self._just_added(turn)
+                and not (reading.date or reading.priority or reading.note or reading.new_title or reading.repeat)
+                and len(more.split()) <= 6 and not _ACTION.search(more) and not explicit_ids(more)
+                and not any(w in PRONOUNS or w in ORDINAL_WORDS for w in mood.words(more))):
+            # "also groceries" right after "add gym tmrw": one more task of the same kind, not a change to one
+            reading = replace(reading, intent="add", titles=(more,), item_dates=(), reference=None, references=(),
+                              confidence=ACT_CONFIDENCE, unsure=False)
+            intent = "add"
         if reading.mutating and (reading.confidence < ACT_CONFIDENCE or reading.unsure):
             turn.ask(f"{self._best_guess(reading)} I haven't changed anything yet.")
             return
