@@ -50,14 +50,17 @@ class TurnState:
     asked: str | None = None
 
 
-def _canonical(arguments: str) -> str:
+def _decoded(arguments: str) -> dict[str, Any] | None:
+    """The model's arguments as an object, or None when they are not one (the catalogue then
+    answers them with its own validation error)."""
     try:
-        return json.dumps(json.loads(arguments or "{}"), sort_keys=True)
+        value = json.loads(arguments or "{}")
     except ValueError:
-        return arguments
+        return None
+    return value if isinstance(value, dict) else None
 
 
-def without_blank_optionals(arguments: str, required: frozenset[str]) -> str:
+def without_blank(arguments: dict[str, Any], required: frozenset[str]) -> dict[str, Any]:
     """The arguments without optional fields given as a blank string.
 
     Small models fill every field of a schema: ``add_task {"title": "buy milk", "recurrence": ""}``
@@ -65,37 +68,39 @@ def without_blank_optionals(arguments: str, required: frozenset[str]) -> str:
     one. A blank optional field says nothing, so it is left out; ``null`` keeps its meaning
     ("remove the due date") and required fields are left to the tool's own validation.
     """
-    try:
-        value = json.loads(arguments or "{}")
-    except ValueError:
+    return {k: v for k, v in arguments.items() if k in required or not (isinstance(v, str) and not v.strip())}
+
+
+def without_blank_optionals(arguments: str, required: frozenset[str]) -> str:
+    """``without_blank`` on the model's JSON text; text that is not an object is left as it is."""
+    value = _decoded(arguments)
+    if value is None:
         return arguments
-    if not isinstance(value, dict):
-        return arguments
-    kept = {k: v for k, v in value.items() if k in required or not (isinstance(v, str) and not v.strip())}
+    kept = without_blank(value, required)
     return arguments if len(kept) == len(value) else json.dumps(kept)
 
 
 async def _invoke(name: str, ctx: ToolContext[TurnState], arguments: str) -> str:
     state = ctx.context
     spec = state.tools.specs.get(name)
-    if spec is not None:
-        arguments = without_blank_optionals(arguments, frozenset(spec.input_schema.get("required", ())))
-    key = (name, _canonical(arguments))
+    given = _decoded(arguments)  # decoded once; the catalogue decodes the text it is finally given
+    note = None
+    if spec is not None and given is not None:
+        kept = without_blank(given, frozenset(spec.input_schema.get("required", ())))
+        if name == "add_task" and state.asked is not None:
+            grounded = ungrounded_add_fields(kept, state.asked, state.said)
+            note = dropped_note(kept, grounded)
+            kept = grounded
+        if kept != given:
+            arguments, given = json.dumps(kept), kept
+    key = (name, json.dumps(given, sort_keys=True) if given is not None else arguments)
     if spec is not None and not spec.idempotent and key in state.done:
         # A model that repeats the same add in one turn means one task, not two.
         return state.done[key]
-    refused = unasked_add(name, arguments, state.said)
+    refused = unasked_add(name, given, state.said)
     if refused is not None:  # a task nobody asked for ("Hi there!" -> add "greet"): not added
-        state.calls.append(ToolCall(name, _arguments_dict(arguments), refused))
+        state.calls.append(ToolCall(name, given if given is not None else {"raw": arguments}, refused))
         return json.dumps(refused)
-    note = None
-    if name == "add_task" and state.asked is not None:
-        given = _arguments_dict(arguments)
-        if "raw" not in given:
-            grounded = ungrounded_add_fields(given, state.asked, state.said)
-            note = dropped_note(given, grounded)
-            if note is not None:
-                arguments = json.dumps(grounded)
     call = await state.tools.call(name, arguments or "{}")
     state.calls.append(call)
     # Errors go back to the model as the tool's output, so it can correct itself.

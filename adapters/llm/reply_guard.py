@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from adapters.llm.day_words import describe_day
 from domain.conversation import Message, ToolCall
@@ -292,14 +292,12 @@ def conversation_text(history: Sequence[Message]) -> str:
     return "\n".join(parts)
 
 
-def unasked_add(tool: str, arguments: str, said: str) -> dict[str, str] | None:
-    """The error an add_task call gets when no word of its title was said in the conversation."""
-    if tool != "add_task":
+def unasked_add(tool: str, arguments: dict[str, Any] | None, said: str) -> dict[str, str] | None:
+    """The error an add_task call gets when no word of its title was said in the conversation.
+    ``arguments``: the call's decoded arguments (None when malformed: the catalogue answers those)."""
+    if tool != "add_task" or arguments is None:
         return None
-    try:
-        title = json.loads(arguments or "{}").get("title")
-    except (ValueError, AttributeError):
-        return None  # the catalogue answers malformed arguments itself
+    title = arguments.get("title")
     if not isinstance(title, str) or title_is_grounded(title, said):
         return None
     return {"error": (
