@@ -14,6 +14,10 @@ from adapters.llm.offline.text import normalise_word, tokenize
 TODAY = date(2026, 12, 2)
 
 
+def tags_of(text: str) -> list[str]:
+    return text.split()
+
+
 def repaired(text: str, tags: str) -> str:
     tokens = tokenize(text)
     given = tags.split()
@@ -108,3 +112,59 @@ def test_after_rename_task_to_the_words_are_the_new_title() -> None:
     assert repaired("rename gym to go to the gym and move it to tomorrow", "C R C C C R R C C C C D") == \
         "C R C X X X X C C C C D"
     assert repaired("call task 1 'Renew passport & visa' instead", "C R R R R R L R R C") == "C R R C X X X X C C"
+
+
+def test_a_clause_of_its_own_that_starts_with_add_names_a_new_task() -> None:
+    from adapters.llm.offline.engine import _added_clause
+
+    tokens = tokenize("now add go to the dentist on march 14")
+    assert _added_clause(tokens, tags_of("C C C C R R D D D")) == tags_of("C C T T T T D D D")
+    pointer = tokenize("add it to the shopping list")
+    assert _added_clause(pointer, tags_of("C R C C B C")) == tags_of("C R C C B C")
+
+
+@pytest.mark.parametrize("word", ["chance", "charge", "lease", "sending", "mondays", "fridays"])
+def test_words_of_their_own_are_not_read_as_a_slip_of_a_command_word(word: str) -> None:
+    assert normalise_word(word) == word
+
+
+def test_a_repeat_without_a_repeat_word_that_reads_as_a_date_is_a_date() -> None:
+    assert repaired("add visit the museum on monday", "C T T T E E") == "C T T T D D"
+    assert repaired("add water the plants every monday", "C T T T E E") == "C T T T E E"
+
+
+def test_a_list_name_needs_a_word_for_a_list() -> None:
+    assert repaired("add do my physio stretches", "C T T B T") == "C T T T T"
+    assert repaired("add milk to my shopping list", "C T C C B C") == "C T C C B C"
+
+
+def test_a_title_never_ends_on_an_article() -> None:
+    assert repaired("add email the landlord about the lease tomorrow", "C T T T T T C D") == "C T T T T T T D"
+
+
+def test_a_task_said_to_be_no_longer_urgent_is_a_task_already_there() -> None:
+    assert repaired("slides aren't urgent anymore", "T T P P") == "R P P P"
+
+
+def test_a_verb_after_a_join_that_names_a_task_is_a_change_of_its_own() -> None:
+    assert clause_texts("add pick up prescription and mark task 2 done", "C T T T L T R R C") == [
+        "add pick up prescription", "mark task 2 done"]
+
+
+def test_an_add_read_as_nothing_but_command_words_takes_its_open_words() -> None:
+    from adapters.llm.offline.engine import _added_clause
+
+    assert _added_clause(tokenize("add a doctors appointment"), tags_of("C C C C")) == tags_of("C C T T")
+    assert _added_clause(tokenize("add, um, call mom"), tags_of("C C C C R R")) == tags_of("C C C C T T")
+
+
+def test_what_comes_after_i_need_to_is_the_task_but_not_a_change_verb_or_a_negation() -> None:
+    assert repaired("I need to phone the landlord", "C C C R R R") == "C C C T T T"
+    assert repaired("i need to delete task 2", "C C C C R R") == "C C C C R R"
+    assert repaired("i don't need to call the plumber anymore", "C C C C R R R C") == "C C C C R R R C"
+
+
+def test_a_repeat_read_into_a_date_and_a_task_named_before_a_repeat() -> None:
+    assert repaired("pay rent on the 1st of every month", "T T D D D D D D") == "T T D D D D E E"
+    assert repaired("water the plants every monday", "R R R E E") == "T T T E E"
+    assert repaired("the gym should repeat every monday", "R R E E E E") == "R R E E E E"

@@ -84,6 +84,9 @@ DATES = (
     "for next thursday", "for next week", "for the 1st of october", "on the 12th", "for saturday", "by next friday",
     "in 10 days", "on the weekend", "next tuesday", "by thursday", "first thing tomorrow", "tomorrow afternoon",
     "sat", "on sat", "by wed", "sun", "thurs", "on fri", "by mon", "tues", "this sat", "next wed",
+    "by christmas eve", "on christmas day", "before christmas", "by xmas", "by new year's eve", "on new years day",
+    "on halloween", "by valentine's day", "christmas eve", "for christmas day", "by nye", "due christmas eve",
+    "on wensday", "by thursdy", "on tuseday", "saterday", "2mro", "tomorow", "by tomrrow", "this wensday",
 )
 SHIFTS = ("by 2 days", "a day", "a week", "by a week", "2 days", "three days", "by one week", "back a day", "back 2 days", "out a week")
 PRIORITIES = (
@@ -107,7 +110,7 @@ NOTES = (
 ORDINAL_REFS = ("the first one", "the second one", "the third one", "the last one", "the first", "the second",
                 "the second task", "the first task", "the last task", "the third item", "the 2nd task", "the top task",
                 "the third", "the last", "first one", "second one", "number one", "the 2nd one", "the top one")
-ID_REFS = ("task number 2", "1 and 3", "2 and 4", "3", "tasks 1 & 2", "task 1", "task 2", "task 3", "task 4", "task 7", "#2", "#3", "number 4", "task #5", "item 2", "task two",
+ID_REFS = ("task number 2", "1 and 3", "2 and 4", "3", "1", "4", "5", "tasks 1 & 2", "task 1", "task 2", "task 3", "task 4", "task 7", "#2", "#3", "number 4", "task #5", "item 2", "task two",
            "task three", "no. 6", "2", "tasks 1 and 3", "tasks 2, 4 and 5", "#1 and #2")
 PRONOUN_REFS = ("it", "that", "that one", "this", "this one", "them", "both", "both of them", "all of those", "those",
                 "the new one", "the one i just added", "the last one i added", "the latest one", "these")
@@ -141,7 +144,8 @@ POLITE = ("", "", "", "please ", "pls ", "can you ", "could you ", "can you plea
 TAILS = ("", "", "", "", " please", " pls", " thanks", " to my list", " to the list", " to my todo list", " for me",
          " if you don't mind", " thank you so much", ", thanks a lot", " - thanks!", " for me please, thank you", " when you can",
          " if that's ok", ", thanks so much!", " when you get a sec", ", that would be great", ", much appreciated",
-         " as a task", " to my tasks", ", thank you!", " on my list please", " - cheers")
+         " as a task", " to my tasks", ", thank you!", " on my list please", " - cheers", " too", " as well",
+         " too please", " as well, thanks", " tbh", " honestly", " lol", " i think")
 
 
 IRREGULAR = {"feed": "fed", "do": "did", "go": "went", "make": "made", "find": "found", "leave": "left",
@@ -166,10 +170,15 @@ def _past(verb: str) -> str:
     return f"{past} {rest}".strip()
 
 
+def _bare(rng: random.Random, obj: str) -> str:
+    """People drop the article on a phone: "call bank", "walk dog", "fix bike"."""
+    return obj[4:] if obj.startswith("the ") and rng.random() < 0.25 else obj
+
+
 def _title_ref(rng: random.Random, verbs: bool = False) -> str:
     roll = rng.random()
     if verbs and roll < 0.3:
-        return f"{rng.choice(VERBS)} {rng.choice(OBJECTS)}"
+        return f"{rng.choice(VERBS)} {_bare(rng, rng.choice(OBJECTS))}"
     if roll < 0.42:
         return rng.choice(TITLE_REFS)
     if roll < 0.5:
@@ -256,7 +265,7 @@ def _title(rng: random.Random, tricky: bool = False) -> str:
         return _tricky_title(rng)
     if roll < 0.2:
         return rng.choice(STANDALONE_TITLES)
-    return f"{rng.choice(VERBS)} {rng.choice(OBJECTS)}"
+    return f"{rng.choice(VERBS)} {_bare(rng, rng.choice(OBJECTS))}"
 
 
 def _seg(*parts: Segment) -> list[Segment]:
@@ -289,6 +298,8 @@ def _add(rng: random.Random) -> list[Segment]:
         "hey there, could you please add ", "gotta remember to ", "i need to remember to ", "make sure i ",
         "don't let me forget: ", "note: ", "add, um, ", "add uh ", "so, add ", "quick one: add ", "can u add ",
         "remind me that i need to ", "i should probably ", "at some point i need to ", "first thing: ",
+        "add a new task: ", "add new task ", "new todo: ", "add a to-do: ", "add todo: ", "add an item: ",
+        "pls add ", "plz add ", "can you put ", "put on my list: ", "add to my todo list: ", "i need to remember to ",
     ))
     lead = rng.choice(FILLERS)
     polite = rng.choice(POLITE) if prefix.startswith(("add", "create", "put", "remind", "set")) else ""
@@ -307,9 +318,11 @@ def _add(rng: random.Random) -> list[Segment]:
             return _seg((lead, "C"), (head, "P"), (title, "T"), (date, "D"))
         if rng.random() < 0.4:
             head = rng.choice(("URGENT: ", "urgent: ", "urgent - ", "high priority: ", "important: ", "low priority: ",
-                               "asap: ", "Important - ", "whenever: ", "not urgent: "))
+                               "asap: ", "Important - ", "whenever: ", "not urgent: ", "URGENT ", "urgent ", "ASAP ",
+                               "Important ", "high priority ", "low priority "))
             return _seg((lead, "C"), (head, "P"), (title, "T"), (date, "D"))
-        adj = rng.choice(("an urgent", "a high priority", "an important", "a low priority"))
+        adj = rng.choice(("an urgent", "a high priority", "an important", "a low priority", "low priority", "high priority",
+                          "urgent", "important", "a high-priority", "a low-priority", "high prio", "low prio", "a medium priority"))
         return _seg((lead + polite + "add", "C"), (adj, "P"), ("task to" if rng.random() < 0.5 else "task:", "C"),
                     (title, "T"), (date, "D"))
     if shape < 0.24 and date and pri:
@@ -317,7 +330,9 @@ def _add(rng: random.Random) -> list[Segment]:
                     (rng.choice(("priority ", "priority: ", "")) + rng.choice(("low", "high", "medium", "urgent")), "P"),
                     (", ", "C"), (rng.choice(("due ", "due on ", "due: ", "")) + _date(rng).removeprefix("on "), "D"), (tail, "C"))
     if shape < 0.3 and (not prefix or rng.random() < 0.5):
-        return _seg((lead, "C"), (title, "T"), (_date(rng), "D"), (sep + pri, "P"))
+        # no command word at all: "fix the leaking tap asap", "book a haircut for next thursday"
+        when = _date(rng) if rng.random() < 0.6 or not pri else ""
+        return _seg((lead, "C"), (title, "T"), (when, "D"), (sep + pri if pri else "", "P"))
     if shape < 0.38:
         # a date corrected in the same breath: only the last one counts
         return _seg((lead + polite + (prefix or "add "), "C"), (title, "T"), (_date(rng), "D"),
@@ -357,8 +372,11 @@ def _add(rng: random.Random) -> list[Segment]:
 def _add_items(rng: random.Random) -> list[Segment]:
     verbs = rng.random() < 0.5
     items = [_title(rng) for _ in range(rng.randint(2, 4))] if verbs else rng.sample(NOUN_ITEMS, rng.randint(2, 4))
+    count = rng.choice((str(len(items)), ("two", "three", "four")[len(items) - 2]))
     head = rng.choice(("add ", "add ", "i need ", "put ", "add these: ", "three things: ", "a few things: ",
-                       "i need to: ", "todo: ", "add to my list: ", "new tasks: ")) if verbs else rng.choice(
+                       "i need to: ", "todo: ", "add to my list: ", "new tasks: ", f"add {count} things: ",
+                       f"add {count} tasks: ", f"add these {count}: ", f"{count} things: ", f"add {count} tasks - ",
+                       f"add {count} items: ", "add the following tasks: ")) if verbs else rng.choice(
         ("add ", "add ", "i need ", "put ", "shopping: ", "add to the shopping list: "))
     out: list[Segment] = [(rng.choice(FILLERS) + head, "C")]
     numbered = verbs and rng.random() < 0.3
@@ -377,6 +395,9 @@ def _add_items(rng: random.Random) -> list[Segment]:
 def _refs(rng: random.Random) -> list[Segment]:
     if rng.random() < 0.15:
         return [(_title_ref(rng, True), "R"), (rng.choice((" and ", " & ", ", ")), "L"), (_title_ref(rng, True), "R")]
+    if rng.random() < 0.05:
+        first, second = rng.sample((*ID_REFS[8:13], "#1", "#2", "number 3", "the first one", "the last one"), 2)
+        return [(first, "R"), (rng.choice((" and ", " & ", ", ")), "L"), (second, "R")]
     return [(_ref(rng, True), "R")]
 
 
@@ -385,7 +406,9 @@ def _complete(rng: random.Random) -> list[Segment]:
     roll = rng.random()
     if roll < 0.25:
         who = rng.choice(("i ", "i just ", "i've ", "just ", "i finally ", "i already ", "finally ", "", "", "we "))
-        done = rng.choice(PAST_DONE) if rng.random() < 0.3 else f"{_past(rng.choice(VERBS))} {rng.choice(OBJECTS)}"
+        done = rng.choice(PAST_DONE) if rng.random() < 0.3 else f"{_past(rng.choice(VERBS))} {_bare(rng, rng.choice(OBJECTS))}"
+        if rng.random() < 0.12:
+            done = f"{rng.choice(('got', 'bought', 'picked up', 'grabbed'))} {rng.choice(NOUN_ITEMS)}"
         if rng.random() < 0.15:
             done = f"{_past(rng.choice(VERBS))} {rng.choice(('it', 'that', 'them', 'that one'))}"
         elif rng.random() < 0.15:
@@ -396,7 +419,7 @@ def _complete(rng: random.Random) -> list[Segment]:
         when = rng.choice(("", "", "", " today", " this morning", " yesterday"))
         if rng.random() < 0.15:
             obj = rng.choice(OBJECTS + TITLE_REFS)
-            return _seg((lead, "C"), (obj, "R"), (rng.choice((" is ", " has been ", " got ", " was ")), "C"),
+            return _seg((lead, "C"), (obj, "R"), (rng.choice((" is ", " has been ", " got ", " was ", " ", " ")), "C"),
                         (_past(rng.choice(VERBS)).split(" ")[0], "C"), (when, "D"))
         return _seg((lead + who, "C"), (done, "R"), (when, "D"), (tail, "C"))
     templates = (
@@ -411,8 +434,12 @@ def _complete(rng: random.Random) -> list[Segment]:
         ("could you mark ", " as done"), ("please mark ", " as completed"), ("cross ", " off"), ("you can cross ", " off"),
         ("so you can cross ", " off"), ("you can tick ", " off"), ("", " is finished now"), ("", "'s finished"),
         ("", " is finally done"), ("so ", " is done"), ("", " can be ticked off"), ("tick ", " off please"),
+        ("", " done ✅"), ("", " ✅"), ("done w/ ", ""), ("done w ", ""), ("", " - done ✅"), ("", " done!"),
+        ("finally finished ", ""), ("just finished ", ""), ("", " done, thx"), ("", " is done now"),
     )
     before, after = rng.choice(templates)
+    if rng.random() < 0.1:
+        after += rng.choice((", thx", ", thanks", " thanks", "!", " :)", ", cheers", " ty"))
     return _seg((lead + rng.choice(POLITE[:4]) + before, "C"), *_refs(rng), (after, "C"))
 
 
@@ -433,7 +460,19 @@ def _bulk(intent: str) -> Callable[[random.Random], list[Segment]]:
     }[intent]
     quantifiers = frozenset({"all", "everything", "them", "it", "ones", "tasks", "stuff", "list", "of"})
 
+    verbs = {"complete_all": ("mark", "finish", "complete", "tick off", "i did"),
+             "delete_all": ("delete", "remove", "get rid of", "scrap", "clear"),
+             "clear_completed": ("clear", "delete", "remove")}[intent]
+
     def make(rng: random.Random) -> list[Segment]:
+        if intent != "clear_completed" and rng.random() < 0.3:
+            # "delete both shed tasks", "mark all the garage ones done": a share of the list named by its words
+            words = rng.choice(("shed", "garage", "kitchen", "work", "bike", "email", "fence", "car", "garden", "school",
+                                "dentist", "shopping", "bathroom", "christmas", "party", "office", "tax", "call"))
+            quant = rng.choice(("both", "all the", "all my", "all", "the two", "both the", "all of the"))
+            after = " done" if intent == "complete_all" and rng.random() < 0.5 else ""
+            return _seg((rng.choice(FILLERS[:6]) + rng.choice(verbs) + " ", "C"),
+                        (f"{quant} {words} {rng.choice(('tasks', 'ones', 'tasks', 'things', 'items'))}", "R"), (after, "C"))
         words = (rng.choice(FILLERS[:6]) + rng.choice(phrases) + rng.choice(("", "", "!", ".", " please"))).split()
         return [(w, "R" if w.strip("!.") in quantifiers else "C") for w in words]
     return make
@@ -451,7 +490,7 @@ def _reopen(rng: random.Random) -> list[Segment]:
         ("i didnt finish ", ", mark it not done"), ("i didn't actually finish ", ", reopen it"),
         ("i haven't finished ", " yet, mark it as not done"), ("", " isn't done after all, reopen it"),
     ))
-    return _seg((rng.choice(FILLERS) + before, "C"), (_ref(rng), "R"), (after, "C"))
+    return _seg((rng.choice(FILLERS) + before, "C"), *(_refs(rng) if rng.random() < 0.3 else [(_ref(rng), "R")]), (after, "C"))
 
 
 def _delete(rng: random.Random) -> list[Segment]:
@@ -528,7 +567,9 @@ def _update(rng: random.Random) -> list[Segment]:
                                   ("push ", " out "), ("bump ", " ")))
         return _seg((lead + before, "C"), (ref, "R"), (mid, "C"), (rng.choice(SHIFTS), "D"))
     if kind < 0.33:  # date first: "X is due friday", "X should be done by monday"
-        return _seg((lead, "C"), (ref, "R"), (rng.choice((" is due ", " is now due ", " should be done ")), "C"),
+        return _seg((lead, "C"), (ref, "R"), (rng.choice((" is due ", " is now due ", " should be done ", " needs to happen ",
+                                                          " needs to be done ", " has to be done ", " should happen ",
+                                                          " has to happen ", " is happening ")), "C"),
                     (_date(rng), "D"))
     if kind < 0.5:  # priority
         pri = rng.choice(SET_PRIORITIES)
@@ -536,10 +577,14 @@ def _update(rng: random.Random) -> list[Segment]:
         if roll < 0.6:
             before, mid = rng.choice((("make ", " "), ("mark ", " as "), ("set ", " to "), ("flag ", " as "),
                                       ("change ", " to "), ("", " is "), ("", " is now "), ("make ", " a "),
+                                      ("", " are "), ("", " are now "), ("", " should be "),
                                       ("set the priority of ", " to "), ("change the priority of ", " to ")))
             if rng.random() < 0.15:
                 return _seg((lead, "C"), (ref, "R"), (rng.choice((" isn't urgent", " is not important", " isn't important",
-                                                                   " is urgent", " is important", " is super urgent")), "P"))
+                                                                   " is urgent", " is important", " is super urgent",
+                                                                   " aren't urgent", " isn't urgent anymore",
+                                                                   " is no longer urgent", " aren't urgent anymore",
+                                                                   " isn't a priority anymore", " are urgent")), "P"))
             return _seg((lead + before, "C"), (ref, "R"), (mid, "C"), (pri, "P"))
         verb = rng.choice((("bump ", " up", "P"), ("bump ", " down", "P"), ("raise ", "", ""), ("lower ", "", ""),
                            ("bump up ", "", ""), ("bump down ", "", ""), ("deprioritise ", "", ""), ("prioritise ", "", ""),
@@ -583,7 +628,8 @@ def _update(rng: random.Random) -> list[Segment]:
 
 
 def _correction(rng: random.Random) -> list[Segment]:
-    lead = rng.choice(("no wait, ", "no wait ", "actually ", "oops, ", "sorry, ", "no, ", "wait, ", "hmm ", "", "nah "))
+    lead = rng.choice(("no wait, ", "no wait ", "actually ", "oops, ", "sorry, ", "no, ", "wait, ", "hmm ", "", "nah ",
+                       "sorry ", "no sorry, ", "oh wait, ", "hmm, actually ", "ugh, ", "whoops, "))
     roll = rng.random()
     if roll < 0.15:
         return _seg((lead, "C"), (rng.choice(("it's not urgent", "it's urgent", "that's important", "not urgent at all",
@@ -593,13 +639,20 @@ def _correction(rng: random.Random) -> list[Segment]:
         return _seg((lead + rng.choice(("not ", "it's not ", "")), "C"), (_date(rng), "D"),
                     (rng.choice((", ", ", it's ", ", is ", " but ")), "C"), (_date(rng), "D"))
     if roll < 0.5:
+        if rng.random() < 0.3:  # going on about the task just added or changed: "and due on saturday"
+            return _seg((rng.choice(("and ", "and ", "also ", "oh and ", "")) + rng.choice(("due ", "it's due ", "make it due ",
+                                                                                          "it needs doing ", "")), "C"),
+                        (_date(rng).removeprefix("due "), "D"), (rng.choice(("", " too", " as well")), "C"))
         return _seg((lead + rng.choice(("make that ", "make it ", "change that to ", "change it to ", "move it to ",
                                         "i meant ", "")), "C"), (_date(rng), "D"), (rng.choice(("", " instead")), "C"))
     if roll < 0.8:
         return _seg((lead + rng.choice(("make that ", "make it ", "set it to ", "change it to ")), "C"),
                     (rng.choice(SET_PRIORITIES), "P"), (rng.choice(("", " instead", " priority")), "C"))
-    return _seg((lead + rng.choice(("make that ", "change that to ", "call it ", "rename it to ")), "C"),
-                (_title(rng), "X"), (rng.choice(("", " instead")), "C"))
+    head = rng.choice(("make that ", "change that to ", "call it ", "rename it to ", "i meant ", "i mean ", "make it ",
+                       "it should be ", "should be ", "meant ", "", "i meant to say "))
+    if not head and not lead:
+        head = "i meant "
+    return _seg((lead + head, "C"), (_title(rng), "X"), (rng.choice(("", " instead", "", " not that")), "C"))
 
 
 LIST_PHRASES = (
@@ -624,7 +677,11 @@ COUNT_PHRASES = ("how many tasks do i have", "how many are left", "how many task
 SEARCH_TEMPLATES = (("anything about ", ""), ("do i have anything about ", ""), ("find ", ""), ("search for ", ""),
                     ("is there a task about ", ""), ("when's ", ""), ("when is ", ""), ("when is ", " due"),
                     ("is there anything on ", ""), ("look up ", ""), ("do i have a task for ", ""), ("what about ", ""),
-                    ("any tasks about ", ""), ("when do i have to do ", ""), ("when's ", " due"))
+                    ("any tasks about ", ""), ("when do i have to do ", ""), ("when's ", " due"), ("search ", ""),
+                    ("look for ", ""), ("any tasks with ", " in them"), ("tasks with ", " in the name"),
+                    ("show me tasks about ", ""), ("search my tasks for ", ""), ("find tasks about ", ""),
+                    ("anything with ", " in it"), ("find the ", " one"), ("when is my ", ""), ("when's my ", ""),
+                    ("when is my ", " due"), ("what day is my ", ""))
 CHECK_TEMPLATES = (("did i already add ", ""), ("did i add ", " already"), ("is ", " on my list"), ("do i have ", " on my list"),
                    ("did i already ", ""), ("did i ", ""), ("have i done ", ""), ("have i finished ", ""), ("is ", " done"),
                    ("have i ", " yet"), ("did i ", " yet"), ("is ", " finished"), ("is ", " complete"), ("did i do ", ""),
@@ -634,7 +691,9 @@ CHECK_OBJECTS = ("pay the water bill", "call mom", "book the hotel", "send the i
                  "fix the gate", "buy groceries", "return the library books", "the gas bill")
 UNDO = ("undo", "undo that", "oops bring it back", "oops, bring it back", "bring it back", "oops that was wrong",
         "that was wrong", "revert that", "put it back", "restore it", "undo the last change", "oops undo",
-        "undo please", "can you undo that", "take that back", "i didn't mean that", "oops, that was a mistake", "go back")
+        "undo please", "can you undo that", "take that back", "i didn't mean that", "oops, that was a mistake", "go back",
+        "hmm no, undo", "no, undo that", "nah undo that", "actually undo that", "wait undo", "no no undo",
+        "ugh undo", "undo the last one", "reverse that")
 GREETINGS = ("hi", "hello", "hey", "hey there", "good morning", "morning", "yo", "hiya", "hello there", "good evening")
 THANKS = ("thanks", "thank you", "thx", "cheers", "great, thanks", "perfect", "awesome", "ok thanks", "nice", "cool",
           "got it", "ok", "okay", "great")
@@ -710,7 +769,9 @@ def _list_name(rng: random.Random) -> list[Segment]:
 def _add_repeat(rng: random.Random) -> list[Segment]:
     title = _title(rng)
     prefix = rng.choice(("", "", "add ", "remind me to ", "i need to ", "new task: ", "add a repeating task to ",
-                         "set up a recurring task to ", "please add ", "can you add "))
+                         "set up a recurring task to ", "please add ", "can you add ", "add repeating task: ",
+                         "add a recurring task: ", "add recurring task ", "repeating task: ", "recurring: ",
+                         "add a repeating task: ", "new recurring task: "))
     repeat = rng.choice(REPEATS)
     pri = rng.choice(PRIORITIES) if rng.random() < 0.15 else ""
     if rng.random() < 0.2:
@@ -850,7 +911,7 @@ def _noise(rng: random.Random, segments: list[Segment]) -> list[Segment]:
         if tag == "C" and rng.random() < 0.06:
             old, new = rng.choice(TEXTSPEAK)
             text = text.replace(old, new)
-        if tag in "CDP" and rng.random() < 0.07 and len(text.strip()) > 4:
+        if tag in "CDP" and rng.random() < 0.07 and len(text.strip()) > 3:
             text = _typo(rng, text)
         if rng.random() < 0.15:
             text = text.lower()

@@ -20,14 +20,22 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from adapters.llm.offline.dates import find_date
-from adapters.llm.offline.lexicon import CLOSED_WORDS, DATE_WORDS, INTERJECTIONS, PRIORITY_WORDS
+from adapters.llm.offline.lexicon import (
+    CLOSED_WORDS,
+    DATE_WORDS,
+    FILLER_WORDS,
+    INTERJECTIONS,
+    PRIORITY_WORDS,
+    REPEAT_WORDS,
+)
 from adapters.llm.offline.perceptron import AveragedPerceptron, GreedyTagger, StructuredTagger
 from adapters.llm.offline.slots import read_date
 from adapters.llm.offline.text import Token, intent_features, token_features, tokenize, transition_keys
 
 WEIGHTS = Path(__file__).with_name("weights.json.gz")
 _BOUNDARY = re.compile(r"[.!?;]+\s+(?=\S)|\s*\n+\s*")
-_ABBREVIATION = re.compile(r"(?:^|\s)(?:dr|mr|mrs|ms|st|prof|jr|sr|vs|etc|e\.g|i\.e|approx|no|mt|ft|ave|rd|inc|ltd|co)\.?$",
+_ABBREVIATION = re.compile(r"(?:^|\s)(?:dr|mr|mrs|ms|st|prof|jr|sr|vs|etc|e\.g|i\.e|approx|no|mt|ft|ave|rd|inc|ltd|co|incl|excl"
+                           r"|esp|appt|dept|min|max|tel|ref)\.?$",
                            re.IGNORECASE)
 _QUOTED = re.compile(r"(?:(?<=^)|(?<=[\s(:]))[\"“‘'](?P<q>(?:[^\"“”‘’']|['’](?=\w))+?)[\"”’'](?=$|[\s,.!?;:)])")
 _NOTE_LABEL = re.compile(r"(?:details?|notes?|description|desc|comment)\s*:", re.IGNORECASE)
@@ -96,6 +104,7 @@ class Engine:
         return [(t.raw, g) for t, g in zip(tokens, self._tag(tokens), strict=True)]
 
     def _reading(self, sentence: str, tokens: list[Token], tags: list[str]) -> Reading:
+        tags = _added_clause(tokens, tags)
         scores = dict(zip(self.classifier.classes, self.classifier.score_list(intent_features(tokens, tags)), strict=True))
         ranked = sorted(scores.items(), key=lambda item: (-item[1], self.classifier.classes.index(item[0])))
         best, top = ranked[0]
@@ -237,6 +246,9 @@ def _repair(sentence: str, tokens: list[Token], tags: list[str]) -> list[str]:
     reader understands ("chat 1 turn 0") are title words; after a leading "add", words
     outside every closed class are title words too."""
     tags = list(tags)
+    if "B" in tags and not any(t.norm in _LABEL_WORDS for t in tokens):
+        # a list's name comes with a word for a list ("my shopping list", "label it work"); without one it is a title word
+        tags = ["T" if g == "B" else g for g in tags]
     # Quotes mark exact words: one quoted stretch is one slot, whatever the tagger split it into;
     # after "with the description" / "note:" a quote is the note.
     quotes = [(m.start("q"), m.end("q")) for m in _QUOTED.finditer(sentence)]
@@ -259,6 +271,24 @@ def _repair(sentence: str, tokens: list[Token], tags: list[str]) -> list[str]:
         for i in inside:
             tags[i] = kind
     _rename_to(tokens, tags)
+    # "pay rent on the 1st of | every month": a date that holds "every" / "each" is a repeat
+    for start, end in _groups(tokens, tags, "D"):
+        at = next((i for i in range(start, end) if tokens[i].norm in {"every", "each"}), None)
+        if at is not None:
+            tags[at:end] = ["E"] * (end - at)
+    # "water the plants | every monday": a task named first, with nothing but a repeat after it, is a new one
+    if tags and tags[0] == "R":
+        first_other = next((i for i, g in enumerate(tags) if g != "R"), len(tags))
+        if first_other < len(tags) and tags[first_other] == "E" and "C" not in tags[first_other:] and \
+                tokens[first_other].norm in _REPEAT_STARTS and \
+                not any(tokens[i].norm in {"repeat", "repeats", "repeating", "recur", "recurring"} for i in range(len(tags))) and \
+                not any(tokens[i].norm in _OBJECT_PRONOUNS for i in range(first_other)):
+            tags[:first_other] = ["T"] * first_other
+    # "visit the museum | on monday": words read as a repeat that hold no repeat word but read as a date are a date
+    for start, end in _groups(tokens, tags, "E"):
+        if not any(tokens[i].norm in REPEAT_WORDS or tokens[i].norm.endswith("ly") for i in range(start, end)) and \
+                read_date(sentence[tokens[start].start : tokens[end - 1].end].lower(), _REFERENCE_DAY) is not None:
+            tags[start:end] = ["D"] * (end - start)
     # "dinner w/ Leo & | Mia": a title that ends on "&" goes on to the next word
     for i in range(1, len(tags) - 1):
         if tags[i] in "TX" and tokens[i].norm == "&" and tags[i + 1] == "C" and _lex_open(tokens[i + 1].norm):
@@ -294,6 +324,7 @@ def _repair(sentence: str, tokens: list[Token], tags: list[str]) -> list[str]:
             if rest is not None and rest == whole:
                 tags[start : last + 1] = ["T"] * (last + 1 - start)
     _extend_dates(sentence, tokens, tags)
+    _not_urgent(tokens, tags)
     _trailing_date(sentence, tokens, tags)
     _priority_lead(tokens, tags)
     _remind_me_to(tokens, tags)
@@ -318,17 +349,34 @@ def _repair(sentence: str, tokens: list[Token], tags: list[str]) -> list[str]:
         # "add 2 tasks: ...", "add repeating task: ...": the words before "task(s)" / "things" / ":" describe
         # the request, not the title
         head = max((i for i in range(1, first_title) if tokens[i].norm in _HEAD_ENDS), default=0)
-        for i in range(head + 1, first_title):
-            if tags[i] == "C" and _lex_open(tokens[i].norm):
-                tags[i] = "T"
+        span = range(head + 1, first_title)
+        if any(tags[i] == "C" and _lex_open(tokens[i].norm) for i in span):
+            # "add make a doctors | appointment": the command words before an open word are the title's too
+            begin = next(i for i in span if tokens[i].norm not in FILLER_WORDS | _SKIP | {",", "a", "an", "the"})
+            for i in range(begin, first_title):
+                if tags[i] == "C" and (_lex_open(tokens[i].norm) or tokens[i].norm not in _HEAD_ENDS):
+                    tags[i] = "T"
         for i in range(1, head):
             if tags[i] in "CT" and (tokens[i].norm.isdigit() or tokens[i].norm in _COUNT_WORDS) and \
                     i + 1 < len(tokens) and tokens[i + 1].norm in _HEAD_ENDS:
                 tags[i] = "C"
+    if "T" in tags and "R" not in tags and tags[0] == "C":
+        # "fix the | leaking tap asap": open words (and articles) before the title, with no command word, are the title's
+        first_title = tags.index("T")
+        run = [tokens[i].norm for i in range(first_title)]
+        if all(tags[i] == "C" for i in range(first_title)) and _lex_open(run[0]) and run[0] not in INTERJECTIONS and all(
+                _lex_open(w) or w in {"the", "a", "an", "my", "our", "his", "her", "their"} for w in run):
+            tags[:first_title] = ["T"] * first_title
     if "T" in tags:
         # "send invoice #1042 | to | ACME Corp": a preposition between two stretches of one title is the title's
         for i in range(1, len(tags) - 1):
-            if tags[i] == "C" and tokens[i].norm in _TITLE_LINKS and tags[i - 1] == "T" and tags[i + 1] == "T":
+            if tags[i] == "C" and tokens[i].norm in _TITLE_LINKS and tags[i - 1] == "T" and (
+                    tags[i + 1] == "T" or (i + 2 < len(tags) and tokens[i + 1].norm in _TITLE_LINKS and tags[i + 2] == "T")):
+                tags[i] = "T"
+        # "email the landlord about the | lease": a title never ends on an article or a preposition
+        for i in range(1, len(tags)):
+            if tags[i] == "C" and tags[i - 1] == "T" and tokens[i - 1].norm in _OPEN_ENDS and _lex_open(tokens[i].norm) \
+                    and tokens[i].norm not in INTERJECTIONS and tokens[i].norm not in _TAIL_WORDS:
                 tags[i] = "T"
         # "buy brushes too": a trailing "too" / "as well" says "this one as well", not the title
         last = max(i for i, g in enumerate(tags) if g == "T")
@@ -339,9 +387,12 @@ def _repair(sentence: str, tokens: list[Token], tags: list[str]) -> list[str]:
     return tags
 
 
+_OPEN_ENDS = frozenset({"the", "a", "an", "my", "your", "his", "her", "our", "their", "about", "of", "with", "from"})
+_LABEL_WORDS = frozenset({"list", "lists", "label", "labels", "labelled", "labeled", "tag", "tagged", "tags", "under",
+                          "category", "folder", "project"})
 _HEAD_ENDS = frozenset({"task", "tasks", "things", "items", "todos", "reminders", ":"})
 _COUNT_WORDS = frozenset({"two", "three", "four", "five", "six", "couple", "few"})
-_TITLE_LINKS = frozenset({"to", "for", "with", "at", "from", "about", "of", "in", "on"})
+_TITLE_LINKS = frozenset({"to", "for", "with", "at", "from", "about", "of", "in", "on", "w", "/", "&"})
 # Words that say how much, around a priority word: "super important", "not that urgent"
 _PRIORITY_MODIFIERS = frozenset({"super", "very", "really", "quite", "extremely", "kinda", "fairly", "pretty", "not",
                                  "isn't", "it's", "its", "this", "is", "so", "too", "that", "more", "less", "most",
@@ -349,6 +400,8 @@ _PRIORITY_MODIFIERS = frozenset({"super", "very", "really", "quite", "extremely"
                                  "when", "lowest", "highest", "hi", "kind", "sort"})
 
 
+_REPEAT_STARTS = frozenset({"every", "each", "daily", "weekly", "monthly", "yearly", "annually", "fortnightly", "biweekly",
+                            "weekdays", "mondays", "tuesdays", "wednesdays", "thursdays", "fridays", "saturdays", "sundays"})
 _RENAME_VERBS = frozenset({"rename", "retitle", "call", "name", "relabel", "reword"})
 
 
@@ -379,7 +432,10 @@ def _extend_dates(sentence: str, tokens: list[Token], tags: list[str]) -> None:
             if alone is None and read_date(words, _REFERENCE_DAY) is not None:
                 tags[start - 1] = "D"
     for start, end in _groups(tokens, tags, "D"):
-        if not start or tags[start - 1] != "T" or end - start < 2:
+        link = start - 1  # "grab coffee w/ | Tom thurs": links between the title and the date
+        while link >= 0 and tags[link] == "C" and tokens[link].norm in _TITLE_LINKS:
+            link -= 1
+        if link < 0 or tags[link] != "T" or end - start < 2:
             continue
         whole = read_date(sentence[tokens[start].start : tokens[end - 1].end].lower(), _REFERENCE_DAY)
         if whole is None:
@@ -392,7 +448,7 @@ def _extend_dates(sentence: str, tokens: list[Token], tags: list[str]) -> None:
             if read_date(sentence[tokens[k].start : tokens[end - 1].end].lower(), _REFERENCE_DAY) == whole:
                 cut = k
         if cut > start:
-            tags[start:cut] = ["T"] * (cut - start)
+            tags[link + 1 : cut] = ["T"] * (cut - link - 1)
 
 
 _DATE_START = frozenset({"by", "before", "on", "due", "until", "till", "for"})
@@ -417,6 +473,22 @@ def _trailing_date(sentence: str, tokens: list[Token], tags: list[str]) -> None:
             return
 
 
+_NEGATED = frozenset({"isn't", "aren't", "isnt", "arent", "is", "are"})
+
+
+def _not_urgent(tokens: list[Token], tags: list[str]) -> None:
+    """ "slides aren't urgent anymore": a task said to be no longer urgent is a task already there, never a new one."""
+    if tokens and tokens[0].norm in {"add", "create"}:
+        return
+    for i in range(1, len(tokens) - 1):
+        word = tokens[i].norm
+        negative = word in {"isn't", "aren't", "isnt", "arent"} or (word in {"is", "are"} and tokens[i + 1].norm in {"not", "no"})
+        if negative and tags[i - 1] == "T" and "P" in tags[i + 1 : i + 4] and tags[0] == "T":
+            tags[:i] = ["R" if g == "T" else g for g in tags[:i]]
+            tags[i] = "P"
+            return
+
+
 def _priority_lead(tokens: list[Token], tags: list[str]) -> None:
     """A title word read into the priority ("call the GP | surgery asap") goes back to the title."""
     for start, end in _groups(tokens, tags, "P"):
@@ -430,19 +502,31 @@ def _priority_lead(tokens: list[Token], tags: list[str]) -> None:
             tags[start:i] = ["T"] * (i - start)
 
 
+# What comes after these is something to do: "remind me (tomorrow) to X", "i need to X" (never "i don't need to X anymore")
+_TO_DO_HEADS = (("remind", "me", "to"), ("i", "need", "to"), ("need", "to"), ("i", "have", "to"), ("have", "to"),
+                ("i", "still", "need", "to"), ("i", "really", "need", "to"), ("we", "need", "to"), ("i've", "got", "to"),
+                ("i", "got", "to"), ("i'll", "need", "to"), ("i", "want", "to"), ("remember", "to"))
+
+
 def _remind_me_to(tokens: list[Token], tags: list[str]) -> None:
     """ "remind me (tomorrow) to X": X is what to do, whatever its verb ("move the car")."""
     words = [t.norm for t in tokens]
     i = 0
     while i < len(words) and words[i] in _SKIP | {"hey", "oh", "ok", "okay", "so", "btw"}:
         i += 1
-    if words[i : i + 2] != ["remind", "me"]:
+    head = ("remind", "me", "to") if words[i : i + 2] == ["remind", "me"] else next(
+        (h for h in _TO_DO_HEADS if words[i : i + len(h)] == list(h)), None)
+    if head is None or "T" in tags or any(w in {"anymore", "longer", "more", "don't", "dont", "not", "no"} for w in words):
         return
-    j = i + 2
-    while j < len(words) and tags[j] == "D":
-        j += 1
-    if j >= len(words) - 1 or words[j] != "to" or "T" in tags:
+    j = i + len(head) - 1
+    if head[:2] == ("remind", "me"):
+        j = i + 2
+        while j < len(words) and tags[j] == "D":
+            j += 1
+    if j >= len(words) - 1 or words[j] != "to":
         return
+    if head[0] != "remind" and words[j + 1] in _CLAUSE_VERBS | {"change", "make", "set"}:
+        return  # "i need to delete task 2" is a change, said politely
     k = j + 1
     if tags[k] not in "CR" or (tags[k] == "C" and words[k] in _SKIP):
         return
@@ -457,6 +541,42 @@ def _remind_me_to(tokens: list[Token], tags: list[str]) -> None:
     while k - 1 > j + 1 and tags[k - 1] == "T" and words[k - 1] in _TRAILING:
         tags[k - 1] = "C"
         k -= 1
+
+
+_TAIL_WORDS = frozenset({"thanks", "thank", "cheers", "thx", "ty", "list", "lol", "tbh", "honestly"})
+
+
+def _added_clause(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A clause of its own that starts with "add" ("booked the dentist, now add | go to the dentist"):
+    what it names is a new task's title, not a task already there (a pointer, "add it to ...", stays)."""
+    lead = next((i for i, t in enumerate(tokens) if t.norm not in _SKIP), len(tokens))
+    if lead >= len(tokens) - 1 or tokens[lead].norm not in {"add", "create"} or "T" in tags or set(tags) & set("NBX"):
+        return tags
+    named = [i for i, g in enumerate(tags) if g == "R"]
+    if not named:
+        # "add a doctors appointment" read as nothing but command words: its open words are the title
+        opened = [i for i in range(lead + 1, len(tokens)) if tags[i] == "C" and _lex_open(tokens[i].norm)
+                  and tokens[i].norm not in INTERJECTIONS and tokens[i].norm not in _TAIL_WORDS]
+        if not opened or any(g != "C" for g in tags):
+            return tags
+        begin = next(i for i in range(lead + 1, len(tokens))
+                     if tokens[i].norm not in FILLER_WORDS | _SKIP | {",", ":", "a", "an", "the"} | INTERJECTIONS)
+        return [("T" if begin <= i <= opened[-1] else g) for i, g in enumerate(tags)]
+    between = [tokens[i].norm for i in range(lead + 1, named[0])]
+    if all(tokens[i].norm in _POINTERS for i in named) or not all(
+            w in FILLER_WORDS | _SKIP | INTERJECTIONS | {",", ":", "a", "an", "the"} or _lex_open(w) for w in between):
+        return tags
+    tags = ["T" if g == "R" else g for g in tags]
+    first = tags.index("T")
+    for i in range(lead + 1, first):
+        if tags[i] == "C" and (_lex_open(tokens[i].norm) or (i == lead + 1 and tokens[i].norm.isalpha()
+                                                            and tokens[i].norm not in FILLER_WORDS | _SKIP)):
+            tags[i] = "T"
+    for i in range(1, len(tags) - 1):
+        if tags[i] == "C" and tokens[i].norm in _TITLE_LINKS | {"the", "a", "an", "my"} and tags[i - 1] == "T" \
+                and "T" in tags[i + 1 : i + 3]:
+            tags[i] = "T"
+    return tags
 
 
 _OBJECT_PRONOUNS = frozenset({"it", "that", "this", "them", "those", "these"})
@@ -507,7 +627,7 @@ _CLAUSE_VERBS = frozenset({"mark", "tick", "delete", "remove", "erase", "move", 
 # ("add X and make it urgent" stays one intent)
 _SOFT_CLAUSE_VERBS = frozenset({"make", "set", "change", "put"})
 _CHANGE_VERBS = frozenset({"delete", "remove", "erase", "mark", "tick", "untick", "uncheck", "reopen", "undo", "rename", "retitle"})
-_SKIP = frozenset({"also", "then", "please", "pls", "can", "could", "you", "maybe", "just", "and"})
+_SKIP = frozenset({"also", "then", "please", "pls", "can", "could", "you", "maybe", "just", "and", "now"})
 _JOINS = frozenset({"and", ",", "then", "also", "plus", "&", ";"})
 
 
@@ -520,6 +640,8 @@ def _clauses(tokens: list[Token], tags: list[str]) -> list[tuple[list[Token], li
             start = max((j for j in range(i) if tags[j] == "S"), default=-1)
             if "R" in tags[i + 1 : end] and "T" in tags[start + 1 : i] and "R" not in tags[start + 1 : i]:
                 tags[i] = "S"
+                if i + 1 < len(tags) and tags[i + 1] == "T" and tokens[i + 1].norm in _CLAUSE_VERBS:
+                    tags[i + 1] = "C"  # "... and | mark task 2 done": the verb of the new change, not a title word
     for i, (token, tag) in enumerate(zip(tokens, tags, strict=True)):
         # "book flights high priority and book hotel low priority": two tasks, each with its own priority
         if tag in "LC" and token.norm in _JOINS and 1 < i < len(tags) - 2 and tags[i - 1] == "P" and tags[i + 1] == "T":
@@ -530,7 +652,8 @@ def _clauses(tokens: list[Token], tags: list[str]) -> list[tuple[list[Token], li
     for i, (token, tag) in enumerate(zip(tokens, tags, strict=True)):
         if tag not in "LCR" or token.norm not in _JOINS:
             continue
-        if tag == "R" and not (i + 1 < len(tags) and tags[i + 1] == "C" and tokens[i + 1].norm in _CLAUSE_VERBS):
+        if tag == "R" and not (i + 1 < len(tags) and tags[i + 1] == "C"
+                               and tokens[i + 1].norm in _CLAUSE_VERBS | _SOFT_CLAUSE_VERBS):
             continue  # "task 1 and | push task 2": a join read into the reference, before a verb of its own
         j = i + 1
         while j < len(tags) - 1 and tokens[j].norm in _SKIP and tags[j] == "C":
@@ -540,8 +663,10 @@ def _clauses(tokens: list[Token], tags: list[str]) -> list[tuple[list[Token], li
         soft = j < len(tags) and tags[j] == "C" and tokens[j].norm in _SOFT_CLAUSE_VERBS and any(
             g == "R" and tokens[k].norm not in _POINTERS
             for k, g in enumerate(tags[j + 1 : next((k for k in range(j, len(tags)) if tags[k] == "S"), len(tags))], start=j + 1))
-        if j < len(tags) and (soft or ((tags[j] == "C" or (tags[j] == "T" and tokens[j].norm in _CHANGE_VERBS))
+        if j < len(tags) and (soft or ((tags[j] == "C" or (tags[j] in "TR" and tokens[j].norm in _CHANGE_VERBS))
                               and tokens[j].norm in _CLAUSE_VERBS)):
+            if tags[j] == "R":
+                tags[j] = "C"  # "watered the plants, | delete sort the mail": the verb read into a reference
             if tags[j] == "T":
                 end = next((k for k in range(j, len(tags)) if tags[k] in "LS"), len(tags))
                 tags[j] = "C"
@@ -568,7 +693,7 @@ def _clauses(tokens: list[Token], tags: list[str]) -> list[tuple[list[Token], li
         words = [t.norm for t in toks]
         lead = next((n for n, w in enumerate(words) if w not in _SKIP), len(words))
         if "N" in tgs and not set(tgs) & set("TRX") and words[lead : lead + 1] in (["add"], ["note"], ["with"], ["plus"]) \
-                and "note" in words[lead : lead + 4] and "T" in out[k - 1][1]:
+                and "note" in words[lead : lead + 4] and set(out[k - 1][1]) & set("TR"):
             out[k - 1] = (out[k - 1][0] + toks, out[k - 1][1] + tgs)
             del out[k]
     return out

@@ -38,6 +38,12 @@ TYPO_TARGETS = (
     "everything", "please", "second", "third", "reopen", "remaining", "schedule", "create",
 )
 
+# Words one keystroke from a word above that are words of their own, never corrected to it
+# ("charge the camera" is not "change", "when i get a chance", "the lease", "sending the invoice").
+REAL_WORDS = frozenset({"lease", "pleas", "pleased", "chance", "charge", "crate", "sending", "spending", "ending", "bending",
+                        "lending", "tending", "mending", "remainder", "sundae", "remand", "rewind", "finnish", "chanced",
+                        "charged", "deleted", "removed", "reminded", "updated", "renamed", "created", "seconds", "thirds"})
+
 DATE_WORDS = frozenset(
     ["today", "tonight", "tomorrow", "yesterday", "morning", "afternoon", "evening", "night", "noon", "midnight", "week", "weeks", "weekend", "month", "months", "day", "days", "fortnight", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "next", "eod", "eow", "later", "due"]
 )

@@ -20,6 +20,7 @@ from adapters.llm.offline.lexicon import (
     ORDINAL_WORDS,
     PRIORITY_WORDS,
     PRONOUNS,
+    REAL_WORDS,
     REPEAT_WORDS,
     SLANG,
     TYPO_TARGETS,
@@ -56,7 +57,8 @@ def normalise_word(raw: str) -> str:
     word = raw.lower().replace("’", "'")
     if word in SLANG:
         return SLANG[word]
-    if len(word) >= 5 and word not in COMMAND_WORDS and not word.isdigit():
+    if len(word) >= 5 and word not in COMMAND_WORDS and word not in REPEAT_WORDS and word not in REAL_WORDS \
+            and not word.isdigit():
         for target in TYPO_TARGETS:
             if _edit1(word, target):
                 return target
