@@ -470,7 +470,8 @@ def _reclaim_title_words(reading: Reading, titles: list[str], today: date) -> tu
         run = re.split(r"[,.;!?]", after[:stop], maxsplit=1)[0]
         words = _tokens(run)
         if (run.strip() and run[:1].isspace() and words[0] in _FIX_PREPOSITIONS | {"re", "regarding"}
-                and any(w not in CLOSED_WORDS for w in words) and not any(w in COMMAND_WORDS for w in words)):
+                and any(w not in CLOSED_WORDS for w in words) and not any(w in COMMAND_WORDS for w in words)
+                and not reading.repeat and not set(words) & _slot_tokens(reading)):
             title = f"{title} {run.strip()}"
     if not (reading.date and read_date(reading.date, today) is not None):
         words = title.split()
