@@ -60,18 +60,21 @@ async def test_a_new_request_after_an_add_is_no_correction(offline_chat: ChatUse
 
 # -- 2. an add whose reading leaves words unexplained asks; a swallowed title word goes back ---
 
-@pytest.mark.parametrize("message", [
-    "add ship parcel #88 to Bristol Ltd",                      # a title glued around "to"
-    "add paint the gate low priority and oil the hinges high priority",  # two tasks read as one
-    "add 3 jobs: sweep the patio and wash the bins",          # a count-and-colon header in the title
-    "add finish the report on thurzdy",                        # a day typed with two slips
-    "remind me to post the cards by christmas eve",            # a deadline left in the title
+@pytest.mark.parametrize(("message", "right"), [
+    ("add ship parcel #88 to Bristol Ltd", ["ship parcel #88 to Bristol Ltd"]),  # glued around "to" if misread
+    ("add paint the gate low priority and oil the hinges high priority", ["paint the gate", "oil the hinges"]),
+    ("add 3 jobs: sweep the patio and wash the bins", ["sweep the patio", "wash the bins"]),  # a count header
+    ("add finish the report on thurzdy", ["finish the report"]),  # a day typed with two slips
+    ("remind me to post the cards by christmas eve", ["post the cards"]),  # a deadline left in the title
 ])
-async def test_an_add_that_reads_unclean_asks_and_adds_nothing(offline_chat: ChatUseCases, tasks: TaskUseCases,
-                                                               message: str) -> None:
+async def test_an_add_either_reads_clean_or_asks(offline_chat: ChatUseCases, tasks: TaskUseCases,
+                                                 message: str, right: list[str]) -> None:
+    """Whatever the reader makes of these, the list never changes wrongly: the right tasks, or none and a question."""
     reply = await talk(offline_chat, message)
-    assert await state(tasks) == []
-    assert "haven't added anything" in reply
+    titles = [t for t, _ in await state(tasks)]
+    assert titles in ([], right)
+    if not titles:
+        assert "haven't" in reply
 
 
 async def test_a_title_word_the_date_swallowed_goes_back_to_the_title(
@@ -131,3 +134,11 @@ async def test_also_and_a_bare_title_right_after_an_add_adds_one_more(
 ) -> None:
     await talk(offline_chat, "add swim tomorrow", "also laundry")
     assert [t for t, _ in await state(tasks)] == ["swim", "laundry"]
+
+
+async def test_a_bare_note_right_after_a_change_goes_on_that_task(
+    offline_chat: ChatUseCases, tasks: TaskUseCases
+) -> None:
+    await talk(offline_chat, "remind me to renew the car tax friday", "and add a note: reg AB12 CDE")
+    (task,) = (await tasks.find("alice", TaskQuery())).items
+    assert task.title == "renew the car tax" and "AB12" in (task.description or "")

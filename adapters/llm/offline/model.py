@@ -353,6 +353,11 @@ def _foreign_priority_words(words: str | None) -> list[str]:
                                                        or w in INTERJECTIONS or not re.search(r"[a-z]", w))]
 
 
+_ASKS_TO_SEE = re.compile(r"\?|\b(?:what|what's|which|show|list|how|any|anything|do\s+i|have\s+i|did\s+i|is\s+there)\b",
+                          re.IGNORECASE)
+_BARE_NOTE = re.compile(r"^\W*(?:(?:and|also|oh|ok|okay|then|now|please|pls)\W+)*(?:add|put|attach|leave|include)\s+"
+                        r"(?:a|the|this)\s+(?:note|description|comment)\s*(?::|\s-\s|,?\s+saying\b)\s*(?P<note>\S.*)$",
+                        re.IGNORECASE)
 _CHANGING = frozenset({"add", "complete", "reopen", "delete", "update", "undo", "complete_all", "clear_completed", "delete_all"})
 _SELF_CORRECTION = re.compile(r"^\W*(?:(?:hmm+|oh|ah|um|err|ugh)\W+)*(?:actually|no\s+wait|wait\s+no|no\s+sorry|sorry|oops|whoops"
                               r"|i\s+mean|i\s+meant|scratch\s+that|my\s+bad)\b", re.IGNORECASE)
@@ -673,6 +678,22 @@ class OfflineModel:
         if intent in {"thanks", "greet"} and several and not _PLEASANTRY.search(reading.text):
             intent = "none"  # "got bread." beside a request: no thanks, maybe the statement of a deed
             reading = replace(reading, intent=intent)
+        elif (intent in {"list", "count", "check"} and several and not _ASKS_TO_SEE.search(reading.text)
+              and _done_statement(replace(reading, intent="none")) is not None):
+            intent = "none"  # "clean desk is done, and remind me ...": a deed stated, not a question about the list
+            reading = replace(reading, intent=intent)
+        bare_note = _BARE_NOTE.match(reading.text) if reading.intent == "add" else None
+        touched = last_touched(turn.history)
+        if bare_note and len(touched) == 1 and not turn.touched:
+            # "and add a note: account no. 55" right after a change to one task: that task's note, not a new task
+            reading = replace(reading, intent="update", reference=f"task {touched[0]}", references=(f"task {touched[0]}",),
+                              reference_text=None, note=bare_note["note"].strip(), titles=(), item_dates=(), date=None,
+                              date_groups=(), priority=None, new_title=None, label=None, repeat=None,
+                              confidence=max(reading.confidence, ACT_CONFIDENCE), unsure=False, unexplained=())
+            intent = "update"
+        elif bare_note:
+            turn.ask("Which task should the note go on? Tell me its number; I haven't changed anything yet.")
+            return
         note_to = _NOTE_TO.match(reading.text) if reading.mutating else None
         if note_to and note_to["note"].strip(" .!\"'“”"):
             # "add a note to the passport task: two photos", "description for task 2: ...": a note on that task
