@@ -168,3 +168,17 @@ def test_a_repeat_read_into_a_date_and_a_task_named_before_a_repeat() -> None:
     assert repaired("pay rent on the 1st of every month", "T T D D D D D D") == "T T D D D D E E"
     assert repaired("water the plants every monday", "R R R E E") == "T T T E E"
     assert repaired("the gym should repeat every monday", "R R E E E E") == "R R E E E E"
+
+
+def test_a_note_added_on_its_own_is_for_the_task_talked_about() -> None:
+    from adapters.llm.offline.engine import load
+
+    (reading,) = load().read("and add a note: account no. 55-1023")
+    assert (reading.intent, reading.reference, reading.note) == ("update", "it", "account no. 55-1023")
+
+
+def test_words_said_to_be_done_name_the_task() -> None:
+    from adapters.llm.offline.engine import _said_done
+
+    assert _said_done(tokenize("clean desk is done"), tags_of("C C C C")) == tags_of("R R C C")
+    assert _said_done(tokenize("all done"), tags_of("C C")) == tags_of("C C")

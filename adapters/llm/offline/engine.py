@@ -22,6 +22,7 @@ from rapidfuzz import fuzz
 from adapters.llm.offline.dates import find_date
 from adapters.llm.offline.lexicon import (
     CLOSED_WORDS,
+    COMMAND_WORDS,
     DATE_WORDS,
     FILLER_WORDS,
     INTERJECTIONS,
@@ -105,6 +106,12 @@ class Engine:
 
     def _reading(self, sentence: str, tokens: list[Token], tags: list[str]) -> Reading:
         tags = _added_clause(tokens, tags)
+        tags = _said_done(tokens, tags)
+        lone_note = _LONE_NOTE.match(sentence, tokens[0].start, tokens[-1].end) if "R" not in tags else None
+        if lone_note:
+            # "and add a note: account no. 55-1023": a note for the task just talked about, not a task of its own
+            return Reading(intent="update", confidence=1.0, text=sentence[tokens[0].start : tokens[-1].end],
+                           note=lone_note["note"].strip(_EDGE) or None, reference="it", references=("it",))
         scores = dict(zip(self.classifier.classes, self.classifier.score_list(intent_features(tokens, tags)), strict=True))
         ranked = sorted(scores.items(), key=lambda item: (-item[1], self.classifier.classes.index(item[0])))
         best, top = ranked[0]
@@ -541,6 +548,28 @@ def _remind_me_to(tokens: list[Token], tags: list[str]) -> None:
     while k - 1 > j + 1 and tags[k - 1] == "T" and words[k - 1] in _TRAILING:
         tags[k - 1] = "C"
         k -= 1
+
+
+_LONE_NOTE = re.compile(r"\W*(?:(?:and|also|oh|plus|then|please|pls|can|could|you)[\s,]+)*add\s+(?:a\s+|the\s+)?note"
+                        r"\s*(?::|\bthat\b|\bsaying\b)\s*(?P<note>\S.*)$", re.IGNORECASE | re.DOTALL)
+_DONE_TAILS = (("is", "done"), ("are", "done"), ("is", "finished"), ("done",), ("finished",), ("is", "sorted"))
+
+
+def _said_done(tokens: list[Token], tags: list[str]) -> list[str]:
+    """ "clean desk is done" read as nothing but command words: the words before "is done" name the task."""
+    if any(g != "C" for g in tags):
+        return tags
+    words = [t.norm for t in tokens]
+    while words and not words[-1][:1].isalnum():
+        words.pop()
+    tail = next((t for t in _DONE_TAILS if len(words) > len(t) and tuple(words[-len(t):]) == t), None)
+    if tail is None:
+        return tags
+    named = range(len(words) - len(tail))
+    if not any(_lex_open(words[i]) for i in named) or any(words[i] in COMMAND_WORDS | FILLER_WORDS - {"the", "my", "a"}
+                                                         for i in named):
+        return tags
+    return ["R" if i in named else g for i, g in enumerate(tags)]
 
 
 _TAIL_WORDS = frozenset({"thanks", "thank", "cheers", "thx", "ty", "list", "lol", "tbh", "honestly"})
