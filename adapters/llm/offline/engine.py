@@ -566,7 +566,8 @@ def _said_done(tokens: list[Token], tags: list[str]) -> list[str]:
     if tail is None:
         return tags
     named = range(len(words) - len(tail))
-    if not any(_lex_open(words[i]) for i in named) or any(words[i] in COMMAND_WORDS | FILLER_WORDS - {"the", "my", "a"}
+    if not any(_lex_open(words[i]) and words[i] not in _POINTERS | {"all", "everything", "every"} for i in named) or any(
+            words[i] in COMMAND_WORDS | FILLER_WORDS - {"the", "my", "a"} or words[i] in {"all", "everything"}
                                                          for i in named):
         return tags
     return ["R" if i in named else g for i, g in enumerate(tags)]
