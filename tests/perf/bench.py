@@ -290,7 +290,8 @@ def write_report(rows: dict[str, list[str]]) -> None:
     pg = subprocess.run(["psql", "--version"], capture_output=True, text=True).stdout.strip()
     text = f"""# Benchmarks
 
-Measured {stamp} on {machine()}; {pg} on the same machine; SQLite through SQLAlchemy's aiosqlite dialect, sqlite3 on the loop's thread (ADR 0014).
+Measured {stamp} on {machine()}; {pg} on the same machine;
+SQLite through SQLAlchemy's aiosqlite dialect, sqlite3 on the loop's thread (ADR 0014).
 Machine load (`uptime`, 2 cores shared with other work): `{rows["load"][0]}` at the start,
 `{rows["load"][-1]}` at the end.
 One run of `python -m tests.perf.bench` (all numbers below come from that run). The load
