@@ -71,15 +71,6 @@ def without_blank(arguments: dict[str, Any], required: frozenset[str]) -> dict[s
     return {k: v for k, v in arguments.items() if k in required or not (isinstance(v, str) and not v.strip())}
 
 
-def without_blank_optionals(arguments: str, required: frozenset[str]) -> str:
-    """``without_blank`` on the model's JSON text; text that is not an object is left as it is."""
-    value = _decoded(arguments)
-    if value is None:
-        return arguments
-    kept = without_blank(value, required)
-    return arguments if len(kept) == len(value) else json.dumps(kept)
-
-
 async def _invoke(name: str, ctx: ToolContext[TurnState], arguments: str) -> str:
     state = ctx.context
     spec = state.tools.specs.get(name)

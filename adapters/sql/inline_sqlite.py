@@ -172,11 +172,9 @@ class Connection:
         self._conn.create_function(name, arguments, function, **kw)
 
     async def close(self) -> None:
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+        self.stop()
 
-    def stop(self) -> None:  # SQLAlchemy's forced terminate
+    def stop(self) -> None:  # also SQLAlchemy's forced terminate
         if self._connection is not None:
             self._connection.close()
             self._connection = None
