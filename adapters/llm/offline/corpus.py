@@ -922,6 +922,11 @@ def _noise(rng: random.Random, segments: list[Segment]) -> list[Segment]:
     return out
 
 
+def noisy(rng: random.Random, example: Example) -> Example:
+    """The same example with typing noise drawn afresh (used to multiply hand-written sentences)."""
+    return Example([(intent, _noise(rng, segments)) for intent, segments in example.clauses])
+
+
 def generate(count: int, seed: int) -> list[Example]:
     rng = random.Random(seed)
     examples = []

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 from rapidfuzz import fuzz
@@ -34,6 +35,8 @@ from adapters.llm.offline.slots import read_date
 from adapters.llm.offline.text import Token, intent_features, token_features, tokenize, transition_keys
 
 WEIGHTS = Path(__file__).with_name("weights.json.gz")
+# The second reader, trained on the hand-written sentences too: consulted when the first is unsure (ADR 0015).
+SECOND_WEIGHTS = Path(__file__).with_name("weights-written.json.gz")
 _BOUNDARY = re.compile(r"[.!?;]+\s+(?=\S)|\s*\n+\s*")
 _ABBREVIATION = re.compile(r"(?:^|\s)(?:dr|mr|mrs|ms|st|prof|jr|sr|vs|etc|e\.g|i\.e|approx|no|mt|ft|ave|rd|inc|ltd|co|incl|excl"
                            r"|esp|appt|dept|min|max|tel|ref)\.?$",
@@ -142,6 +145,8 @@ class Engine:
             for i in range(len(tags) - 2, -1, -1):
                 if tags[i] == "R" and tags[i + 1] == "T":
                     tags[i] = "T"
+        if best == "add":
+            tags = _fill_title_holes(tokens, tags)
         fix = _NAME_FIX.search(sentence, start, end) if best == "add" else None
         explained = [(named_list.start(), named_list.end())] if named_list else []
         if fix:
@@ -159,6 +164,7 @@ class Engine:
             fixed = tuple(_swap(t, fix["new"], fix["old"]) for t in titles)
             unsure = unsure or not titles or all(a == b for a, b in zip(fixed, titles, strict=True))
             titles = fixed
+        tags = _bare_references(tokens, _corrected_reference(tokens, tags))
         references = _word_groups(tokens, tags, "R")
         note = _original(sentence, tokens, tags, "N")
         new_title = _original(sentence, tokens, tags, "X")
@@ -181,14 +187,15 @@ class Engine:
                 new_title = inside("X") or new_title
                 if not note and best == "add" and len(quoted) >= 2 and titles and titles[0] == quoted[0][2].strip():
                     note = quoted[1][2].strip()  # "create 'X' with the description 'Y'"
+        date_groups = tuple(sentence[tokens[a].start : tokens[b - 1].end].lower() for a, b in _said_dates(tokens, tags))
         return Reading(
             intent=best,
             confidence=round(confidence, 3),
             text=text,
             titles=titles,
             item_dates=item_dates,
-            date=_spans(sentence, tokens, tags, "D"),
-            date_groups=tuple(sentence[tokens[a].start : tokens[b - 1].end].lower() for a, b in _groups(tokens, tags, "D")),
+            date=" ".join(date_groups) or None,
+            date_groups=date_groups,
             priority=_words(tokens, tags, "P"),
             reference=" ".join(references) if references else None,
             references=references,
@@ -206,7 +213,8 @@ class Engine:
         """An open word read as a command word that no command or filler the reader knows accounts
         for (outside the spans a rule already explains: a list's name, a correction)."""
         word = token.norm
-        if tag != "C" or not self.known or word in self.known or word in CLOSED_WORDS or word in INTERJECTIONS:
+        if tag != "C" or not self.known or word in self.known or word in CLOSED_WORDS or word in INTERJECTIONS \
+                or word in _ASIDES:
             return False
         return bool(_WORD.fullmatch(word)) and not any(a <= token.start < b for a, b in explained)
 
@@ -410,6 +418,31 @@ _PRIORITY_MODIFIERS = frozenset({"super", "very", "really", "quite", "extremely"
 _REPEAT_STARTS = frozenset({"every", "each", "daily", "weekly", "monthly", "yearly", "annually", "fortnightly", "biweekly",
                             "weekdays", "mondays", "tuesdays", "wednesdays", "thursdays", "fridays", "saturdays", "sundays"})
 _RENAME_VERBS = frozenset({"rename", "retitle", "call", "name", "relabel", "reword"})
+
+
+_HOLE_BREAKS = frozenset({",", ".", ":", ";", "!", "?", "(", ")", "and", "&", "please", "pls", "plz"})
+
+
+def _fill_title_holes(tokens: list[Token], tags: list[str]) -> list[str]:
+    """A title is one stretch of words: up to three command-tagged words between two title words,
+    with no punctuation or joiner among them, are the title's own ("write a thank[-you note to]
+    Aunt Mary"). Cutting them out would store a title the person never typed."""
+    tags = list(tags)
+    i = 0
+    while i < len(tags):
+        if tags[i] != "T":
+            i += 1
+            continue
+        j = i + 1
+        while j < len(tags) and tags[j] == "C":
+            j += 1
+        words = sum(any(c.isalnum() for c in tokens[k].raw) for k in range(i + 1, j))
+        if 1 <= words <= 3 and j < len(tags) and tags[j] == "T" \
+                and not any(tokens[k].norm in _HOLE_BREAKS for k in range(i + 1, j)):
+            for k in range(i + 1, j):
+                tags[k] = "T"
+        i = j if j > i + 1 else i + 1
+    return tags
 
 
 def _rename_to(tokens: list[Token], tags: list[str]) -> None:
@@ -742,6 +775,53 @@ def _groups(tokens: list[Token], tags: list[str], wanted: str) -> list[tuple[int
     return groups
 
 
+# Words that colour a sentence without naming anything: never part of a change's meaning.
+_ASIDES = frozenset({"basically", "literally", "honestly", "seriously", "really", "just", "kinda", "sorta", "totally",
+                     "definitely", "anyway", "anyways", "btw", "fyi", "something", "pretty", "quite", "super"})
+_DISCOURSE = frozenset({"actually", "so", "oh", "ok", "okay", "um", "uh", "umm", "well", "hmm", "also", "btw",
+                        "anyway", "wait", "yeah", "yes", "right", "alright", "and", "plus", "ugh"})
+
+
+def _bare_references(tokens: list[Token], tags: list[str]) -> list[str]:
+    """"actually the essay is due thursday": words that open a sentence's talk are not the task's name."""
+    tags = list(tags)
+    for start, end in _groups(tokens, tags, "R"):
+        k = start
+        while k < end - 1 and tokens[k].norm in _DISCOURSE:
+            tags[k] = "C"
+            k += 1
+    return tags
+
+
+_CORRECTING = frozenset({"no", "sorry", "wait", "mean", "meant", "oops", "scratch"})
+
+
+def _corrected_reference(tokens: list[Token], tags: list[str]) -> list[str]:
+    """"delete task 2, no sorry, task 3": a task named again after a correction replaces the one before."""
+    groups = _groups(tokens, tags, "R")
+    for (_, end), (start, _) in pairwise(groups):
+        if any(tokens[k].norm in _CORRECTING for k in range(end, start)):
+            return ["C" if tag == "R" and k < start else tag for k, tag in enumerate(tags)]
+    return tags
+
+
+_REJECTING = frozenset({"not", "instead of", "rather than", "and not", "but not"})
+
+
+def _said_dates(tokens: list[Token], tags: list[str]) -> list[tuple[int, int]]:
+    """The date stretches that say when, leaving out a date the sentence turns down when another
+    is given: "tomorrow not in 3 days", "tuesday for the dentist, not monday", "not wed, thurs"."""
+    groups = _groups(tokens, tags, "D")
+
+    def rejected(start: int, end: int) -> bool:
+        before = [t.norm for t in tokens[max(0, start - 2) : start]]
+        own = [t.norm for t in tokens[start:end]]
+        return own[0] == "not" or (bool(before) and (before[-1] == "not" or " ".join(before) in _REJECTING))
+
+    kept = [g for g in groups if not rejected(*g)]
+    return kept if kept and len(kept) < len(groups) else groups
+
+
 _EDGE = " ,.;:!?-–—\"'“”‘’()[]"
 
 
@@ -840,3 +920,8 @@ def load(path: Path = WEIGHTS) -> Engine:
     weights = AveragedPerceptron.from_json(data["tagger"])
     tagger = StructuredTagger(weights) if data.get("decoder") == "viterbi" else GreedyTagger(weights)
     return Engine(tagger, AveragedPerceptron.from_json(data["intents"]), frozenset(data.get("known", ())))
+
+
+def load_second(path: Path = SECOND_WEIGHTS) -> Engine | None:
+    """The second reader, or None where its weights are not shipped."""
+    return load(path) if path.exists() else None

@@ -17,7 +17,7 @@ from typing import Any
 
 from adapters.llm.offline import dates, mood
 from adapters.llm.offline import scope as quantifier
-from adapters.llm.offline.engine import Engine, Reading, load
+from adapters.llm.offline.engine import Engine, Reading, load, load_second
 from adapters.llm.offline.lexicon import (
     CLOSED_WORDS,
     COMMAND_WORDS,
@@ -67,7 +67,7 @@ _INJECTION = re.compile(
     r"|system\s+prompt|\b(?!(?:today|tomorrow|tonight|yesterday|week|month|mom|dad)['’]s)\w+['’]s\s+(?:tasks|to-?dos|todo\s+list)\b"
     r"|admin\s+mode|sudo"
     # another person's task by number, a claimed identity, pasted tool calls or markup
-    r"|\w+['’]s\s+tasks?\s+(?:#|no\.?\s*|number\s+)?\d+|tasks?\s+#?\d+\s+(?:of|from|belonging\s+to)\s+(?!me\b|mine\b|the\b|my\b|this\b|that\b)\w+"
+    r"|\b(?!(?:what|that|it|where|when|how|there|here|who|which|let|today|tomorrow|yesterday)['’]s)\w+['’]s\s+tasks?\s+(?:#|no\.?\s*|number\s+)?\d+|tasks?\s+#?\d+\s+(?:of|from|belonging\s+to)\s+(?!me\b|mine\b|the\b|my\b|this\b|that\b)\w+"
     r"|user[_\s]?id\s+is)\b"
     r"|\A\s*[{\[]\s*\"|</?(?:system|user|assistant|tool)>",
     re.IGNORECASE,
@@ -242,6 +242,8 @@ def _title_edit(reading: Reading) -> tuple[str, str] | None:
 
 # A message that says the last change hit the wrong task: "wrong one, I meant task 2", "no, the other one",
 # "not that one, the dentist", "sorry, I meant the bakery".
+_JUST_UNDO = re.compile(r"(?:(?:please|pls|just|can\s+you|could\s+you)\s+)*(?:undo|revert|reverse|take\s+(?:it|that)\s+back)"
+                        r"(?:\s+(?:it|that|this|please|pls))*", re.IGNORECASE)
 _RETARGET = re.compile(
     r"^\W*(?:(?:wait|no|nope|oops|sorry|actually|hmm|ugh|argh|ah|oh|whoops|err|um|nah)\W+)*"
     r"(?:wrong\s+(?:one|task|item)|not\s+(?:that|this)(?:\s+one)?(?=\W|$)|(?:the\s+)?other\s+one|i\s+meant\b"
@@ -310,8 +312,13 @@ _PRIORITY_TERMS = frozenset({"urgent", "urgently", "important", "critical", "cru
                              "normal", "priority", "prio", "top", "asap", "whenever", "someday", "not", "that", "very",
                              "super", "less", "more", "really", "now", "actually", "a", "an", "of", "is", "the", "anymore",
                              "any", "instead", "too", "pretty", "quite"})
+_TURNED_DOWN = re.compile(r",?\s*\b(?:not|rather\s+than|instead\s+of)\s+(?:on\s+|the\s+)?(?P<day>[\w-]+)")
+_OPENERS = re.compile(r"^(?:(?:actually|so|oh|ok|okay|um|uh|well|hmm|also|btw|anyway|wait|yeah|and|plus)\W+)+",
+                      re.IGNORECASE)
 _COPULA = re.compile(
-    r"^(?P<subj>[^,;:?]+?)\s*(?:\s(?:is|are|was|will\s+be|should\s+be|shall\s+be|must\s+be|needs?\s+to\s+be|has\s+to\s+be"
+    r"^(?P<subj>[^,;:?]+?)\s*(?:\s(?:(?:got|gets|was|were|is|are|has\s+been|have\s+been|been)\s+(?:moved|pushed(?:\s+back)?"
+    r"|rescheduled|postponed|bumped|brought\s+forward|put\s+off|changed)(?:\s+(?:to|till|until|for))?"
+    r"|is|are|was|will\s+be|should\s+be|shall\s+be|must\s+be|needs?\s+to\s+be|has\s+to\s+be"
     r"|have\s+to\s+be|ought\s+to\s+be|can\s+be|could\s+be|would\s+be|becomes?|is\s+now|are\s+now)|['’]s)\s+"
     r"(?P<pred>[^?]+?)\W*$", re.IGNORECASE)
 _NOT_A_SUBJECT = re.compile(
@@ -366,8 +373,32 @@ _PLEASANTRY = re.compile(r"\b(?:thanks?|thank\s+you|thx|ty|ta|cheers|great|cool|
                          re.IGNORECASE)
 _LATER_ADD = re.compile(r"[,;.]\s*(?:(?:and|now|then|also|so|plus|oh)\s+)*(?:add|remind\s+me|create|put\s+down)\b",
                         re.IGNORECASE)
+_DONE_ONLY = re.compile(r"^(?:(?:is|are|now|all|been|just|finally|already|totally|completely|got|has|have|it's|its|"
+                        r"done|finished|completed|complete|sorted|dealt\s+with|ticked\s+off|crossed\s+off|"
+                        r"[\u2705\u2714\u2713\ufe0f]|yay|woo+|lol)\W*)+$", re.IGNORECASE)
+_DONE_WORD = re.compile(r"\b(?:done|finished|completed|complete|sorted|dealt\s+with)\b|[\u2705\u2714\u2713]", re.IGNORECASE)
+_REMOVAL = re.compile(r"\b(?:get\s+rid\s+of|take\b.*\boff|remove|delete|drop|scrap|ditch|bin|trash)\b", re.IGNORECASE)
+
+
+def _asked_of_named(text: str, title: str) -> str | None:
+    """What the words of a clause other than a task's name ask for: "complete" when they only say it
+    is done ("tidy room - done"), "delete" when they remove it ("take feed cat off my list")."""
+    at = text.lower().find(title.lower())
+    if at < 0:
+        return None
+    rest = f"{text[:at]} {text[at + len(title):]}".strip(" ,.;:!-\u2013\u2014")
+    if rest and _DONE_ONLY.match(rest) and _DONE_WORD.search(rest):
+        return "complete"
+    if _REMOVAL.search(rest) and not re.search(r"\b(?:add|put|create|remind)\b", rest, re.IGNORECASE):
+        return "delete"
+    return None
+
+
 _SAYS_STATE = re.compile(r"\b(?:is|isn'?t|are|aren'?t|was|wasn'?t|were|weren'?t|not|no\s+longer|anymore)\b", re.IGNORECASE)
 _DANGLING = re.compile(r"(?:\s(?:and|or|with|w/|to|for|of|the|a|an|at|from|about|&)|&|/)\s*$", re.IGNORECASE)
+_NAMED_TASK = re.compile(r"\b(?:task|reminder|to-?do|item|one|something|entry)\s+(?:called|named|titled|entitled|saying)\b",
+                         re.IGNORECASE)
+_NAMING_WORD = re.compile(r"^(?:called|named|titled|entitled|saying)\s+", re.IGNORECASE)
 _ADDITIVE_TAIL = re.compile(r"(?<=\w)\s+(?:too|as\s+well|also)\s*$", re.IGNORECASE)
 _TOKEN = re.compile(r"[\w#&@/'’.:-]*\w|[&#]")
 _DEADLINE_TAIL = re.compile(r"\b(?:by|before|until|till|til|no\s+later\s+than)\s+(?P<when>(?:[\w'’]+\s*){1,3})$", re.IGNORECASE)
@@ -474,7 +505,7 @@ def _reclaim_title_words(reading: Reading, titles: list[str], today: date) -> tu
         stop = min([i for g in reading.date_groups if (i := after.lower().find(g)) >= 0] + [len(after)])
         run = re.split(r"[,.;!?]", after[:stop], maxsplit=1)[0]
         words = _tokens(run)
-        if (run.strip() and run[:1].isspace() and words[0] in _FIX_PREPOSITIONS | {"re", "regarding"}
+        if (run.strip() and run[:1].isspace() and words and words[0] in _FIX_PREPOSITIONS | {"re", "regarding"}
                 and any(w not in CLOSED_WORDS for w in words) and not any(w in COMMAND_WORDS for w in words)
                 and not reading.repeat and not set(words) & _slot_tokens(reading)):
             title = f"{title} {run.strip()}"
@@ -557,8 +588,10 @@ def _state_update(reading: Reading, today: date) -> Reading | None:
     m = _COPULA.match(text) if text and not text.endswith("?") and not mood.leading_intent(text) else None
     if not m or _NOT_A_SUBJECT.search(m["subj"]):
         return None
-    subj = m["subj"].strip(" ,.!")
-    pred = [_slang(w) for w in re.findall(r"[\w'’-]+", m["pred"].lower())]
+    subj = _OPENERS.sub("", m["subj"]).strip(" ,.!")  # "actually the essay is due thursday": the essay
+    # "due on friday not wednesday": the date turned down is no part of the predicate
+    said = _TURNED_DOWN.sub(lambda d: "" if read_date(d["day"], today) else d[0], m["pred"].lower())
+    pred = [_slang(w) for w in re.findall(r"[\w'’-]+", said)]
     if not subj or not pred:
         return None
     priority_words = [w for w in pred if w in _PRIORITY_TERMS]
@@ -610,11 +643,24 @@ def _quote_strip(text: str) -> str:
     return text.strip(" \"'“”‘’")
 
 
+async def _second_reading_holds(trial: Turn, readings: list[Reading]) -> bool:
+    """Whether the second reader's rehearsed turn may stand in for the first reader's question: it
+    read every part without slots its handler would drop (a task reference or a new title inside an
+    add), the message corrects nothing in the same breath, and no task it adds is already on the list."""
+    if any(r.intent == "add" and (r.references or r.new_title) for r in readings) or _CORRECTION.search(trial.message):
+        return False
+    snapshot = await trial.tasks()
+    existing = {" ".join(str(t["title"]).lower().split()) for t in snapshot.tasks if not t.get("completed")}
+    added = [" ".join(str(c.arguments.get("title", "")).lower().split()) for c in trial.calls if c.tool == "add_task"]
+    return not any(title in existing for title in added)
+
+
 class OfflineModel:
     """Implements the LanguageModel port without any network."""
 
-    def __init__(self, engine: Engine | None = None) -> None:
+    def __init__(self, engine: Engine | None = None, second: Engine | None = None) -> None:
         self._engine = engine or load()
+        self._second = second if engine is not None else second or load_second()
 
     async def run_turn(self, request: TurnRequest) -> TurnResult:
         message = request.history[-1].content if request.history else ""
@@ -626,43 +672,60 @@ class OfflineModel:
         elif _RETARGET.match(message) and self._last_change(turn):
             await self._retarget(turn, message)
         else:
-            readings = self._engine.read(message[:2000])
-            readings = _topic_then_comment(readings)
-            if len(readings) > 1:
-                # "wait no, I haven't sent it yet, undo that": a statement of something not done is no command
-                readings = [r for r in readings if not (r.intent in {"complete", "delete"} and _NOT_DONE.search(r.text)
-                                                        and (r.reference is None or _DID_POINTER.match(r.reference)))]
-            if len(readings) > 1 and any(r.intent == "undo" for r in readings):
-                # "wait no, I didn't call them yet, undo that": the statement of what is not done is the
-                # reason for the undo, not a change of its own
-                readings = [r for r in readings if not (r.intent in {"complete", "delete", "reopen"}
-                                                        and _NOT_DONE.search(r.text) and not _EXPLICIT_TASK.search(r.text))]
-            if len(readings) > 1 and any(r.intent == "undo" for r in readings) and sum(r.mutating for r in readings) > 1:
-                # "undo" beside other changes ("... so you can cross that one off" read as undo, or
-                # "wait no, I haven't sent it, undo that"): which comes first is unclear, so ask.
-                readings = [replace(r, unsure=True) if r.intent == "undo" else r for r in readings]
-            if sum(r.intent in _CHANGING for r in readings) > 1 and any(
-                    _SELF_CORRECTION.match(r.text) and any(e.intent in _CHANGING and e.intent != "add" for e in readings[:n])
-                    for n, r in enumerate(readings[1:], 1)):
-                # "mark task 1 done. actually no, undo that, it was task 2": a later part takes back a change to
-                # a task ("add X in 2 days, actually make that 4" only restates the new task's date); which
-                # change is meant is not for a guess, so ask
-                readings = [replace(r, unsure=True) if r.intent in _CHANGING else r for r in readings]
-            if len(readings) > 1 and any(r.mutating for r in readings):
-                # Several intents: rehearse them all first; one unclear part and nothing changes.
-                rehearsal = Turn(request.tools, request.history, request.tools.today, dry=True, message=turn.message)
-                for reading in readings:
-                    await self._act(rehearsal, reading, several=True)
-                if rehearsal.asked:
-                    turn.calls = [c for c in rehearsal.calls if c.tool not in _MUTATING_TOOLS]
-                    turn.replies = [*rehearsal.questions,
-                                    "I haven't done any of your message yet; tell me that part again and I'll do it all."]
-                    readings = []
-            for reading in readings:
-                await self._act(turn, reading, several=len(readings) > 1)
+            await self._read_and_act(turn, request, self._engine)
+            if self._second is not None and turn.asked and not any(c.tool in _MUTATING_TOOLS for c in turn.calls):
+                # The first reader was unsure and changed nothing: rehearse the reading of a second one,
+                # trained on people's own sentences too (ADR 0015). It speaks only when it is sure of all
+                # of the message; otherwise the first reader's question stands.
+                trial = Turn(request.tools, request.history, request.tools.today, dry=True, message=turn.message)
+                readings = await self._read_and_act(trial, request, self._second)
+                if not trial.asked and trial.replies and await _second_reading_holds(trial, readings):
+                    turn = Turn(request.tools, request.history, request.tools.today, message=turn.message)
+                    await self._read_and_act(turn, request, self._second)
         reply = "\n".join(dict.fromkeys(r for r in turn.replies if r)) or HELP_TEXT
         usage = TokenUsage(sum(m.token_count for m in request.history), estimate_tokens(reply))
         return TurnResult(reply, turn.calls, usage)
+
+
+    async def _read_and_act(self, turn: Turn, request: TurnRequest, engine: Engine) -> list[Reading]:
+        """Read the message with one reader and act on it (or ask); the readings acted on."""
+        message = turn.message
+        readings = engine.read(message[:2000])
+        readings = _topic_then_comment(readings)
+        if len(readings) > 1:
+            # "wait no, I haven't sent it yet, undo that": a statement of something not done is no command
+            readings = [r for r in readings if not (r.intent in {"complete", "delete"} and _NOT_DONE.search(r.text)
+                                                    and (r.reference is None or _DID_POINTER.match(r.reference)))]
+        if len(readings) > 1 and any(r.intent == "undo" for r in readings):
+            # "wait no, I didn't call them yet, undo that": the statement of what is not done is the
+            # reason for the undo, not a change of its own
+            readings = [r for r in readings if not (r.intent in {"complete", "delete", "reopen"}
+                                                    and _NOT_DONE.search(r.text) and not _EXPLICIT_TASK.search(r.text))]
+        if len(readings) > 1 and any(r.intent == "undo" for r in readings) and sum(r.mutating for r in readings) > 1:
+            # "undo" beside other changes ("... so you can cross that one off" read as undo, or
+            # "wait no, I haven't sent it, undo that"): which comes first is unclear, so ask.
+            readings = [replace(r, unsure=True) if r.intent == "undo" else r for r in readings]
+        if sum(r.intent in _CHANGING for r in readings) > 1 and any(
+                _SELF_CORRECTION.match(r.text) and any(e.intent in _CHANGING and e.intent != "add" for e in readings[:n])
+                for n, r in enumerate(readings[1:], 1)):
+            # "mark task 1 done. actually no, undo that, it was task 2": a later part takes back a change to
+            # a task ("add X in 2 days, actually make that 4" only restates the new task's date); which
+            # change is meant is not for a guess, so ask
+            readings = [replace(r, unsure=True) if r.intent in _CHANGING else r for r in readings]
+        if len(readings) > 1 and any(r.mutating for r in readings):
+            # Several intents: rehearse them all first; one unclear part and nothing changes.
+            rehearsal = Turn(request.tools, request.history, request.tools.today, dry=True, message=turn.message)
+            for reading in readings:
+                await self._act(rehearsal, reading, several=True)
+            if rehearsal.asked:
+                turn.asked = True
+                turn.calls = [c for c in rehearsal.calls if c.tool not in _MUTATING_TOOLS]
+                turn.replies = [*rehearsal.questions,
+                                "I haven't done any of your message yet; tell me that part again and I'll do it all."]
+                readings = []
+        for reading in readings:
+            await self._act(turn, reading, several=len(readings) > 1)
+        return readings
 
     async def stream_turn(self, request: TurnRequest) -> AsyncIterator[TurnEvent]:
         result = await self.run_turn(request)
@@ -724,6 +787,7 @@ class OfflineModel:
                 reading = replace(reading, intent=intent)
         explicit = _EXPLICIT_TASK.search(reading.text)
         if (reading.mutating and explicit and len(_EXPLICIT_TASK.findall(reading.text)) == 1 and reading.reference
+                and len(reading.references) <= 1
                 and explicit[1] in reading.reference and not _ID.match(reading.reference)
                 and not re.search(r"\b(?:and|or)\b|[,&]", reading.reference)):  # "task 1 and task three": several
             # "all finished with no. 3": the number named in the clause is the task, whatever words ring it
@@ -960,6 +1024,8 @@ class OfflineModel:
             turn.ask("What should the task be called? I haven't added anything yet.")
             return
         titles = [_ADDITIVE_TAIL.sub("", t) or t for t in titles]  # "oh and add buy brushes too": "too" is no title word
+        if len(titles) == 1 and _NAMED_TASK.search(reading.text):
+            titles = [_NAMING_WORD.sub("", titles[0]) or titles[0]]  # "a task called Update my CV": the name is the title
         correction = _CORRECTION.search(reading.text)
         if not correction:
             reading, titles = _reclaim_title_words(reading, titles, turn.today)
@@ -978,6 +1044,14 @@ class OfflineModel:
             same = match_title(titles[0], Snapshot([t for t in snapshot.tasks if not t["completed"]]))
             if same.found:
                 task = snapshot.by_id(same.ids[0]) or {}
+                asked = _asked_of_named(reading.text, titles[0]) if len(same.ids) == 1 and len(titles) == 1 else None
+                if asked:
+                    # "tidy room - done", "take feed cat off my list": the words around a task's own name
+                    # say what to do with it, and the name picks out exactly one task.
+                    named = replace(reading, intent=asked, titles=(), references=(f"task {task['id']}",),
+                                    reference=f"task {task['id']}")
+                    await (self._complete(turn, named) if asked == "complete" else self._delete(turn, named))
+                    return
                 turn.ask(f"You already have task {task.get('id')} ({task.get('title')}). Did you mean that one? "
                          "I haven't changed anything yet.")
                 return
@@ -1535,6 +1609,10 @@ class OfflineModel:
             return
         old_id = int(one.result.get("task_id", one.arguments.get("task_id", 0)))
         phrase = _RETARGET.sub("", message, count=1).strip(" ,.!?;:-")
+        if _JUST_UNDO.fullmatch(phrase):
+            # "oops wrong one, undo": the person names the fix; taking the change back is all of it
+            await self._undo(turn, Reading(intent="undo", confidence=1.0, text=phrase))
+            return
         phrase = re.sub(r"^(?:(?:i\s+)?(?:meant|mean)|it\s+(?:was|is|should\s+be)|(?:do|did)\s+)\s*", "", phrase,
                         flags=re.IGNORECASE).strip(" ,.!?")
         snapshot = await turn.tasks()

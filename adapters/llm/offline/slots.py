@@ -45,6 +45,8 @@ def read_date(words: str | None, today: date) -> date | ClearDate | Shift | None
     # "tuesday, no wait, wednesday" / "not monday, tuesday": the later date corrects the earlier.
     rest = text[found.end :]
     later = dates.find_date(rest, today) if rest.strip() else None
+    if later and re.search(r"\b(?:not|rather\s+than|instead\s+of)\s+(?:on\s+|the\s+)?$", rest[: later.start]):
+        return found.value  # "thursday not wednesday": the date turned down is not the one meant
     return later.value if later else found.value
 
 
