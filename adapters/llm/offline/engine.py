@@ -913,7 +913,7 @@ def _words(tokens: list[Token], tags: list[str], wanted: str) -> str | None:
     return " ".join(words) if words else None
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=4)  # the two readers, by path
 def load(path: Path = WEIGHTS) -> Engine:
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         data = json.load(handle)
