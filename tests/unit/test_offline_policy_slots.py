@@ -106,3 +106,60 @@ async def test_asking_what_a_numbered_task_is_is_no_injection(offline_chat: Chat
     await setup(tasks, "oil the gate", "paint the gate")
     assert "paint the gate" in await talk(offline_chat, "what's task 2?")
     assert "only see and change your own" in await talk(offline_chat, "what's in bob's task 2?")
+
+
+@pytest.mark.parametrize("message", ["remind me to sand the door", "i have to sand the door"])
+async def test_an_add_that_repeats_an_open_task_asks(
+    offline_chat: ChatUseCases, tasks: TaskUseCases, message: str
+) -> None:
+    await setup(tasks, "sand the door", "buy hinges")
+    reply = await talk(offline_chat, message)
+    assert [t for t, _ in await state(tasks)].count("sand the door") == 1
+    assert len(await state(tasks)) == 2 and "haven't changed anything" in reply
+
+
+async def test_add_again_still_adds(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "sand the door")
+    await talk(offline_chat, "add sand the door")
+    assert await state(tasks) == [("sand the door", False), ("sand the door", False)]
+
+
+async def test_a_wh_question_never_adds(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "sand the door")
+    await talk(offline_chat, "what's the biggest job on my list this week")
+    assert await state(tasks) == [("sand the door", False)]
+
+
+async def test_a_rename_to_only_small_words_asks(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "sand the door")
+    await talk(offline_chat, "change the priority of 'sand the door' from medium to high")
+    assert [t for t, _ in await state(tasks)] == ["sand the door"]
+
+
+async def test_a_change_verb_and_an_open_tasks_title_change_that_task(
+    offline_chat: ChatUseCases, tasks: TaskUseCases
+) -> None:
+    await setup(tasks, "sand the door", "buy hinges")
+    await talk(offline_chat, "raise the priority on sand the door to high")
+    (first, second) = (await tasks.find("alice", TaskQuery())).items
+    assert (first.title, first.priority.value, second.title) == ("sand the door", "high", "buy hinges")
+
+
+@pytest.mark.parametrize("message", [
+    "remove the deadline from sand the door",
+    "get rid of the deadline on sand the door",
+    "delete the due date from sand the door",
+])
+async def test_removing_a_deadline_keeps_the_task(
+    offline_chat: ChatUseCases, tasks: TaskUseCases, message: str
+) -> None:
+    await setup(tasks, "sand the door", "buy hinges", due=date(2026, 3, 6))
+    await talk(offline_chat, message)
+    items = (await tasks.find("alice", TaskQuery())).items
+    assert [(t.title, t.due_date) for t in items] == [("sand the door", None), ("buy hinges", date(2026, 3, 6))]
+
+
+async def test_removing_another_part_asks(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "sand the door")
+    reply = await talk(offline_chat, "remove the note from sand the door")
+    assert await state(tasks) == [("sand the door", False)] and "haven't changed anything" in reply

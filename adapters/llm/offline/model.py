@@ -259,6 +259,10 @@ _FIX_TAIL = re.compile(r"(?:\W+(?:instead|then|please|pls|sorry|thanks|thx))+\W*
 _NO_FIX = re.compile(r"^(?:thanks?|thank\s+you|ty|ok(?:ay)?|cool|great|fine|good|all\s+good|never\s*mind|nvm|forget\s+it"
                      r"|that'?s\s+(?:fine|ok|okay|right|good)|what|which|how|when|where|why|who|show|list|is|are|do|does|can)\b",
                      re.IGNORECASE)
+_REMOVED_PART = re.compile(
+    r"\b(?:remove|take|delete|drop|clear|scrap|ditch|get\s+rid\s+of|lose)\s+(?:the\s+|its\s+|that\s+|this\s+)?"
+    r"(?P<part>deadline|due\s+date|due|date|priority|note|notes|description|label|tag|reminder|repeat|recurrence)\b"
+    r"(?:\s+(?:from|off|on|of|for)\s+(?P<task>[^,.;!?]+))?", re.IGNORECASE)
 _FIX_PREPOSITIONS = frozenset({"for", "with", "to", "at", "about", "from", "on", "in"})
 _OTHER = re.compile(r"\b(?:the\s+)?other\s+(?:one|task)\b", re.IGNORECASE)
 # A date said again ("make that 5 days", "actually 2 weeks") against one moved by an amount ("push it 2 days").
@@ -396,6 +400,10 @@ def _asked_of_named(text: str, title: str) -> str | None:
 
 _SAYS_STATE = re.compile(r"\b(?:is|isn'?t|are|aren'?t|was|wasn'?t|were|weren'?t|not|no\s+longer|anymore)\b", re.IGNORECASE)
 _DANGLING = re.compile(r"(?:\s(?:and|or|with|w/|to|for|of|the|a|an|at|from|about|&)|&|/)\s*$", re.IGNORECASE)
+_PREPOSITIONS = frozenset({"from", "into", "onto", "than", "via", "of", "with", "by", "at", "on", "in", "for", "off", "up",
+                           "down", "over", "under", "to", "about"})
+_WH_QUESTION = re.compile(r"^\W*(?:(?:so|and|ok|okay|hey|um|hmm)\W+)*(?:what|which|when|where|who|how|why)(?:['’]s|\s+is|\s+are|"
+                          r"\s+was|\s+do|\s+does|\s+did|\s+should|\s+can|\s+have|\s+has)\b", re.IGNORECASE)
 _NAMED_TASK = re.compile(r"\b(?:task|reminder|to-?do|item|one|something|entry)\s+(?:called|named|titled|entitled|saying)\b",
                          re.IGNORECASE)
 _NAMING_WORD = re.compile(r"^(?:called|named|titled|entitled|saying)\s+", re.IGNORECASE)
@@ -1038,6 +1046,10 @@ class OfflineModel:
             turn.ask(f"I wasn't sure about \"{reading.text[correction.start():].strip(' ,-')}\", so I haven't added "
                      "anything yet. Tell me the task again the way you want it.")
             return
+        if _WH_QUESTION.match(reading.text) and not _ADD_VERB.search(reading.text):
+            # "what's the most urgent thing on my plate": a question, however the words tag, adds nothing
+            turn.ask(f"{self._best_guess(reading)} I haven't changed anything yet.")
+            return
         if not _EXPLICIT_ADD.search(reading.text) or _NEGATION.search(reading.text):
             # No "add"/"remind me" and it sounds like an existing task: ask, don't duplicate.
             snapshot = await turn.tasks()
@@ -1059,6 +1071,14 @@ class OfflineModel:
                 # "slides aren't urgent anymore" read as an add of "slides aren't": a statement, not a new task
                 turn.ask(f"It sounds like you're telling me about \"{titles[0]}\" rather than adding it. What should I "
                          "change? I haven't changed anything yet.")
+                return
+        if mood.leading_intent(reading.text) not in {"add", None} or not _ADD_VERB.search(reading.text):
+            again = await self._already_there(turn, titles)
+            if again is not None:
+                # "remove the due date from book flights" read as an add of "book flights": a change verb
+                # and an open task's own title is about that task, never a second copy of it
+                turn.ask(f"You already have task {again['id']} ({again['title']}). What should I do with it? "
+                         "I haven't changed anything yet.")
                 return
         shared = read_date(reading.date, turn.today)
         priority = read_priority(reading.priority)
@@ -1222,6 +1242,19 @@ class OfflineModel:
             else:
                 turn.say(f"{verb} task {task_id}: {call.result['title']}.")
 
+    @staticmethod
+    async def _already_there(turn: Turn, titles: list[str]) -> dict[str, Any] | None:
+        """The open task a new title repeats: the same words, or them after at most two leading words
+        ("on read book" after "lower the priority on")."""
+        snapshot = await turn.tasks()
+        for title in titles:
+            new = _tokens(title)
+            for task in snapshot.tasks:
+                old = _tokens(str(task["title"]))
+                if not task["completed"] and old and len(new) - len(old) in (0, 1, 2) and new[len(new) - len(old):] == old:
+                    return task
+        return None
+
     async def _complete(self, turn: Turn, reading: Reading) -> None:
         if _NOT_DONE.search(reading.text):
             # "I started the tax return but I didn't finish it yet": not a completion
@@ -1234,6 +1267,16 @@ class OfflineModel:
         await self._each(turn, reading, "update_task", {"completed": False}, "Reopened")
 
     async def _delete(self, turn: Turn, reading: Reading) -> None:
+        part = _REMOVED_PART.search(reading.text)
+        if part:
+            # "remove the deadline from sand the door": what goes is a part of the task, not the task
+            if part["part"].lower().startswith(("deadline", "due", "date")):
+                await self._update(turn, replace(reading, intent="update", date="remove the due date", date_groups=()))
+            else:
+                whose = f'"{part["task"].strip()}"' if part["task"] else "that task"
+                turn.ask(f"Did you want me to clear the {part['part'].lower()} of {whose}? "
+                         "I haven't changed anything yet.")
+            return
         await self._each(turn, reading, "delete_task", {}, "Deleted")
 
     async def _update_many(self, turn: Turn, reading: Reading) -> None:
@@ -1287,6 +1330,10 @@ class OfflineModel:
         if reading.note:
             changes["description"] = reading.note[:2000]
         if reading.new_title and _quote_strip(reading.new_title):
+            if not any(w not in CLOSED_WORDS | _PREPOSITIONS for w in _tokens(_quote_strip(reading.new_title))):
+                # "change priority of 'clean garage' from low to high" read as a rename to "from"
+                turn.ask(f"Did you want to rename it to \"{_quote_strip(reading.new_title)}\"? I haven't changed anything yet.")
+                return
             if _DANGLING.search(_quote_strip(reading.new_title)):
                 # "call it dinner w/ Leo & Mia" read as "dinner w/ Leo &": the end of the title was missed
                 turn.ask(f"I think I missed the end of the new title \"{_quote_strip(reading.new_title)}\". "
