@@ -163,3 +163,26 @@ async def test_removing_another_part_asks(offline_chat: ChatUseCases, tasks: Tas
     await setup(tasks, "sand the door")
     reply = await talk(offline_chat, "remove the note from sand the door")
     assert await state(tasks) == [("sand the door", False)] and "haven't changed anything" in reply
+
+
+async def test_a_turned_down_relative_date_is_not_the_date_meant(
+    offline_chat: ChatUseCases, tasks: TaskUseCases
+) -> None:
+    await setup(tasks, "feed the fish", due=date(2026, 3, 4))
+    await talk(offline_chat, "feed the fish should be tomorrow not in 2 days")
+    (task,) = (await tasks.find("alice", TaskQuery())).items
+    assert task.due_date == date(2026, 3, 3)
+
+
+async def test_the_day_after_is_a_day_after_the_date_it_has(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await talk(offline_chat, "add return the parcel tomorrow", "no wait, make it the day after")
+    (task,) = (await tasks.find("alice", TaskQuery())).items
+    assert (task.title, task.due_date) == ("return the parcel", date(2026, 3, 4))
+
+
+def test_the_day_after_and_before_are_shifts() -> None:
+    from adapters.llm.offline.slots import Shift
+
+    assert read_date("the day after", TODAY) == Shift(1)
+    assert read_date("day before", TODAY) == Shift(-1)
+    assert read_date("the day after tomorrow", TODAY) == date(2026, 3, 4)

@@ -17,6 +17,7 @@ from typing import Any
 
 from adapters.llm.offline import dates, mood
 from adapters.llm.offline import scope as quantifier
+from adapters.llm.offline.dates import find_date
 from adapters.llm.offline.engine import Engine, Reading, load, load_second
 from adapters.llm.offline.lexicon import (
     CLOSED_WORDS,
@@ -316,7 +317,16 @@ _PRIORITY_TERMS = frozenset({"urgent", "urgently", "important", "critical", "cru
                              "normal", "priority", "prio", "top", "asap", "whenever", "someday", "not", "that", "very",
                              "super", "less", "more", "really", "now", "actually", "a", "an", "of", "is", "the", "anymore",
                              "any", "instead", "too", "pretty", "quite"})
-_TURNED_DOWN = re.compile(r",?\s*\b(?:not|rather\s+than|instead\s+of)\s+(?:on\s+|the\s+)?(?P<day>[\w-]+)")
+_TURNED_DOWN = re.compile(r",?\s*\b(?:not|rather\s+than|instead\s+of)\s+")
+
+
+def _without_turned_down(text: str, today: date) -> str:
+    """"due on friday not wednesday", "tomorrow not in 3 days": the text without the date turned down."""
+    for m in reversed(list(_TURNED_DOWN.finditer(text))):
+        found = find_date(text[m.end():], today)
+        if found is not None and found.start == 0:
+            text = text[:m.start()] + text[m.end() + found.end:]
+    return text
 _OPENERS = re.compile(r"^(?:(?:actually|so|oh|ok|okay|um|uh|well|hmm|also|btw|anyway|wait|yeah|and|plus)\W+)+",
                       re.IGNORECASE)
 _COPULA = re.compile(
@@ -597,8 +607,7 @@ def _state_update(reading: Reading, today: date) -> Reading | None:
     if not m or _NOT_A_SUBJECT.search(m["subj"]):
         return None
     subj = _OPENERS.sub("", m["subj"]).strip(" ,.!")  # "actually the essay is due thursday": the essay
-    # "due on friday not wednesday": the date turned down is no part of the predicate
-    said = _TURNED_DOWN.sub(lambda d: "" if read_date(d["day"], today) else d[0], m["pred"].lower())
+    said = _without_turned_down(m["pred"].lower(), today)
     pred = [_slang(w) for w in re.findall(r"[\w'’-]+", said)]
     if not subj or not pred:
         return None
@@ -1317,7 +1326,8 @@ class OfflineModel:
             return
         changes: dict[str, Any] = {}
         due = read_date(reading.date, turn.today)
-        if isinstance(due, Shift) and _RESTATE.search(reading.text) and not _SHIFT_VERB.search(reading.text):
+        if isinstance(due, Shift) and _RESTATE.search(reading.text) and not _SHIFT_VERB.search(reading.text) \
+                and not re.search(r"\bday\s+(?:after|before)\b", reading.text, re.IGNORECASE):
             # "in 3 days, actually make that 5 days": the date said again, counted from today, not a move by 5
             due = turn.today + timedelta(days=due.days)
         if isinstance(due, ClearDate):

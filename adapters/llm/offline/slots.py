@@ -25,6 +25,7 @@ class Shift:
 
 _CLEAR = re.compile(r"\b(?:no|remove|clear|without|delete|drop|doesn't|does\s+not|take\s+off)\b")
 _SHIFT = re.compile(r"^(?:(?:back|out|forward|later)\s+)?(?:by\s+)?" + NUMBER + r"\s+(day|week)s?(?:\s+(?:later|back|out))?$")
+_DAY_BESIDE = re.compile(r"^(?:make\s+it\s+)?(?:the\s+)?day\s+(after|before)$")
 _LOW = re.compile(r"\b(?:low|lower|down|whenever|someday|rush|hurry|eventually|less|not|deprioriti[sz]e|downgrade|chance|minor)\b|n't\b")
 _MEDIUM = re.compile(r"\b(?:medium|normal|regular|average)\b")
 
@@ -35,6 +36,9 @@ def read_date(words: str | None, today: date) -> date | ClearDate | Shift | None
     text = " ".join(words.split())
     if _CLEAR.search(text) and re.search(r"\b(?:due|date|deadline)\b", text):
         return ClearDate()
+    beside = _DAY_BESIDE.match(text)
+    if beside:
+        return Shift(1 if beside[1] == "after" else -1)  # "no wait, the day after": a day from the date it has
     shift = _SHIFT.match(re.sub(r"^(?:push|move|bump|postpone|delay)\s+", "", text))
     if shift and not text.startswith("in "):
         amount = parse_number(shift[1]) or 1
