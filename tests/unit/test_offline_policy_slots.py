@@ -186,3 +186,22 @@ def test_the_day_after_and_before_are_shifts() -> None:
     assert read_date("the day after", TODAY) == Shift(1)
     assert read_date("day before", TODAY) == Shift(-1)
     assert read_date("the day after tomorrow", TODAY) == date(2026, 3, 4)
+
+
+@pytest.mark.parametrize(("message", "done"), [
+    ("hedge trimmed", "trim the hedge"),
+    ("gutters cleaned!!", "clean the gutters"),
+    ("library books returned yesterday", "return the library books"),
+])
+async def test_a_task_and_its_state_with_no_verb_between_is_done(
+    offline_chat: ChatUseCases, tasks: TaskUseCases, message: str, done: str
+) -> None:
+    await setup(tasks, "trim the hedge", "clean the gutters", "return the library books")
+    await talk(offline_chat, message)
+    assert [t for t, completed in await state(tasks) if completed] == [done]
+
+
+async def test_a_state_that_names_no_task_changes_nothing(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "trim the hedge")
+    await talk(offline_chat, "kitchen painted")
+    assert await state(tasks) == [("trim the hedge", False)]

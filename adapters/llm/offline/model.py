@@ -289,6 +289,10 @@ _TRAILING_ASK = re.compile(
 _DONE_STATE = (r"(?:done|finished|complete|completed|sorted(?:\s+out)?|dealt\s+with|taken\s+care\s+of|handled|over\s+with"
                r"|ticked\s+off|crossed\s+off|out\s+of\s+the\s+way|all\s+done|all\s+sorted)")
 _DONE_WORDS = re.compile(r"^" + _DONE_STATE + r"$", re.IGNORECASE)
+# "passport renewed!!", "bins out": a short subject and its state, with no verb between them
+_BARE_STATE = re.compile(
+    r"^(?P<subj>(?:[\w'’-]+\s+){0,3}[\w'’-]+)\s+(?P<state>[a-z]+ed|done|sorted|paid|sent|bought|fed|sold|swept|made)"
+    r"(?:\s+(?:now|already|finally|at\s+last|today|this\s+morning|yesterday))*\W*$", re.IGNORECASE)
 _STATE_OF = re.compile(
     r"^(?P<subj>[^,;:?]+?)\s*(?:\s(?:is|are|was|were|has\s+been|have\s+been|got|finally\s+got)|['’]s)\s+"
     r"(?:(?:now|finally|all|already|at\s+last|officially)\s+)*(?P<state>" + _DONE_STATE
@@ -569,7 +573,7 @@ def _done_statement(reading: Reading) -> tuple[str, str, str | None] | None:
     text = _statement_text(reading)
     if not text or text.endswith("?") or mood.leading_intent(text) or _NOT_DONE.search(text):
         return None
-    state = _STATE_OF.match(text)
+    state = _STATE_OF.match(text) or (_BARE_STATE.match(text) if reading.intent in {"none", "complete"} else None)
     if state and not _NOT_A_SUBJECT.search(state["subj"]):
         subj = state["subj"].strip(" ,.!")
         word = state["state"].lower()
