@@ -205,3 +205,22 @@ async def test_a_state_that_names_no_task_changes_nothing(offline_chat: ChatUseC
     await setup(tasks, "trim the hedge")
     await talk(offline_chat, "kitchen painted")
     assert await state(tasks) == [("trim the hedge", False)]
+
+
+@pytest.mark.parametrize("message", [
+    "we're not going anymore so delete the camping trip",
+    "bin the camping trip, it's been called off",
+    "delete the camping trip, i dont need it any more",
+])
+async def test_a_reason_beside_a_request_is_no_part_of_it(
+    offline_chat: ChatUseCases, tasks: TaskUseCases, message: str
+) -> None:
+    await setup(tasks, "plan the camping trip", "renew the car tax")
+    await talk(offline_chat, message)
+    assert await state(tasks) == [("renew the car tax", False)]
+
+
+async def test_a_doubt_beside_a_request_is_kept(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "plan the camping trip", "renew the car tax")
+    await talk(offline_chat, "delete the camping trip, im not sure yet")
+    assert len(await state(tasks)) == 2

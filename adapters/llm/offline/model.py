@@ -664,6 +664,38 @@ def _quote_strip(text: str) -> str:
     return text.strip(" \"'“”‘’")
 
 
+_REQUEST_VERBS = (r"(?:delete|remove|drop|scrap|ditch|bin|cancel|mark|tick|cross|complete|finish|move|push|change|rename"
+                  r"|add|put|reopen|make|set|bump|postpone|reschedule|take|get\s+rid)\b")
+# "im not going anymore so delete the haircut task": the reason, then the request it leads to
+_SO_REQUEST = re.compile(r"^(?P<reason>[^?]+?)[\s,]+(?:so|therefore)\s+(?:(?:please|pls|can\s+you|could\s+you|just)\s+)?"
+                         r"(?P<request>" + _REQUEST_VERBS + r"[^?]*)$", re.IGNORECASE)
+# "drop the tweet, we're not doing it": the request, then why
+_TRAILING_REASON = re.compile(
+    r"^(?P<request>(?:(?:please|pls|can\s+you|could\s+you|just|ok|okay)\s+)?" + _REQUEST_VERBS + r"[^,?]*?)\s*[,;-]+\s*"
+    r"(?P<reason>(?:because\s+|since\s+|as\s+)?(?:we|i|i'm|im|i've|ive|we're|were|they|they're|theyre|it|it's|its|mine|he|she"
+    r"|that|that's|thats)\b[^,?]*)$", re.IGNORECASE)
+# What a reason says: the task is not needed or not happening, or is already dealt with. Not a hedge
+# ("delete it, i'm not sure" keeps its doubt).
+_REASON_STATES = re.compile(
+    r"\b(?:no\s+longer|anymore|any\s+more|cancel+ed|called\s+off|died|dead|broke|broken|gone|sold|already"
+    r"|not\s+(?:going|doing|needed|happening|coming|necessary|free|available|relevant)|(?:don'?t|do\s+not|doesn'?t)\s+need"
+    r"|(?:isn'?t|aren'?t|is\s+not|are\s+not)\s+(?:needed|happening|necessary|relevant))\b", re.IGNORECASE)
+_HEDGE = re.compile(r"\b(?:sure|maybe|perhaps|think|know|wait|yet|decided?|if|might|unless)\b", re.IGNORECASE)
+
+
+def _without_reason(message: str) -> str:
+    """The request of a message that also gives its reason ("... so delete it", "delete it, we're not going"):
+    a reason is no task and no change of its own, and its "not" is no negation of the request."""
+    text = message.strip()
+    if "\n" in text or len(text) > 300:
+        return message
+    for found in (_SO_REQUEST.match(text), _TRAILING_REASON.match(text)):
+        if found and _REASON_STATES.search(found["reason"]) and not _HEDGE.search(found["reason"]) \
+                and not re.search(_REQUEST_VERBS, found["reason"], re.IGNORECASE):
+            return found["request"]
+    return message
+
+
 async def _second_reading_holds(trial: Turn, readings: list[Reading]) -> bool:
     """Whether the second reader's rehearsed turn may stand in for the first reader's question: it
     read every part without slots its handler would drop (a task reference or a new title inside an
@@ -684,9 +716,10 @@ class OfflineModel:
         self._second = second if engine is not None else second or load_second()
 
     async def run_turn(self, request: TurnRequest) -> TurnResult:
-        message = request.history[-1].content if request.history else ""
+        typed = request.history[-1].content if request.history else ""
+        message = _without_reason(typed)
         turn = Turn(request.tools, request.history, request.tools.today, message=message[:2000])
-        if _INJECTION.search(message):
+        if _INJECTION.search(typed):
             turn.say("I can only see and change your own tasks, so I've left everything as it is.")
         elif (fix := _ADD_FIX.match(message)) and self._just_added(turn) and await self._fix_added(turn, message[fix.end():]):
             pass  # "no wait, call dad instead" right after "add call mom": the task just added, put right
