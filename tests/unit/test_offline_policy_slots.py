@@ -224,3 +224,9 @@ async def test_a_doubt_beside_a_request_is_kept(offline_chat: ChatUseCases, task
     await setup(tasks, "plan the camping trip", "renew the car tax")
     await talk(offline_chat, "delete the camping trip, im not sure yet")
     assert len(await state(tasks)) == 2
+
+
+async def test_show_me_task_n_shows_that_task(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "oil the gate", "paint the gate")
+    reply = await talk(offline_chat, "show me task 2")
+    assert "paint the gate" in reply and "oil the gate" not in reply

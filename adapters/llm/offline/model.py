@@ -664,6 +664,8 @@ def _quote_strip(text: str) -> str:
     return text.strip(" \"'“”‘’")
 
 
+_SHOW_ONE = re.compile(r"^\W*(?:(?:can\s+you|could\s+you|please|pls)\s+)?(?:show(?:\s+me)?|what'?s|what\s+is|open|see|view|display)"
+                       r"\s+(?:task|item|number|no\.?|#)\s*#?(?P<id>\d{1,6})\W*$", re.IGNORECASE)
 _REQUEST_VERBS = (r"(?:delete|remove|drop|scrap|ditch|bin|cancel|mark|tick|cross|complete|finish|move|push|change|rename"
                   r"|add|put|reopen|make|set|bump|postpone|reschedule|take|get\s+rid)\b")
 # "im not going anymore so delete the haircut task": the reason, then the request it leads to
@@ -1469,6 +1471,12 @@ class OfflineModel:
             items = trash.result.get("tasks", [])
             turn.say("\n".join(["In the trash (kept for 30 days; say \"restore task N\" to bring one back):",
                                  *(self._line(t, turn.today) for t in items)]) if items else "The trash is empty.")
+            return
+        one = _SHOW_ONE.match(reading.text) if reading.intent == "list" else None
+        if one:
+            # "show me task 2", "what's task 2?": that task, not the whole list
+            task = (await turn.tasks()).by_id(int(one["id"]))
+            turn.say(f"Here it is:\n{self._line(task, turn.today)}" if task else f"There's no task {one['id']}.")
             return
         query = list_filters(reading.text, turn.today)
         label = _label(reading)
