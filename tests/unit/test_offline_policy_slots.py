@@ -230,3 +230,10 @@ async def test_show_me_task_n_shows_that_task(offline_chat: ChatUseCases, tasks:
     await setup(tasks, "oil the gate", "paint the gate")
     reply = await talk(offline_chat, "show me task 2")
     assert "paint the gate" in reply and "oil the gate" not in reply
+
+
+async def test_a_part_word_inside_a_title_is_no_part(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "book the date night table", "buy hinges", due=date(2026, 3, 6))
+    await talk(offline_chat, "remove the date night table")
+    # whatever it does with the task, it never reads "date" as the task's due date to clear
+    assert all(t.due_date == date(2026, 3, 6) for t in (await tasks.find("alice", TaskQuery())).items)

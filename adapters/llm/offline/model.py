@@ -262,8 +262,8 @@ _NO_FIX = re.compile(r"^(?:thanks?|thank\s+you|ty|ok(?:ay)?|cool|great|fine|good
                      re.IGNORECASE)
 _REMOVED_PART = re.compile(
     r"\b(?:remove|take|delete|drop|clear|scrap|ditch|get\s+rid\s+of|lose)\s+(?:the\s+|its\s+|that\s+|this\s+)?"
-    r"(?P<part>deadline|due\s+date|due|date|priority|note|notes|description|label|tag|reminder|repeat|recurrence)\b"
-    r"(?:\s+(?:from|off|on|of|for)\s+(?P<task>[^,.;!?]+))?", re.IGNORECASE)
+    r"(?P<part>deadline|due\s+date|due|date|priority|note|notes|description|label|tag|reminder|repeat|recurrence)"
+    r"(?:\s+(?:from|off|on|of|for)\s+(?P<task>[^,.;!?]+)|\W*$)", re.IGNORECASE)  # not "remove the date night booking"
 _FIX_PREPOSITIONS = frozenset({"for", "with", "to", "at", "about", "from", "on", "in"})
 _OTHER = re.compile(r"\b(?:the\s+)?other\s+(?:one|task)\b", re.IGNORECASE)
 # A date said again ("make that 5 days", "actually 2 weeks") against one moved by an amount ("push it 2 days").
