@@ -19,13 +19,13 @@ from pathlib import Path
 
 from adapters.llm.offline import written
 from adapters.llm.offline.corpus import Example, generate, noisy
+from adapters.llm.offline.engine import SECOND_WEIGHTS, WEIGHTS
 from adapters.llm.offline.perceptron import AveragedPerceptron, GreedyTagger, StructuredTagger
 from adapters.llm.offline.text import Token, intent_features, token_features, tokenize, transition_keys
 
 TAGS = ("C", "T", "D", "P", "R", "N", "X", "L", "S", "E", "B")
 INTENTS = ("add", "complete", "reopen", "delete", "update", "list", "count", "search", "check", "undo", "greet",
            "thanks", "help", "none", "complete_all", "clear_completed", "delete_all")
-WEIGHTS = Path(__file__).with_name("weights.json.gz")
 SEED = 20261201
 CORPUS_SIZE = 20000
 EPOCHS = 5
@@ -33,7 +33,6 @@ EPOCHS = 5
 # 0 for the first reader: trained with them it tags people's text better, but the acting policy,
 # tuned to the template-trained reader, did worse as the only reader (docs/language.md).
 WRITTEN_COPIES = 0
-SECOND_WEIGHTS = Path(__file__).with_name("weights-written.json.gz")
 SECOND_COPIES = 8
 SECOND_EPOCHS = 8
 DECODER = "greedy"  # or "viterbi": the decoders weighed in docs/adr/0012-offline-sequence-decoder.md
