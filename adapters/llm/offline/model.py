@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from difflib import SequenceMatcher
 from typing import Any
 
-from adapters.llm.offline import dates, mood
+from adapters.llm.offline import dates, discourse, edits, mood
 from adapters.llm.offline import scope as quantifier
 from adapters.llm.offline.dates import find_date
 from adapters.llm.offline.engine import Engine, Reading, load, load_second
@@ -264,6 +264,12 @@ _REMOVED_PART = re.compile(
     r"\b(?:remove|take|delete|drop|clear|scrap|ditch|get\s+rid\s+of|lose)\s+(?:the\s+|its\s+|that\s+|this\s+)?"
     r"(?P<part>deadline|due\s+date|due|date|priority|note|notes|description|label|tag|reminder|repeat|recurrence)"
     r"(?:\s+(?:from|off|on|of|for)\s+(?P<task>[^,.;!?]+)|\W*$)", re.IGNORECASE)  # not "remove the date night booking"
+_PUT_TO = re.compile(r"^\W*(?:(?:please|pls|can\s+you|could\s+you|ok|so|and|also|oh|just)\W+)*(?:put|move|set)\s+.+?\s+"
+                     r"(?:to|till|until|for)\s+(?:in\s+\d|next|this|tomorrow|tmrw|today|tonight|the\s+\d|\d"
+                     r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday)", re.IGNORECASE)
+_NOT_DUE_TILL = re.compile(r"\b(?:not|isn'?t|aren'?t|is\s+not|are\s+not)\s+due\s+(?:until|till|til|before)\b", re.IGNORECASE)
+_FROM_TO = re.compile(r"\bfrom\s+(?:a\s+)?(?P<from>high|low|medium|normal|urgent)\s+(?:priority\s+)?(?:to|into)\s+"
+                      r"(?P<to>high|low|medium|normal|urgent)\b", re.IGNORECASE)
 _FIX_PREPOSITIONS = frozenset({"for", "with", "to", "at", "about", "from", "on", "in"})
 _OTHER = re.compile(r"\b(?:the\s+)?other\s+(?:one|task)\b", re.IGNORECASE)
 # A date said again ("make that 5 days", "actually 2 weeks") against one moved by an amount ("push it 2 days").
@@ -383,6 +389,9 @@ _ASKS_TO_SEE = re.compile(r"\?|\b(?:what|what's|which|show|list|how|any|anything
 _BARE_NOTE = re.compile(r"^\W*(?:(?:and|also|oh|ok|okay|then|now|please|pls)\W+)*(?:add|put|attach|leave|include)\s+"
                         r"(?:a|the|this)\s+(?:note|description|comment)\s*(?::|\s-\s|,?\s+saying\b)\s*(?P<note>\S.*)$",
                         re.IGNORECASE)
+# "..., and add note borrow ladder from Tom" in the same breath as a change to one task: no article, no colon
+_PLAIN_NOTE = re.compile(r"^\W*(?:(?:and|also|then|plus)\W+)*(?:add|put|attach|include)\s+(?:a\s+)?(?:note|comment)\s*"
+                         r"(?::|\s-\s|,?\s+saying\b|\s+that\b|\s)\s*(?P<note>\S.*)$", re.IGNORECASE)
 _CHANGING = frozenset({"add", "complete", "reopen", "delete", "update", "undo", "complete_all", "clear_completed", "delete_all"})
 _SELF_CORRECTION = re.compile(r"^\W*(?:(?:hmm+|oh|ah|um|err|ugh)\W+)*(?:actually|no\s+wait|wait\s+no|no\s+sorry|sorry|oops|whoops"
                               r"|i\s+mean|i\s+meant|scratch\s+that|my\s+bad)\b", re.IGNORECASE)
@@ -723,11 +732,14 @@ class OfflineModel:
         turn = Turn(request.tools, request.history, request.tools.today, message=message[:2000])
         if _INJECTION.search(typed):
             turn.say("I can only see and change your own tasks, so I've left everything as it is.")
+        elif (instead := discourse.take_back(typed)) is not None and self._just_added(turn):
+            await self._take_back(turn, request, instead)  # "never mind", "scratch that" right after an add
         elif (fix := _ADD_FIX.match(message)) and self._just_added(turn) and await self._fix_added(turn, message[fix.end():]):
             pass  # "no wait, call dad instead" right after "add call mom": the task just added, put right
         elif _RETARGET.match(message) and self._last_change(turn):
             await self._retarget(turn, message)
         else:
+            await self._bind_topic(turn, typed)
             await self._read_and_act(turn, request, self._engine)
             if self._second is not None and turn.asked and not any(c.tool in _MUTATING_TOOLS for c in turn.calls):
                 # The first reader was unsure and changed nothing: rehearse the reading of a second one,
@@ -742,6 +754,34 @@ class OfflineModel:
         usage = TokenUsage(sum(m.token_count for m in request.history), estimate_tokens(reply))
         return TurnResult(reply, turn.calls, usage)
 
+
+    @staticmethod
+    async def _bind_topic(turn: Turn, typed: str) -> None:
+        """"the picnic got rained off, take it off my list": the request is what is read, and its "it" is
+        the one task the topic names. A topic that names no task, or several, leaves the message as it is."""
+        found = discourse.split_topic(typed)
+        if found is None:
+            return
+        snapshot = await turn.tasks()
+        reopening = re.match(r"(?:reopen|uncheck|untick)\b", found.request, re.IGNORECASE) is not None
+        pool = [t for t in snapshot.tasks if bool(t["completed"]) == reopening]
+        task_id = discourse.named_task(found.topic, pool)
+        if task_id is not None:
+            turn.message = discourse.bound_request(found, task_id)[:2000]
+
+    async def _take_back(self, turn: Turn, request: TurnRequest, instead: str) -> None:
+        """The task just added goes again; what to add instead, if said, is read as a message of its own."""
+        added = self._just_added(turn)
+        assert added is not None
+        task_id, title = added
+        call = await turn.call("delete_task", {"task_id": task_id})
+        if is_error(call):
+            turn.ask(f"I couldn't remove task {task_id}: {call.result.get('error')}.")
+            return
+        turn.say(f"OK, I've taken task {task_id} ({title}) off your list.")
+        if instead:
+            turn.message = instead[:2000]
+            await self._read_and_act(turn, request, self._engine)
 
     async def _read_and_act(self, turn: Turn, request: TurnRequest, engine: Engine) -> list[Reading]:
         """Read the message with one reader and act on it (or ask); the readings acted on."""
@@ -803,7 +843,11 @@ class OfflineModel:
             reading = replace(reading, intent=intent)
         bare_note = _BARE_NOTE.match(reading.text) if reading.intent == "add" else None
         touched = last_touched(turn.history)
-        if bare_note and len(touched) == 1 and not turn.touched:
+        if reading.intent == "add" and bare_note is None and len(set(turn.touched)) == 1:
+            bare_note = _PLAIN_NOTE.match(reading.text)
+        if turn.touched:
+            touched = list(dict.fromkeys(turn.touched))
+        if bare_note and len(touched) == 1:
             # "and add a note: account no. 55" right after a change to one task: that task's note, not a new task
             reading = replace(reading, intent="update", reference=f"task {touched[0]}", references=(f"task {touched[0]}",),
                               reference_text=None, note=bare_note["note"].strip(), titles=(), item_dates=(), date=None,
@@ -907,7 +951,20 @@ class OfflineModel:
             # question; the verb addressed to the assistant says which of the two it is.
             reading = replace(reading, intent=asked_for, confidence=max(reading.confidence, ACT_CONFIDENCE))
             intent = asked_for
-        edit = _title_edit(reading) if (intent in {"add", "update"} and not reading.new_title) or intent == "add" else None
+        framed = await self._framed_edit(turn, reading) if intent in {"add", "update", "none"} else None
+        if framed is not None:
+            # "change task 2 title to read chapters 6 and 7", "task 1: rename to X, due monday", "A -> B":
+            # a rename and the date or priority said with it, never an add
+            edit_frame, tail = framed
+            tail_date = tail if read_date(tail, turn.today) is not None else None
+            reading = replace(reading, intent="update", reference=edit_frame[0], references=(edit_frame[0],),
+                              new_title=edit_frame[1], titles=(), date=tail_date, date_groups=(),
+                              priority=tail if any(w in PRIORITY_WORDS for w in mood.words(tail)) else None,
+                              note=None, repeat=None, label=None, unexplained=(),
+                              confidence=max(reading.confidence, ACT_CONFIDENCE), unsure=False)
+            intent = "update"
+        edit = (None if framed is not None else _title_edit(reading)
+                if (intent in {"add", "update"} and not reading.new_title) or intent == "add" else None)
         if edit:
             # a rename read as an add (a quoted new title looks like a title): update, never add
             reading = replace(reading, intent="update", reference=edit[0], references=(edit[0],), new_title=edit[1],
@@ -944,6 +1001,16 @@ class OfflineModel:
             reading = replace(reading, intent="add", titles=(more,), item_dates=(), reference=None, references=(),
                               confidence=ACT_CONFIDENCE, unsure=False)
             intent = "add"
+        if (reading.mutating and intent in {"update", "complete", "delete", "reopen"} and reading.unexplained
+                and (not reading.reference or (reading.reference.lower() in _PRONOUN and not last_touched(turn.history)))):
+            # "hedge isnt due till friday": the words the reader left unexplained are the name of the task
+            snapshot = await turn.tasks()
+            pool = [t for t in snapshot.tasks if bool(t["completed"]) == (intent == "reopen")]
+            task_id = discourse.named_task(" ".join(reading.unexplained), pool)
+            named = snapshot.by_id(task_id) if task_id is not None else None
+            if named is not None and set(normalise(" ".join(reading.unexplained))) <= set(normalise(str(named["title"]))):
+                reading = replace(reading, reference=f"task {task_id}", references=(f"task {task_id}",),
+                                  unexplained=(), unsure=False, confidence=max(reading.confidence, ACT_CONFIDENCE))
         if reading.mutating and (reading.confidence < ACT_CONFIDENCE or reading.unsure):
             turn.ask(f"{self._best_guess(reading)} I haven't changed anything yet.")
             return
@@ -963,6 +1030,35 @@ class OfflineModel:
             turn.say(HELP_TEXT)
         elif not several:
             turn.say(self._not_understood(reading))
+
+    @staticmethod
+    async def _framed_edit(turn: Turn, reading: Reading) -> tuple[tuple[str, str], str] | None:
+        """((reference, new title), date-or-priority tail) when the clause is a rename frame (edits.py)."""
+        def is_slot(words: str) -> bool:
+            ws = [SLANG.get(w, w) for w in mood.words(words) if w not in {"make", "set", "it", "it's", "its", "is", "and", "to"}]
+            if not ws or not all(w in _TIME_WORDS or w in _PRIORITY_TERMS or w in PRIORITY_WORDS
+                                 or re.fullmatch(r"\d{1,4}(?:st|nd|rd|th)?|\d{1,2}[:/.-]\d{1,2}(?:[:/.-]\d{2,4})?", w)
+                                 for w in ws):
+                return False
+            return read_date(" ".join(ws), turn.today) is not None or any(w in PRIORITY_WORDS for w in ws)
+
+        found = edits.read_edit(reading.text, is_slot)
+        if found is None:
+            return None
+        if found.needs_match:
+            # "change groceries to weekly groceries at Aldi": a rename only when the words before "to" name one
+            # task and the words after it are a name (not "3pm", "the shopping list", "friday")
+            if not any(len(w) > 2 and w.isalpha() and w not in _TIME_WORDS and w not in _PRIORITY_TERMS and w not in CLOSED_WORDS
+                       for w in mood.words(found.new_title)) or re.search(
+                    r"\b(?:list|label|tag|category|folder)\W*$", found.new_title, re.IGNORECASE):
+                return None
+            snapshot = await turn.tasks()
+            hit = explicit_ids(found.reference) or _ID.match(found.reference.lower())
+            if not hit:
+                match = match_title(found.reference, Snapshot([t for t in snapshot.tasks if not t["completed"]]))
+                if not match.found or normalise(found.reference) == normalise(found.new_title):
+                    return None
+        return (found.reference, found.new_title), found.tail
 
     async def _complete_statement(self, turn: Turn, phrase: str, obj: str, verb: str | None) -> None:
         """Complete the one open task a statement names; several ask which, a near miss asks, none says so."""
@@ -1112,6 +1208,8 @@ class OfflineModel:
                                     reference=f"task {task['id']}")
                     await (self._complete(turn, named) if asked == "complete" else self._delete(turn, named))
                     return
+                if len(same.ids) == 1 and len(titles) == 1 and await self._change_named(turn, reading, task, titles[0]):
+                    return  # "feed cat -> high priority", "call mum is due tmrw": a change to the task named
                 turn.ask(f"You already have task {task.get('id')} ({task.get('title')}). Did you mean that one? "
                          "I haven't changed anything yet.")
                 return
@@ -1122,12 +1220,18 @@ class OfflineModel:
                 return
         if mood.leading_intent(reading.text) not in {"add", None} or not _ADD_VERB.search(reading.text):
             again = await self._already_there(turn, titles)
+            if again is not None and len(titles) == 1 and await self._change_named(turn, reading, again, titles[0]):
+                return  # "lower the priority on read book to low": the change, made to the task named
             if again is not None:
                 # "remove the due date from book flights" read as an add of "book flights": a change verb
                 # and an open task's own title is about that task, never a second copy of it
                 turn.ask(f"You already have task {again['id']} ({again['title']}). What should I do with it? "
                          "I haven't changed anything yet.")
                 return
+        if _PUT_TO.match(reading.text) and len(titles) == 1:
+            again = await self._already_there(turn, titles)
+            if again is not None and await self._change_named(turn, reading, again, titles[0]):
+                return  # "put meeting prep to in 3 days": "put ... to" a date moves the task, it adds no copy
         shared = read_date(reading.date, turn.today)
         priority = read_priority(reading.priority)
         own = [read_date(words, turn.today) for words in reading.item_dates] if len(reading.item_dates) == len(titles) else []
@@ -1171,6 +1275,28 @@ class OfflineModel:
                 turn.say(f"Added task {call.result['task_id']}: {call.result['title']}{details}.")
 
     # -- finding the task a phrase means ---------------------------------------------------
+    async def _change_named(self, turn: Turn, reading: Reading, task: dict[str, Any], title: str) -> bool:
+        """Read as a change to ``task`` a clause that names it and says only a date or a priority for it
+        ("team lunch -> no rush, low priority", "email hr isnt due till thursday"). False: nothing done."""
+        said, own = set(normalise(title)), set(normalise(str(task.get("title", ""))))
+        if not said or not said <= own:
+            return False  # the words name more than the task: maybe a new task after all
+        if _NEGATION.search(reading.text) and not _NOT_DUE_TILL.search(reading.text):
+            return False
+        due = read_date(reading.date, turn.today) if reading.date else None
+        priority_words = [w for w in mood.words(reading.priority or "") if w in PRIORITY_WORDS or w in {"rush", "hurry"}]
+        shift = _FROM_TO.search(reading.text)
+        if due is None and not priority_words and not (shift and read_priority(shift["to"])):
+            return False
+        if _foreign_priority_words(reading.priority):
+            return False
+        change = replace(reading, intent="update", reference=f"task {task['id']}", references=(f"task {task['id']}",),
+                         titles=(), item_dates=(), new_title=None, note=None, label=None, repeat=None,
+                         priority=shift["to"] if shift else reading.priority if priority_words else None,
+                         date=reading.date if due is not None else None)
+        await self._update(turn, change)
+        return True
+
     async def _resolve(self, turn: Turn, phrase: str | None, *, default_last: bool = True) -> Resolution | None:
         """The ids a phrase means; on failure say so (nothing changes) and return None."""
         text = " ".join((phrase or "").lower().replace("’", "'").split()).strip(" .,!?:;\"'")
@@ -1373,7 +1499,8 @@ class OfflineModel:
             changes["due_date"] = None
         elif isinstance(due, date):
             changes["due_date"] = due.isoformat()
-        priority = read_priority(reading.priority)
+        ranked = _FROM_TO.search(reading.text) if reading.priority else None
+        priority = read_priority(ranked["to"] if ranked else reading.priority)  # "from low to high": high
         if priority:
             changes["priority"] = priority
         if reading.note:

@@ -1,0 +1,132 @@
+"""How a message's parts refer to each other, before any clause is read.
+
+Two shapes people use all the time, and that a clause-by-clause reader gets wrong:
+
+* Topic, then request: "the picnic got rained off, take it off my list", "council tax sorted,
+  cross it off", "gutters: make it high priority". The first part only names a task (and often
+  says why); the request that follows points back at it with "it", "that task" or nothing at
+  all. The request is what is to be read; the pointer is the task the topic names.
+* Taking back the last add: "never mind", "scratch that", "forget it", right after an add.
+
+Pure functions of text and of the task list; the policy in model.py decides what to do.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from adapters.llm.offline.lexicon import CLOSED_WORDS, DATE_WORDS, INTERJECTIONS, SLANG
+from adapters.llm.offline.references import normalise
+
+# The verbs a request starts with. "do" belongs here ("do it tomorrow instead"); "add" does not:
+# "add" opens a new task, never a change to the task a topic names.
+_VERB = (r"(?:take|drop|delete|del|remove|scrap|ditch|bin|trash|erase|cancel|kill|nuke|cross|tick|check|mark|finish|complete"
+         r"|close|do|move|push|shift|make|set|change|bump|reschedule|postpone|delay|reopen|uncheck|untick|clear"
+         r"|get\s+rid\s+of)")
+_SOFT = r"(?:(?:so|and|but|just|please|pls|plz|can\s+you|could\s+you|can\s+u|could\s+u|u|now|then|ok|okay)\s+)*"
+# The boundary between topic and request: a comma, colon, dash, full stop, or "so"/"and".
+_BOUNDARY = re.compile(r"(?:\s*[,;:.!]+\s*|\s+[-–—>]+\s*|\s+(?:so|and)\s+)" + _SOFT + r"(?=" + _VERB + r"\b)", re.IGNORECASE)
+# What the request points back with, right after its verb ("take it off", "drop that task", "delete pls").
+_POINTER = re.compile(
+    r"^(?P<verb>" + _VERB + r")\s+(?P<ptr>(?:that|this|the)\s+(?:task|one|thing|item|reminder)|it|that|this|them)\b",
+    re.IGNORECASE)
+_BARE = re.compile(r"^(?P<verb>" + _VERB + r")(?P<rest>(?:\s+(?:off|done|now|please|pls|plz|too|as\s+well|for\s+me))*\W*)$",
+                   re.IGNORECASE)
+# A topic that sets a condition, doubts, or asks: its task is no antecedent for a change made now.
+_NOT_A_TOPIC = re.compile(
+    r"\?|\b(?:if|when|whenever|once|unless|until|till|before|after|in\s+case|whether|maybe|perhaps|might|not\s+sure"
+    r"|don'?t\s+know|wonder|should\s+i|do\s+i|did\s+i|what|which|who|how|why|where|add|create|remind|new\s+task)\b",
+    re.IGNORECASE)
+# Verbs that need a value ("change it" to what?), and the values a request may carry by itself.
+_NEEDS_VALUE = re.compile(r"(?:do|move|push|shift|make|set|change|bump|reschedule|postpone|delay)$", re.IGNORECASE)
+_VALUE = re.compile(r"\b(?:" + "|".join(sorted(DATE_WORDS)) + r"|tmrw|high|low|medium|urgent|asap|\d+)\b", re.IGNORECASE)
+# A topic that is itself a request ("change X to Y and make it due friday"): the message is two requests.
+_IMPERATIVE = re.compile(r"^\W*" + _SOFT + r"(?:" + _VERB + r"|add|put|rename|retitle|edit|update|undo|restore|show|list)\b",
+                         re.IGNORECASE)
+_REQUEST_INSIDE = re.compile(r"\b(?:rename|retitle|delete|remove|move|push|add|mark|tick|cross|postpone|reschedule|change"
+                             r"|update|edit|undo|restore|reopen)\b", re.IGNORECASE)
+_TASK_NUMBER = re.compile(r"(?:\b(?:task|number|no\.?|item)\s*#?\s*|#\s*)(\d{1,6})\b", re.IGNORECASE)
+# Words that name no task, whatever the list holds.
+_EMPTY_WORDS = CLOSED_WORDS | INTERJECTIONS | frozenset(
+    {"list", "stuff", "thing", "things", "one", "ones", "task", "tasks", "off", "out", "up", "down", "all", "sorted",
+     "ready", "done", "finished", "over", "cant", "can't", "won't", "wont", "isn't", "isnt", "not", "no", "got", "get",
+     "today", "tomorrow", "tonight", "now", "anymore", "already", "myself", "we're", "it's", "its", "is", "was", "are"})
+
+
+@dataclass(frozen=True, slots=True)
+class TopicRequest:
+    topic: str  # the part that names the task ("the picnic got rained off")
+    request: str  # the request as typed ("take it off my list")
+    pointer: tuple[int, int] | None  # where the request points back (replaced by the task); None: right after the verb
+
+
+def split_topic(message: str) -> TopicRequest | None:
+    """The topic and the request of "topic, request-that-points-back", else None."""
+    text = message.strip()
+    if "\n" in text or len(text) > 300:
+        return None
+    for boundary in _BOUNDARY.finditer(text):
+        topic, request = text[: boundary.start()].strip(), text[boundary.end():].strip()
+        if not topic or _NOT_A_TOPIC.search(topic) or _IMPERATIVE.match(topic) or _REQUEST_INSIDE.search(topic) or (not content_words(topic) and not _TASK_NUMBER.search(topic)):
+            continue
+        if (m := _POINTER.match(request)) is not None:
+            if _NEEDS_VALUE.match(m["verb"]) and not content_words(request[m.end():]) and not _VALUE.search(request[m.end():]):
+                return None  # "vet is on monday, can you change it": the topic says the change, not only the task
+            return TopicRequest(topic, request, m.span("ptr"))
+        if (m := _BARE.match(request)) is not None:
+            return TopicRequest(topic, request, None)
+        return None  # the request names its own task ("... so delete task 3"): the topic is only a reason
+    return None
+
+
+def content_words(text: str) -> list[str]:
+    """The words of a phrase that could name a task."""
+    words = [SLANG.get(w, w) for w in re.findall(r"[a-z0-9'’]+", text.lower().replace("’", "'"))]
+    return [w for w in words if w not in _EMPTY_WORDS and len(w) > 1 and not w.isdigit()]
+
+
+def named_task(topic: str, tasks: Sequence[dict[str, Any]]) -> int | None:
+    """The one task the topic names: by number, or the only task sharing a word with it."""
+    if (m := _TASK_NUMBER.search(topic)) is not None:
+        wanted = int(m[1])
+        return wanted if any(int(t["id"]) == wanted for t in tasks) else None
+    said = set(normalise(" ".join(content_words(topic))))
+    if not said:
+        return None
+    hits = [t for t in tasks if said & {w for w in normalise(str(t["title"])) if w not in _EMPTY_WORDS}]
+    return int(hits[0]["id"]) if len(hits) == 1 else None
+
+
+def bound_request(found: TopicRequest, task_id: int) -> str:
+    """The request with its pointer replaced by the task the topic names."""
+    if found.pointer is not None:
+        start, end = found.pointer
+        return f"{found.request[:start]}task {task_id}{found.request[end:]}"
+    verb = _BARE.match(found.request)
+    assert verb is not None
+    cut = verb.end("verb")
+    return f"{found.request[:cut]} task {task_id}{found.request[cut:]}"
+
+
+# "never mind", "scratch that", "forget it", "ugh no wait, forget that": the last add taken back, and
+# maybe what to add instead ("never mind that, add buy chocolates instead").
+_TAKE_BACK = re.compile(
+    r"^\W*(?:(?:ugh|oh|ok|okay|actually|no|nope|wait|hmm+|sorry|oops|whoops|ah|um|err|my\s+bad)\W+)*"
+    r"(?:(?:never\s*mind|nvm)(?:\s+(?:that|it|about\s+(?:that|it)))?|scratch\s+(?:that|it)|forget\s+(?:it|that)|cancel\s+(?:that|it)|don'?t\s+add\s+(?:that|it)"
+    r"|(?:delete|remove|drop|undo)\s+(?:that|it)(?:\s+(?:one|task))?)(?:\s+(?:one|task|then|please|pls))*"
+    r"(?P<rest>(?:\W+(?:and\s+|then\s+|just\s+)*(?:add|put|create|remind)\b.*)?)\W*$",
+    re.IGNORECASE)
+_INSTEAD = re.compile(r"(?:\W+(?:instead|then|please|pls))+\W*$", re.IGNORECASE)
+
+
+def take_back(message: str) -> str | None:
+    """None when the message takes nothing back; else what to do instead ("" for nothing)."""
+    m = _TAKE_BACK.match(message.strip())
+    if m is None:
+        return None
+    rest = m["rest"].strip(" ,.;:-!")
+    rest = re.sub(r"^(?:and|then|just)\s+", "", rest, flags=re.IGNORECASE)
+    return _INSTEAD.sub("", rest).strip()

@@ -1,0 +1,89 @@
+"""The frames people use to retitle a task, read as a whole rather than word by word.
+
+"rename task 1 to call insurance about the claim, due monday", "change task 2 title to read
+chapters 6 and 7", "task 1: change title to Read Project Hail Mary", "edit task 2: 'water the
+garden' -> 'water the front garden'", "buy milk -> buy almond milk, and it's due tmrw",
+"change groceries to weekly groceries at Aldi".
+
+A tagger trained on adds reads the new title as a title to add; the frame says it is a new name
+for a task that exists. The new name is kept as typed, up to a tail that only sets a date or a
+priority. A frame whose only cue is "change X to Y" (no rename verb, no title word, no arrow) is
+a rename only when X names a task on the list and Y is more than a date or a priority: that is
+for the caller to check (``Edit.needs_match``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+_LEAD = r"^\W*(?:(?:ok|okay|so|and|also|oh|hey|please|pls|can\s+you|could\s+you|can\s+u|could\s+u|would\s+you|just)\W+)*"
+_FIELD = r"(?:title|name|wording|text|label)"
+_QUOTED = r"[\"“‘'](?P<qnew>[^\"“”‘’']+)[\"”’']"
+# "task 1: rename to X", "task 1 - change title to X", "edit task 2: 'A' -> 'B'"
+_FRAMES = [
+    # rename/retitle REF to NEW
+    (re.compile(_LEAD + r"(?:rename|retitle|re-?name)\s+(?P<ref>.+?)\s+(?:to|into|as)\s*:?\s+(?P<new>.+)$", re.IGNORECASE), False),
+    # change/edit/update/fix the title of REF to NEW; change REF's title to NEW; change REF title to NEW
+    (re.compile(_LEAD + r"(?:change|edit|update|fix|correct|amend|set)\s+(?:the\s+)?" + _FIELD
+                + r"\s+(?:of|on|for|in)\s+(?P<ref>.+?)\s+(?:to|into|as)\s*:?\s+(?P<new>.+)$", re.IGNORECASE), False),
+    (re.compile(_LEAD + r"(?:change|edit|update|fix|correct|amend|set)\s+(?P<ref>.+?)(?:['’]s)?\s+" + _FIELD
+                + r"\s+(?:to|into|as)\s*:?\s+(?P<new>.+)$", re.IGNORECASE), False),
+    # REF: rename (it) to NEW / REF: change (the) title to NEW
+    (re.compile(_LEAD + r"(?P<ref>.+?)\s*(?::|\s-\s)\s*(?:please\s+|pls\s+)?(?:rename|retitle|(?:change|edit|update|set)\s+(?:the\s+|its\s+)?"
+                + _FIELD + r")(?:\s+(?:it|this|that))?\s+(?:to|into|as)\s*:?\s+(?P<new>.+)$", re.IGNORECASE), False),
+    # edit/change REF: 'A' -> 'B' (the old wording restated, then the new)
+    (re.compile(_LEAD + r"(?:change|edit|update|fix|correct|amend|rename)\s+(?P<ref>.+?)\s*:\s*.+?\s*(?:->|→|=>)\s*(?P<new>.+)$",
+                re.IGNORECASE), False),
+    # A -> B
+    (re.compile(_LEAD + r"(?P<ref>[^>]+?)\s*(?:->|→|=>)\s*(?P<new>.+)$", re.IGNORECASE), True),
+    # change REF to NEW
+    (re.compile(_LEAD + r"(?:change|update|edit)\s+(?P<ref>.+?)\s+(?:to|into)\s+(?P<new>.+)$", re.IGNORECASE), True),
+]
+# A tail that only sets a date or a priority: ", due monday", " and make it due friday", ", and it's due tmrw".
+_JOIN = re.compile(r"\s*[,;]\s*(?:and\s+)?|\s+and\s+", re.IGNORECASE)
+_TAIL_START = re.compile(r"(?:(?:make|set)\s+(?:it|that)\s+|it['’]?s\s+|its\s+|it\s+is\s+)?"
+                         r"(?:due|by|on|for|high|low|medium|normal|urgent|important|top|priority|prio|tomorrow|tmrw|today"
+                         r"|tonight|next|this|in\s+\d|monday|tuesday|wednesday|thursday|friday|saturday|sunday|asap)\b",
+                         re.IGNORECASE)
+# "it should be pick up prescription not prescripton": the wording turned down goes
+_NOT_OLD = re.compile(r"\s*,?\s+(?:not|instead\s+of|rather\s+than)\s+[\"“‘']?[\w' -]+[\"”’']?\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    reference: str
+    new_title: str
+    tail: str  # the date or priority said with the rename ("" for none)
+    needs_match: bool  # the frame is a rename only if the reference names a task
+
+
+def read_edit(text: str, is_slot: Callable[[str], bool]) -> Edit | None:
+    """The rename a clause asks for, or None. ``is_slot(words)``: the words are only a date or a priority."""
+    clause = text.strip().rstrip(".!")
+    for frame, needs_match in _FRAMES:
+        m = frame.match(clause)
+        if m is None:
+            continue
+        ref = m["ref"].strip(" ,:-\"'“”‘’")
+        new, tail = _split_tail(m["new"].strip(), is_slot)
+        quoted = re.fullmatch(_QUOTED, new)
+        new = quoted["qnew"] if quoted else _NOT_OLD.sub("", new) if not needs_match else new
+        new = new.strip(" ,:;\"'“”‘’")
+        if not ref or not new or is_slot(new) or (needs_match and re.match(r"(?:it|that|this)\b", ref, re.IGNORECASE)):
+            continue
+        return Edit(_strip_quotes(ref), new, tail, needs_match)
+    return None
+
+
+def _split_tail(new: str, is_slot: Callable[[str], bool]) -> tuple[str, str]:
+    for m in _JOIN.finditer(new):
+        tail = new[m.end():].strip()
+        if m.start() > 0 and _TAIL_START.match(tail) and is_slot(tail):
+            return new[: m.start()], tail
+    return new, ""
+
+
+def _strip_quotes(text: str) -> str:
+    return text.strip(" \"'“”‘’")
