@@ -162,3 +162,20 @@ async def test_a_task_named_with_only_a_date_or_priority_is_changed(
     await talk(offline_chat, message)
     (task,) = (await tasks.find("alice", TaskQuery())).items
     assert (task.title, task.priority.value, task.due_date) == ("trim the hedge", priority, due)
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("the hedge and the gate are done but not the shed", "the hedge and the gate are done"),
+    ("i haven't sanded the shed yet but the gate is painted", "the gate is painted"),
+    ("the gate is painted, but i still need to sand the shed", "the gate is painted"),
+    ("delete everything but not task 3", "delete everything but not task 3"),  # a bulk change keeps its exception
+    ("did i paint the gate but not the shed?", "did i paint the gate but not the shed?"),
+])
+def test_the_part_a_but_says_is_not_done_is_left_out(message: str, expected: str) -> None:
+    assert discourse.without_contrast(message) == expected
+
+
+async def test_a_deletion_needs_a_word_that_asks_for_it(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "trim the hedge", "paint the gate")
+    await talk(offline_chat, "tick them all off", "yes all of them")
+    assert await state(tasks) == [("trim the hedge", True), ("paint the gate", True)]

@@ -130,3 +130,30 @@ def take_back(message: str) -> str | None:
     rest = m["rest"].strip(" ,.;:-!")
     rest = re.sub(r"^(?:and|then|just)\s+", "", rest, flags=re.IGNORECASE)
     return _INSTEAD.sub("", rest).strip()
+
+
+# "the floors and the windows are done but not the shelves", "i haven't bought the candles yet but the cake
+# is baked": the part said not to be done is no part of the change.
+_BUT_NOT = re.compile(r"^(?P<keep>.+?)\s*,?\s+(?:but|except|though)\s+not\s+(?P<drop>(?:\S+\s+){0,5}\S+?)\W*$", re.IGNORECASE)
+_SET_WORDS = re.compile(r"\b(?:all|every|everything|each|both|them|those|these|rest|whole|entire)\b", re.IGNORECASE)
+_BUT = re.compile(r"\s*,?\s+but\s+", re.IGNORECASE)
+_UNDONE = re.compile(r"\b(?:didn'?t|did\s+not|haven'?t|have\s+not|hasn'?t|has\s+not|not\s+yet|isn'?t|aren'?t|wasn'?t|still\s+need"
+                     r"|still\s+have\s+to|yet\s+to)\b|\bnot\s+\w+(?:\s+\w+)?\s+yet\b", re.IGNORECASE)
+
+
+def without_contrast(message: str) -> str:
+    """The message without the part a "but" says is not done (unchanged when there is no such part)."""
+    text = message.strip()
+    if "\n" in text or len(text) > 300 or "?" in text:
+        return message
+    if (m := _BUT_NOT.match(text)) is not None:
+        # "delete everything but not task 3": a share of a set is the bulk change's own business, never cut
+        return message if _SET_WORDS.search(m["keep"]) else m["keep"]
+    parts = _BUT.split(text)
+    if len(parts) == 2:
+        first, second = parts
+        if _UNDONE.search(first) and not _UNDONE.search(second):
+            return second
+        if _UNDONE.search(second) and not _UNDONE.search(first):
+            return first
+    return message

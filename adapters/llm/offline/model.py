@@ -270,6 +270,12 @@ _PUT_TO = re.compile(r"^\W*(?:(?:please|pls|can\s+you|could\s+you|ok|so|and|also
 _NOT_DUE_TILL = re.compile(r"\b(?:not|isn'?t|aren'?t|is\s+not|are\s+not)\s+due\s+(?:until|till|til|before)\b", re.IGNORECASE)
 _FROM_TO = re.compile(r"\bfrom\s+(?:a\s+)?(?P<from>high|low|medium|normal|urgent)\s+(?:priority\s+)?(?:to|into)\s+"
                       r"(?P<to>high|low|medium|normal|urgent)\b", re.IGNORECASE)
+# Words that ask for a deletion; a deletion read without one of them is not made.
+_REMOVAL_WORD = re.compile(
+    r"\b(?:delete|del|dlete|delet|remove|remve|rmv|drop|scrap|scratch|ditch|bin|trash|erase|cancel|kill|nuke|clear|clean\s+up"
+    r"|get\s+rid|rid|off|out|forget|never\s*mind|nvm|lose|axe|strike|chuck|toss|wipe|purge|don'?t\s+need|dont\s+need"
+    r"|no\s+need|not\s+needed|no\s+longer|anymore|any\s+more|away|gone|cross\s+out|x\s+out|dump|junk|skip)\b",
+    re.IGNORECASE)
 _FIX_PREPOSITIONS = frozenset({"for", "with", "to", "at", "about", "from", "on", "in"})
 _OTHER = re.compile(r"\b(?:the\s+)?other\s+(?:one|task)\b", re.IGNORECASE)
 # A date said again ("make that 5 days", "actually 2 weeks") against one moved by an amount ("push it 2 days").
@@ -728,7 +734,7 @@ class OfflineModel:
 
     async def run_turn(self, request: TurnRequest) -> TurnResult:
         typed = request.history[-1].content if request.history else ""
-        message = _without_reason(typed)
+        message = _without_reason(discourse.without_contrast(typed))
         turn = Turn(request.tools, request.history, request.tools.today, message=message[:2000])
         if _INJECTION.search(typed):
             turn.say("I can only see and change your own tasks, so I've left everything as it is.")
@@ -739,7 +745,7 @@ class OfflineModel:
         elif _RETARGET.match(message) and self._last_change(turn):
             await self._retarget(turn, message)
         else:
-            await self._bind_topic(turn, typed)
+            await self._bind_topic(turn, discourse.without_contrast(typed))
             await self._read_and_act(turn, request, self._engine)
             if self._second is not None and turn.asked and not any(c.tool in _MUTATING_TOOLS for c in turn.calls):
                 # The first reader was unsure and changed nothing: rehearse the reading of a second one,
@@ -1011,6 +1017,10 @@ class OfflineModel:
             if named is not None and set(normalise(" ".join(reading.unexplained))) <= set(normalise(str(named["title"]))):
                 reading = replace(reading, reference=f"task {task_id}", references=(f"task {task_id}",),
                                   unexplained=(), unsure=False, confidence=max(reading.confidence, ACT_CONFIDENCE))
+        if intent in {"delete", "delete_all", "clear_completed"} and not _REMOVAL_WORD.search(turn.message):
+            # "yes all of them" read close to a deletion: nothing in the message asks for one, and a deletion
+            # is the change least to be guessed
+            reading = replace(reading, unsure=True)
         if reading.mutating and (reading.confidence < ACT_CONFIDENCE or reading.unsure):
             turn.ask(f"{self._best_guess(reading)} I haven't changed anything yet.")
             return
