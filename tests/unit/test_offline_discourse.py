@@ -179,3 +179,27 @@ async def test_a_deletion_needs_a_word_that_asks_for_it(offline_chat: ChatUseCas
     await setup(tasks, "trim the hedge", "paint the gate")
     await talk(offline_chat, "tick them all off", "yes all of them")
     assert await state(tasks) == [("trim the hedge", True), ("paint the gate", True)]
+
+
+async def test_both_after_two_adds_is_those_two(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "trim the hedge")
+    await talk(offline_chat, "add paint the gate", "add oil the hinges", "both are done now")
+    assert await state(tasks) == [("trim the hedge", False), ("paint the gate", True), ("oil the hinges", True)]
+
+
+async def test_both_after_a_list_of_three_asks(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "trim the hedge", "paint the gate", "oil the hinges")
+    await talk(offline_chat, "what's on my list?", "both are done")
+    assert [done for _, done in await state(tasks)] == [False, False, False]
+
+
+async def test_what_was_task_n_shows_that_task(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "trim the hedge", "paint the gate")
+    reply = await talk(offline_chat, "what was task 2 again?")
+    assert "paint the gate" in reply and "trim the hedge" not in reply
+
+
+async def test_a_bracket_left_open_ends_no_title(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await talk(offline_chat, "add buy wellies for Sam (size 30)")
+    ((title, _),) = await state(tasks)
+    assert title.startswith("buy wellies for Sam") and title.count("(") == title.count(")")

@@ -135,6 +135,7 @@ def take_back(message: str) -> str | None:
 # "the floors and the windows are done but not the shelves", "i haven't bought the candles yet but the cake
 # is baked": the part said not to be done is no part of the change.
 _BUT_NOT = re.compile(r"^(?P<keep>.+?)\s*,?\s+(?:but|except|though)\s+not\s+(?P<drop>(?:\S+\s+){0,5}\S+?)\W*$", re.IGNORECASE)
+_BACK_POINTER = re.compile(r"\b(?:it|that|this|them|those|one)\b", re.IGNORECASE)
 _SET_WORDS = re.compile(r"\b(?:all|every|everything|each|both|them|those|these|rest|whole|entire)\b", re.IGNORECASE)
 _BUT = re.compile(r"\s*,?\s+but\s+", re.IGNORECASE)
 _UNDONE = re.compile(r"\b(?:didn'?t|did\s+not|haven'?t|have\s+not|hasn'?t|has\s+not|not\s+yet|isn'?t|aren'?t|wasn'?t|still\s+need"
@@ -154,6 +155,6 @@ def without_contrast(message: str) -> str:
         first, second = parts
         if _UNDONE.search(first) and not _UNDONE.search(second):
             return second
-        if _UNDONE.search(second) and not _UNDONE.search(first):
-            return first
+        if _UNDONE.search(second) and not _UNDONE.search(first) and not _BACK_POINTER.search(second):
+            return first  # but "i started the tax return but i didn't finish it": "it" is the same task
     return message

@@ -51,6 +51,9 @@ _TAIL_START = re.compile(r"(?:(?:make|set)\s+(?:it|that)\s+|it['’]?s\s+|its\s+
 _NOT_OLD = re.compile(r"\s*,?\s+(?:not|instead\s+of|rather\s+than)\s+[\"“‘']?[\w' -]+[\"”’']?\s*$", re.IGNORECASE)
 
 
+_SELF_CORRECTION = re.compile(r"\b(?:sorry|i\s+mean|i\s+meant|no\s+wait|wait\s+no|oops|actually)\b", re.IGNORECASE)
+
+
 @dataclass(frozen=True, slots=True)
 class Edit:
     reference: str
@@ -62,6 +65,8 @@ class Edit:
 def read_edit(text: str, is_slot: Callable[[str], bool]) -> Edit | None:
     """The rename a clause asks for, or None. ``is_slot(words)``: the words are only a date or a priority."""
     clause = text.strip().rstrip(".!")
+    if _SELF_CORRECTION.search(clause):
+        return None  # "change task 1 to 'call dave' - sorry, I mean 'call david'": a correction is read elsewhere
     for frame, needs_match in _FRAMES:
         m = frame.match(clause)
         if m is None:

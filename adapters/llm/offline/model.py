@@ -78,6 +78,7 @@ _PRONOUN = frozenset({"it", "that", "this", "that one", "this one", "the same on
                       "one i just added", "last one i added", "latest one", "one i added", "that task", "this task",
                       "that one too"})
 _PLURAL = frozenset({"them", "those", "these", "both", "them all", "all of them", "both of them", "both them", "all those",
+                     "both of those", "both those", "both of these", "both these",
                      "all of those", "all them", "those ones", "these ones", "all"})
 _ID = re.compile(r"^(?:the\s+)?(?:(?:task|item)\s*)?(?:number|no\.?|#)?\s*#?\s*(\d+|one|two|three|four|five|six|seven|eight|nine|ten)$")
 _DID_POINTER = re.compile(r"^(\w+)\s+(it|that|this|them|those|these|both|that one|this one|all of them|both of them)$")
@@ -182,6 +183,20 @@ class Turn:
         return ToolCall(name, dict(arguments), {"task_id": task["id"], "status": "updated", "title": task["title"]})
 
 
+def _recent_touched(history: Sequence[Message], count: int) -> list[int]:
+    """The ``count`` tasks most recently changed or made, over as many of the assistant's turns as it takes."""
+    ids: list[int] = []
+    for message in reversed(history):
+        if message.role is not Role.ASSISTANT:
+            continue
+        for call in message.tool_calls:
+            if call.tool in _MUTATING_TOOLS and "task_id" in call.result and int(call.result["task_id"]) not in ids:
+                ids.append(int(call.result["task_id"]))
+        if len(ids) >= count:
+            break
+    return ids[:count]
+
+
 def _details(due: date | None, priority: str | None, today: date) -> str:
     parts = []
     if due is not None:
@@ -267,6 +282,7 @@ _REMOVED_PART = re.compile(
 _PUT_TO = re.compile(r"^\W*(?:(?:please|pls|can\s+you|could\s+you|ok|so|and|also|oh|just)\W+)*(?:put|move|set)\s+.+?\s+"
                      r"(?:to|till|until|for)\s+(?:in\s+\d|next|this|tomorrow|tmrw|today|tonight|the\s+\d|\d"
                      r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday)", re.IGNORECASE)
+_CALM = re.compile(r"\b(?:no\s+(?:rush|hurry)|not\s+(?:urgent|important|a\s+priority))\b", re.IGNORECASE)
 _NOT_DUE_TILL = re.compile(r"\b(?:not|isn'?t|aren'?t|is\s+not|are\s+not)\s+due\s+(?:until|till|til|before)\b", re.IGNORECASE)
 _FROM_TO = re.compile(r"\bfrom\s+(?:a\s+)?(?P<from>high|low|medium|normal|urgent)\s+(?:priority\s+)?(?:to|into)\s+"
                       r"(?P<to>high|low|medium|normal|urgent)\b", re.IGNORECASE)
@@ -274,7 +290,8 @@ _FROM_TO = re.compile(r"\bfrom\s+(?:a\s+)?(?P<from>high|low|medium|normal|urgent
 _REMOVAL_WORD = re.compile(
     r"\b(?:delete|del|dlete|delet|remove|remve|rmv|drop|scrap|scratch|ditch|bin|trash|erase|cancel|kill|nuke|clear|clean\s+up"
     r"|get\s+rid|rid|off|out|forget|never\s*mind|nvm|lose|axe|strike|chuck|toss|wipe|purge|don'?t\s+need|dont\s+need"
-    r"|no\s+need|not\s+needed|no\s+longer|anymore|any\s+more|away|gone|cross\s+out|x\s+out|dump|junk|skip)\b",
+    r"|no\s+need|not\s+needed|no\s+longer|anymore|any\s+more|away|gone|cross\s+out|x\s+out|dump|junk|skip"
+    r"|(?:can|could|should|may|must|has\s+to|have\s+to|needs?\s+to|gotta)\s+go|goes)\b",
     re.IGNORECASE)
 _FIX_PREPOSITIONS = frozenset({"for", "with", "to", "at", "about", "from", "on", "in"})
 _OTHER = re.compile(r"\b(?:the\s+)?other\s+(?:one|task)\b", re.IGNORECASE)
@@ -679,8 +696,9 @@ def _quote_strip(text: str) -> str:
     return text.strip(" \"'“”‘’")
 
 
-_SHOW_ONE = re.compile(r"^\W*(?:(?:can\s+you|could\s+you|please|pls)\s+)?(?:show(?:\s+me)?|what'?s|what\s+is|open|see|view|display)"
-                       r"\s+(?:task|item|number|no\.?|#)\s*#?(?P<id>\d{1,6})\W*$", re.IGNORECASE)
+_SHOW_ONE = re.compile(r"^\W*(?:(?:can\s+you|could\s+you|please|pls)\s+)?(?:show(?:\s+me)?|what'?s|what\s+is|what\s+was"
+                       r"|open|see|view|display|remind\s+me\s+(?:what|of))"
+                       r"\s+(?:task|item|number|no\.?|#)\s*#?(?P<id>\d{1,6})(?:\s+(?:again|is|was))*\W*$", re.IGNORECASE)
 _REQUEST_VERBS = (r"(?:delete|remove|drop|scrap|ditch|bin|cancel|mark|tick|cross|complete|finish|move|push|change|rename"
                   r"|add|put|reopen|make|set|bump|postpone|reschedule|take|get\s+rid)\b")
 # "im not going anymore so delete the haircut task": the reason, then the request it leads to
@@ -688,13 +706,14 @@ _SO_REQUEST = re.compile(r"^(?P<reason>[^?]+?)[\s,]+(?:so|therefore)\s+(?:(?:ple
                          r"(?P<request>" + _REQUEST_VERBS + r"[^?]*)$", re.IGNORECASE)
 # "drop the tweet, we're not doing it": the request, then why
 _TRAILING_REASON = re.compile(
-    r"^(?P<request>(?:(?:please|pls|can\s+you|could\s+you|just|ok|okay)\s+)?" + _REQUEST_VERBS + r"[^,?]*?)\s*[,;-]+\s*"
+    r"^(?P<request>(?:(?:please|pls|can\s+you|could\s+you|can\s+u|could\s+u|just|ok|okay)\s+)?" + _REQUEST_VERBS + r"[^,?]*?)\s*[,;-]+\s*"
     r"(?P<reason>(?:because\s+|since\s+|as\s+)?(?:we|i|i'm|im|i've|ive|we're|were|they|they're|theyre|it|it's|its|mine|he|she"
     r"|that|that's|thats)\b[^,?]*)$", re.IGNORECASE)
 # What a reason says: the task is not needed or not happening, or is already dealt with. Not a hedge
 # ("delete it, i'm not sure" keeps its doubt).
 _REASON_STATES = re.compile(
     r"\b(?:no\s+longer|anymore|any\s+more|cancel+ed|called\s+off|died|dead|broke|broken|gone|sold|already"
+    r"|almost\s+out|nearly\s+out|running\s+(?:out|low)|ran\s+out|out\s+of\s+stock"
     r"|not\s+(?:going|doing|needed|happening|coming|necessary|free|available|relevant)|(?:don'?t|do\s+not|doesn'?t)\s+need"
     r"|(?:isn'?t|aren'?t|is\s+not|are\s+not)\s+(?:needed|happening|necessary|relevant))\b", re.IGNORECASE)
 _HEDGE = re.compile(r"\b(?:sure|maybe|perhaps|think|know|wait|yet|decided?|if|might|unless)\b", re.IGNORECASE)
@@ -839,6 +858,8 @@ class OfflineModel:
 
     # -- dispatch -------------------------------------------------------------------------
     async def _act(self, turn: Turn, reading: Reading, *, several: bool) -> None:
+        if (reading.reference or "").lower() in _PLURAL and re.search(r"\bboth\b", reading.text, re.IGNORECASE):
+            reading = replace(reading, reference="both", references=("both",))  # two tasks, not "them": see _resolve
         intent = reading.intent
         if intent in {"thanks", "greet"} and several and not _PLEASANTRY.search(reading.text):
             intent = "none"  # "got bread." beside a request: no thanks, maybe the statement of a deed
@@ -1186,6 +1207,8 @@ class OfflineModel:
             turn.ask("What should the task be called? I haven't added anything yet.")
             return
         titles = [_ADDITIVE_TAIL.sub("", t) or t for t in titles]  # "oh and add buy brushes too": "too" is no title word
+        # "buy shoes for Leo (size 32)" read up to "(size": a bracket left open is no end of a title
+        titles = [t[: t.rindex("(")].rstrip(" ,-") or t if t.count("(") > t.count(")") else t for t in titles]
         if len(titles) == 1 and _NAMED_TASK.search(reading.text):
             titles = [_NAMING_WORD.sub("", titles[0]) or titles[0]]  # "a task called Update my CV": the name is the title
         correction = _CORRECTION.search(reading.text)
@@ -1291,18 +1314,16 @@ class OfflineModel:
         said, own = set(normalise(title)), set(normalise(str(task.get("title", ""))))
         if not said or not said <= own:
             return False  # the words name more than the task: maybe a new task after all
-        if _NEGATION.search(reading.text) and not _NOT_DUE_TILL.search(reading.text):
+        if _NEGATION.search(_CALM.sub(" ", reading.text)) and not _NOT_DUE_TILL.search(reading.text):
             return False
         due = read_date(reading.date, turn.today) if reading.date else None
         priority_words = [w for w in mood.words(reading.priority or "") if w in PRIORITY_WORDS or w in {"rush", "hurry"}]
         shift = _FROM_TO.search(reading.text)
         if due is None and not priority_words and not (shift and read_priority(shift["to"])):
             return False
-        if _foreign_priority_words(reading.priority):
-            return False
         change = replace(reading, intent="update", reference=f"task {task['id']}", references=(f"task {task['id']}",),
                          titles=(), item_dates=(), new_title=None, note=None, label=None, repeat=None,
-                         priority=shift["to"] if shift else reading.priority if priority_words else None,
+                         priority=shift["to"] if shift else " ".join(priority_words) or None,
                          date=reading.date if due is not None else None)
         await self._update(turn, change)
         return True
@@ -1319,6 +1340,13 @@ class OfflineModel:
             return None
         if text in _PLURAL:
             ids = turn.touched or self._last_shown(turn) or last_touched(turn.history)
+            if text.startswith("both") and len(set(ids)) == 1 and not turn.touched and not self._last_shown(turn):
+                # "both are done now" after "add wrap presents", "add buy tape": the two tasks the last two
+                # changes made, one a turn
+                ids = _recent_touched(turn.history, 2)
+            if text.startswith("both") and ids and len(set(ids)) != 2:
+                turn.ask("Which two tasks do you mean? I haven't changed anything.")
+                return None
             if ids:
                 return Resolution(ids=tuple(dict.fromkeys(ids)))
             turn.ask("Which tasks do you mean? I haven't changed anything.")
@@ -1662,6 +1690,11 @@ class OfflineModel:
         await turn.call("list_tasks", {"status": "all", "q": task["title"][:255], "limit": 5})
 
     async def _search(self, turn: Turn, reading: Reading) -> None:
+        if (one := _SHOW_ONE.match(reading.text)) is not None:
+            # "what was task 2 again?": that task, by its number, not a search for the words "task 2"
+            task = (await turn.tasks()).by_id(int(one["id"]))
+            turn.say(f"Here it is:\n{self._line(task, turn.today)}" if task else f"There's no task {one['id']}.")
+            return
         phrase = reading.reference or (reading.titles[0] if reading.titles else "")
         if not phrase:  # "when is my flight?": the words that are not the question's own
             phrase = " ".join(w for w in re.findall(r"[\w'-]+", reading.text) if w.lower() not in CLOSED_WORDS)

@@ -22,7 +22,9 @@ _ID_ITEM = r"(?:(?:tasks?|numbers?|no\.|items?|#)\s*#?\s*)?" + _ANY_NUMBER + r"\
 _ID_LIST = re.compile(r"^" + _ID_ITEM + r"(?:\s*(?:,\s*(?:and\s+)?|\band\b|&|\bplus\b)\s*" + _ID_ITEM + r")+$")
 _NUMBER = re.compile(r"\b" + NUMBER + r"\b")
 _STOP = frozenset(
-    ["the", "a", "an", "my", "one", "task", "tasks", "item", "thing", "to", "do", "todo", "about", "for", "with", "of", "on", "that", "this", "it", "please", "just", "i", "i've", "ive", "have", "has", "and", "as", "is", "are", "was", "be"]
+    ["the", "a", "an", "my", "one", "task", "tasks", "item", "thing", "to", "do", "todo", "about", "for", "with", "of", "on", "that", "this", "it", "please", "just", "i", "i've", "ive", "have", "has", "and", "as", "is", "are", "was", "be",
+     # modal words that follow a task's name in a statement ("the landlord one shld be due ...")
+     "should", "shld", "shud", "would", "could", "will", "must", "can", "isnt", "isn't", "arent", "aren't"]
 )
 
 

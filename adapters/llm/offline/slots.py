@@ -23,7 +23,8 @@ class Shift:
     days: int
 
 
-_CLEAR = re.compile(r"\b(?:no|remove|clear|without|delete|drop|doesn't|does\s+not|take\s+off)\b")
+_CLEAR = re.compile(r"\b(?:no|remove|clear|without|delete|drop|doesn't|does\s+not|take\s+off|take\s+(?:the\s+)?(?:due\s+)?"
+                    r"(?:date|deadline)\s+off|get\s+rid)\b")
 _SHIFT = re.compile(r"^(?:(?:back|out|forward|later)\s+)?(?:by\s+)?" + NUMBER + r"\s+(day|week)s?(?:\s+(?:later|back|out))?$")
 _DAY_BESIDE = re.compile(r"^(?:make\s+it\s+)?(?:the\s+)?day\s+(after|before)$")
 _LOW = re.compile(r"\b(?:low|lower|down|whenever|someday|rush|hurry|eventually|less|not|deprioriti[sz]e|downgrade|chance|minor)\b|n't\b")
