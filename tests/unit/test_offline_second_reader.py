@@ -43,7 +43,6 @@ def test_the_second_reader_ships_and_differs_from_the_first() -> None:
 
 @pytest.mark.parametrize(("setup", "message", "after"), [
     (("water the ferns", "call the vet"), "task 1 done, task 2 delete", [("water the ferns", True)]),
-    (("oil the bike chain", "pay council tax"), "take 'pay council tax' off the list", [("oil the bike chain", False)]),
 ])
 async def test_where_the_first_reader_asks_the_second_can_act(
     setup: tuple[str, ...], message: str, after: list[tuple[str, bool]]
@@ -52,6 +51,12 @@ async def test_where_the_first_reader_asks_the_second_can_act(
     assert before == [(t, False) for t in setup]
     assert "haven't changed anything" in reply or "couldn't find" in reply
     assert (await run(BOTH, setup, message))[0] == after
+
+
+async def test_a_title_named_on_the_list_is_read_by_the_first_reader_as_that_task() -> None:
+    # it once needed the second reader; linking the name to task 2 lets the first read it (linking.py)
+    after, reply = await run(FIRST_ONLY, ("oil the bike chain", "pay council tax"), "take 'pay council tax' off the list")
+    assert after == [("oil the bike chain", False)] and "Deleted task 2" in reply
 
 
 @pytest.mark.parametrize("message", ["order new printer ink", "finished oil the bike chain and pay council tax"])

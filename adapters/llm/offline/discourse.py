@@ -158,3 +158,29 @@ def without_contrast(message: str) -> str:
         if _UNDONE.search(second) and not _UNDONE.search(first) and not _BACK_POINTER.search(second):
             return first  # but "i started the tax return but i didn't finish it": "it" is the same task
     return message
+
+
+# Dictated punctuation ("pick up dry cleaning period", "water the plants comma low priority"): a phone's
+# voice typing leaves the name of the mark. "period" is a mark only where no word makes it a noun
+# ("track my period", "the trial period", "3rd period").
+_PERIOD_NOUN = (r"(?:my|her|his|your|the|a|an|this|that|each|every|per|grace|trial|billing|free|waiting|notice|cooling"
+                r"|probation|probationary|reporting|accounting|tax|pay|payment|school|class|first|second|third|last|next"
+                r"|\d+(?:st|nd|rd|th)|sixth|fifth|fourth|study|rest|holding|lunch|exam|time|warranty|return|refund"
+                r"|introductory|transition|adjustment|settling|quiet|open|enrol+ment|registration|fiscal|current)")
+_SPOKEN_PERIOD = re.compile(r"\s+(?:period|full\s+stop)(?=\W*$|\s+(?:and|then|also|plus)\b)", re.IGNORECASE)
+_SPOKEN_COMMA = re.compile(r"(?<!\ba)(?<!\bthe)\s+comma(?=\s+\w)", re.IGNORECASE)
+_SPOKEN_MARKS = ((re.compile(r"\s+question\s+mark\b", re.IGNORECASE), "?"),
+                 (re.compile(r"\s+exclamation\s+(?:point|mark)\b", re.IGNORECASE), "!"))
+
+
+def spoken_punctuation(message: str) -> str:
+    """The message with dictated marks written as marks."""
+    text = _SPOKEN_COMMA.sub(",", message)
+    for mark, sign in _SPOKEN_MARKS:
+        text = mark.sub(sign, text)
+
+    def period(m: re.Match[str]) -> str:
+        before = text[: m.start()].split()
+        return m.group() if before and re.fullmatch(_PERIOD_NOUN, before[-1], re.IGNORECASE) else "."
+
+    return _SPOKEN_PERIOD.sub(period, text)

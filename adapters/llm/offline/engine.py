@@ -25,6 +25,7 @@ from adapters.llm.offline.lexicon import (
     CLOSED_WORDS,
     COMMAND_WORDS,
     DATE_WORDS,
+    DONE_STATE_WORDS,
     FILLER_WORDS,
     INTERJECTIONS,
     PRIORITY_WORDS,
@@ -214,7 +215,7 @@ class Engine:
         for (outside the spans a rule already explains: a list's name, a correction)."""
         word = token.norm
         if tag != "C" or not self.known or word in self.known or word in CLOSED_WORDS or word in INTERJECTIONS \
-                or word in _ASIDES:
+                or word in _ASIDES or word in DONE_STATE_WORDS:
             return False
         return bool(_WORD.fullmatch(word)) and not any(a <= token.start < b for a, b in explained)
 
@@ -681,6 +682,7 @@ _NOTE_BEFORE = re.compile(r"\b(?:description|desc|notes?|details?|saying|comment
 _NOTE_WORD = re.compile(r"\b(?:description|desc|notes?|details?|saying|comment)\b", re.IGNORECASE)
 _PARTICLES = frozenset({"out", "up", "off", "back", "down", "over", "away", "around"})
 _TRAILING = frozenset({"to", "on", "off", "the", "my", "from", "onto", "for", "in", "into", "of", "our", "a", "at", "by"})
+_SLOT_LEADS = frozenset({"it's", "it", "is", "that's", "which", "and"})
 _DATE_LEADS = frozenset({"for", "on", "by", "at", "the", "due", "before", "until", "till", "in", "this", "next", "of"})
 # Verbs that begin a command of their own: after "and" / "," they start a new intent.
 _CLAUSE_VERBS = frozenset({"mark", "tick", "delete", "remove", "erase", "move", "push", "postpone", "reschedule", "rename",
@@ -846,9 +848,11 @@ def _items(sentence: str, tokens: list[Token], tags: list[str]) -> tuple[tuple[s
                 end = start
                 while end < len(tags) and tags[end] == "T":
                     end += 1
-                if end < len(tags) and tags[end] == "D":
-                    # "card for the | 14th of February": the date's own leading words are not the title's
-                    while end - 1 > start and tokens[end - 1].norm in _DATE_LEADS:
+                if end < len(tags) and (tags[end] in "DP" or tokens[end].norm == "due"):
+                    # "card for the | 14th of February", "finish bio hw it's | due tmrw": the words that lead
+                    # into a date or priority are not the title's
+                    leads = _SLOT_LEADS if tags[end] == "P" else _DATE_LEADS
+                    while end - 1 > start and (tokens[end - 1].norm in leads or tokens[end - 1].norm in _SLOT_LEADS):
                         end -= 1
                 piece = _cut(sentence, tokens, start, end)
                 if piece:

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from difflib import SequenceMatcher
 from typing import Any
 
-from adapters.llm.offline import dates, discourse, edits, mood
+from adapters.llm.offline import dates, discourse, edits, linking, mood
 from adapters.llm.offline import scope as quantifier
 from adapters.llm.offline.dates import find_date
 from adapters.llm.offline.engine import Engine, Reading, load, load_second
@@ -118,6 +118,8 @@ HELP_TEXT = (
     "• \"task 2 is done\", \"done with the second one\", \"I paid the gas bill\"\n"
     "• \"move task 3 to friday and make it urgent\", \"rename task 1 to call Jimmy\", \"undo\""
 )
+# A message that starts a new task names none of the old ones: no lookup for it.
+_MAY_NAME = re.compile(r"^(?!\W*(?:please\s+|pls\s+)?(?:add|create|new\s+task|remind\s+me|jot|put\s+down)\b)\W*\w", re.IGNORECASE)
 _MUTATING_TOOLS = frozenset({"add_task", "complete_task", "delete_task", "update_task", "restore_task", UNDO_TOOL})
 
 
@@ -181,6 +183,13 @@ class Turn:
         if task is None:
             return ToolCall(name, dict(arguments), {"error": "task not found"})
         return ToolCall(name, dict(arguments), {"task_id": task["id"], "status": "updated", "title": task["title"]})
+
+
+def _changes(turn: Turn) -> tuple[set[int], bool]:
+    """The tasks a (rehearsed) turn changed without error, and whether it added one."""
+    made = [c for c in turn.calls if c.tool in _MUTATING_TOOLS and not is_error(c)]
+    changed = {int(c.result["task_id"]) for c in made if c.tool != "add_task" and "task_id" in c.result}
+    return changed, any(c.tool == "add_task" for c in made)
 
 
 def _recent_touched(history: Sequence[Message], count: int) -> list[int]:
@@ -316,7 +325,8 @@ _TRAILING_ASK = re.compile(
     r"(?:change|update|fix|move|set|sort|note|mark|make)\s+(?:it|that|this)(?:\s+(?:please|pls|for\s+me))?\W*$"
     r"|\s*[,;-]*\s*(?:please|pls|thanks|thank\s+you|thx|ty|cheers)\W*$", re.IGNORECASE)
 _DONE_STATE = (r"(?:done|finished|complete|completed|sorted(?:\s+out)?|dealt\s+with|taken\s+care\s+of|handled|over\s+with"
-               r"|ticked\s+off|crossed\s+off|out\s+of\s+the\s+way|all\s+done|all\s+sorted)")
+               r"|ticked\s+off|crossed\s+off|out\s+of\s+the\s+way|all\s+done|all\s+sorted|resolved|closed|wrapped(?:\s+up)?"
+               r"|squared\s+away|knocked\s+out|good\s+to\s+go|off\s+my\s+plate)")
 _DONE_WORDS = re.compile(r"^" + _DONE_STATE + r"$", re.IGNORECASE)
 # "passport renewed!!", "bins out": a short subject and its state, with no verb between them
 _BARE_STATE = re.compile(
@@ -341,7 +351,8 @@ _NOT_COMPLETING = frozenset({
     "leave", "keep", "put", "drop", "shift", "have", "be", "go", "see", "wonder", "realise", "realize", "notice",
     "manage", "fail", "stop", "skip", "cancel", "clear",
 })
-_FINISHING = frozenset({"finished", "completed", "did", "done", "sorted", "ticked", "wrapped", "nailed", "handled"})
+_FINISHING = frozenset({"finished", "completed", "did", "done", "sorted", "ticked", "wrapped", "nailed", "handled", "knocked",
+                        "smashed", "crushed", "closed", "resolved", "aced"})
 _TIME_WORDS = DATE_WORDS | frozenset({
     "on", "by", "for", "at", "the", "of", "in", "this", "next", "until", "till", "before", "end", "midday", "am", "pm",
     "o'clock", "after", "from", "now", "actually", "really", "instead", "then", "a", "an", "and", "due", "be", "to",
@@ -619,7 +630,7 @@ def _done_statement(reading: Reading) -> tuple[str, str, str | None] | None:
     if did:
         verb, obj = normalise_word(did["verb"].lower()), did["obj"].strip(" ,.!")
         if verb in _FINISHING:
-            obj = re.sub(r"^(?:with\s+|off\s+|up\s+)", "", obj, flags=re.IGNORECASE)
+            obj = re.sub(r"^(?:with\s+|off\s+|up\s+|out\s+)", "", obj, flags=re.IGNORECASE)
             return (obj, obj, None) if obj and not _NOT_A_SUBJECT.search(obj) else None
         base = base_verb(verb)
         if base == verb or base in _NOT_COMPLETING or verb in {"i", "we"}:
@@ -752,7 +763,7 @@ class OfflineModel:
         self._second = second if engine is not None else second or load_second()
 
     async def run_turn(self, request: TurnRequest) -> TurnResult:
-        typed = request.history[-1].content if request.history else ""
+        typed = discourse.spoken_punctuation(request.history[-1].content if request.history else "")
         message = _without_reason(discourse.without_contrast(typed))
         turn = Turn(request.tools, request.history, request.tools.today, message=message[:2000])
         if _INJECTION.search(typed):
@@ -765,6 +776,7 @@ class OfflineModel:
             await self._retarget(turn, message)
         else:
             await self._bind_topic(turn, discourse.without_contrast(typed))
+            await self._link_names(turn, request)
             await self._read_and_act(turn, request, self._engine)
             if self._second is not None and turn.asked and not any(c.tool in _MUTATING_TOOLS for c in turn.calls):
                 # The first reader was unsure and changed nothing: rehearse the reading of a second one,
@@ -793,6 +805,31 @@ class OfflineModel:
         task_id = discourse.named_task(found.topic, pool)
         if task_id is not None:
             turn.message = discourse.bound_request(found, task_id)[:2000]
+
+    async def _link_names(self, turn: Turn, request: TurnRequest) -> None:
+        """"dishes r low prio", "take dentist off my list": a task named by its title may be read as "task N"
+        (adapters/llm/offline/linking.py), a shape the reader knows where it cannot know a title. Both copies
+        are rehearsed; the linked one is read only when it does cleanly what the one as typed could not:
+        it asks nothing, adds nothing, changes every task it names, and the copy as typed asked, changed
+        nothing, added a task, or left a named task alone."""
+        if not _MAY_NAME.search(turn.message) or not discourse.content_words(turn.message):
+            return
+        snapshot = await turn.tasks()
+        links = linking.find_links(turn.message, snapshot.tasks)
+        if not links:
+            return
+        named = {link.task_id for link in links}
+        linked = linking.linked_copy(turn.message, links)[:2000]
+        as_typed = Turn(request.tools, request.history, request.tools.today, dry=True, message=turn.message)
+        await self._read_and_act(as_typed, request, self._engine)
+        trial = Turn(request.tools, request.history, request.tools.today, dry=True, message=linked)
+        await self._read_and_act(trial, request, self._engine)
+        changed, added = _changes(trial)
+        if trial.asked or added or not changed or not named <= changed:
+            return
+        typed_changed, typed_added = _changes(as_typed)
+        if as_typed.asked or typed_added or not typed_changed or not named <= typed_changed:
+            turn.message = linked
 
     async def _take_back(self, turn: Turn, request: TurnRequest, instead: str) -> None:
         """The task just added goes again; what to add instead, if said, is read as a message of its own."""

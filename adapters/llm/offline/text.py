@@ -65,8 +65,21 @@ def normalise_word(raw: str) -> str:
     return word
 
 
+# "its due tmrw", "its kinda urgent": "its" before a predicate is "it's" typed without the apostrophe
+# (before a noun it is the possessive: "the bin and its lid").
+_PREDICATE_AFTER_ITS = frozenset({
+    "due", "kinda", "kind", "sort", "sorta", "super", "very", "really", "pretty", "so", "quite", "urgent", "important",
+    "high", "low", "medium", "not", "for", "on", "by", "tomorrow", "today", "tonight", "done", "already", "overdue",
+    "late", "top", "priority", "asap", "critical", "no", "ok", "fine", "been", "gonna", "going", "just", "also", "now",
+    "a", "an", "the", "urgently", "time", "finished", "over", "still", "actually", "next", "this"})
+
+
 def tokenize(text: str) -> list[Token]:
-    return [Token(m.start(), m.end(), m.group(), normalise_word(m.group())) for m in _TOKEN.finditer(text)]
+    tokens = [Token(m.start(), m.end(), m.group(), normalise_word(m.group())) for m in _TOKEN.finditer(text)]
+    for i, token in enumerate(tokens[:-1]):
+        if token.norm == "its" and tokens[i + 1].norm in _PREDICATE_AFTER_ITS:
+            tokens[i] = Token(token.start, token.end, token.raw, "it's")
+    return tokens
 
 
 def _shape(raw: str) -> str:
