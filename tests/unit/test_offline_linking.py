@@ -21,7 +21,8 @@ def copy(message: str, *titles: str) -> str:
     ("dishes r low prio ngl", ("laundry", "dishes"), "task 2 r low prio ngl"),
     ("book venue can wait til next week", ("book venue",), "task 1 can wait til next week"),
     ("take dentist off my list", ("dentist", "gym"), "take task 1 off my list"),
-    ("scrap the Henderson task, deal fell through", ("prep Henderson pitch", "update CRM"), "scrap task 1, deal fell through"),
+    ("scrap the Henderson task, deal fell through", ("prep Henderson pitch", "update CRM"),
+     "scrap task 1, deal fell through"),
     ("took out the trash and delete the plants one", ("water plants", "take out trash"),
      "took out the trash and delete task 1"),
     ("write tests done, deploy to staging is now high priority", ("write tests", "deploy to staging"),
@@ -29,7 +30,8 @@ def copy(message: str, *titles: str) -> str:
     ("JIRA-77 is resolved", ("fix JIRA-77", "fix JIRA-78"), "task 1 is resolved"),
     ("hotel's high priority", ("book flights", "book hotel"), "hotel's high priority"),  # one word, no frame: left
 ])
-def test_a_title_named_in_the_message_is_written_as_its_number(message: str, titles: tuple[str, ...], expected: str) -> None:
+def test_a_title_named_in_the_message_is_written_as_its_number(
+        message: str, titles: tuple[str, ...], expected: str) -> None:
     assert copy(message, *titles) == expected
 
 
@@ -50,7 +52,8 @@ def test_no_link_where_the_words_may_be_something_else(message: str, titles: tup
 
 
 def test_each_task_is_linked_once_and_a_rename_target_is_left_as_typed() -> None:
-    assert copy("rename dentist to dentist appointment please", "dentist") == "rename task 1 to dentist appointment please"
+    assert copy("rename dentist to dentist appointment please", "dentist") == (
+        "rename task 1 to dentist appointment please")
 
 
 def test_a_note_names_its_task_after_to() -> None:

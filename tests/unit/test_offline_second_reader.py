@@ -55,7 +55,8 @@ async def test_where_the_first_reader_asks_the_second_can_act(
 
 async def test_a_title_named_on_the_list_is_read_by_the_first_reader_as_that_task() -> None:
     # it once needed the second reader; linking the name to task 2 lets the first read it (linking.py)
-    after, reply = await run(FIRST_ONLY, ("oil the bike chain", "pay council tax"), "take 'pay council tax' off the list")
+    setup = ("oil the bike chain", "pay council tax")
+    after, reply = await run(FIRST_ONLY, setup, "take 'pay council tax' off the list")
     assert after == [("oil the bike chain", False)] and "Deleted task 2" in reply
 
 

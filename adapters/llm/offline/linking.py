@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from adapters.llm.offline.lexicon import CLOSED_WORDS, DATE_WORDS, INTERJECTIONS, PRIORITY_WORDS, SLANG
+from adapters.llm.offline.lexicon import DATE_WORDS, INTERJECTIONS, PRIORITY_WORDS, SLANG
 from adapters.llm.offline.words import singular
 
 # A word, keeping joined names whole: "JIRA-77", "AT&T", "hotel's".
@@ -51,7 +51,7 @@ _CHANGE_VERBS = frozenset({"take", "drop", "delete", "del", "remove", "scrap", "
                            "edit", "update", "did", "done", "with", "is", "was", "and", "then", "or", "but", "so", "plus",
                            "restore", "prioritize", "prioritise", "deprioritize", "deprioritise", "show", "about",
                            "for", "on", "of", "w", "w/", "except", "besides", "not", "re", "raise", "lower", "when",
-                           "where", "what's", "whats", "what", "is", "are", "it's", "has", "have", "had", "see"})
+                           "where", "what's", "whats", "what", "are", "it's", "has", "have", "had", "see"})
 _SOFT = frozenset({"please", "pls", "plz", "ok", "okay", "oh", "so", "um", "hey", "just", "now", "thanks", "thx"})
 _SLOT_ONLY = DATE_WORDS | PRIORITY_WORDS | frozenset({"at", "on", "by", "in", "for", "due", "pm", "am", "this", "next", "till", "til", "until"})
 # "a note to" / "description for": the name after is the task the note goes on, not a rename target.
