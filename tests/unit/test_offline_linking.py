@@ -28,7 +28,8 @@ def copy(message: str, *titles: str) -> str:
     ("write tests done, deploy to staging is now high priority", ("write tests", "deploy to staging"),
      "task 1 done, task 2 is now high priority"),
     ("JIRA-77 is resolved", ("fix JIRA-77", "fix JIRA-78"), "task 1 is resolved"),
-    ("hotel's high priority", ("book flights", "book hotel"), "hotel's high priority"),  # one word, no frame: left
+    ("and hotel's high priority", ("book flights", "book hotel"), "and task 2's high priority"),  # one word said of
+    ("and hotel high priority", ("book flights", "book hotel"), "and hotel high priority"),  # one word, no frame: left
 ])
 def test_a_title_named_in_the_message_is_written_as_its_number(
         message: str, titles: tuple[str, ...], expected: str) -> None:

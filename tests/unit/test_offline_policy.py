@@ -171,9 +171,16 @@ async def test_title_words_that_match_nothing_ask(offline_chat: ChatUseCases, ta
     assert len(await state(tasks)) == 2
 
 
-async def test_a_bulk_exception_asks(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+async def test_a_bulk_exception_leaves_the_named_task_alone(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
     await setup(tasks, "sand the shed door", "buy screws", "wash the car")
-    await talk(offline_chat, "mark everything done except the car")
+    reply = await talk(offline_chat, "mark everything done except the car")
+    assert [done for _, done in await state(tasks)] == [True, True, False]
+    assert "task 3 is left as before" in reply
+
+
+async def test_a_bulk_exception_that_names_no_task_asks(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "sand the shed door", "buy screws", "wash the car")
+    await talk(offline_chat, "done w/ everything except the garage stuff")
     assert [done for _, done in await state(tasks)] == [False, False, False]
 
 

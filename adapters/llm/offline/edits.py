@@ -33,6 +33,10 @@ _FRAMES = [
     # REF: rename (it) to NEW / REF: change (the) title to NEW
     (re.compile(_LEAD + r"(?P<ref>.+?)\s*(?::|\s-\s)\s*(?:please\s+|pls\s+)?(?:rename|retitle|(?:change|edit|update|set)\s+(?:the\s+|its\s+)?"
                 + _FIELD + r")(?:\s+(?:it|this|that))?\s+(?:to|into|as)\s*:?\s+(?P<new>.+)$", re.IGNORECASE), False),
+    # task N rename to NEW (the number first, no colon)
+    (re.compile(_LEAD + r"(?P<ref>(?:task|item|number|no\.?|#)\s*#?\d{1,6})\s*,?\s+(?:please\s+|pls\s+)?(?:rename|retitle"
+                r"|(?:change|edit|update|set)\s+(?:the\s+|its\s+)?" + _FIELD + r")(?:\s+(?:it|this|that))?\s+(?:to|into|as)\s*:?\s+"
+                r"(?P<new>.+)$", re.IGNORECASE), False),
     # edit/change REF: 'A' -> 'B' (the old wording restated, then the new)
     (re.compile(_LEAD + r"(?:change|edit|update|fix|correct|amend|rename)\s+(?P<ref>.+?)\s*:\s*.+?\s*(?:->|→|=>)\s*(?P<new>.+)$",
                 re.IGNORECASE), False),

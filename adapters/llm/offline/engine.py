@@ -155,7 +155,7 @@ class Engine:
         unexplained: tuple[str, ...] = ()
         if best in MUTATING and UNEXPLAINED_ASKS:
             tags = self._absorb(tokens, tags, explained)
-            unexplained = self._unexplained(tokens, tags, explained)
+            unexplained = self._unexplained(tokens, tags, explained, heading=best == "add")
         unsure = bool(unexplained)
         titles, item_dates = _items(sentence, tokens, tags)
         if fix and fix["new"].lower() not in CLOSED_WORDS:
@@ -231,8 +231,13 @@ class Engine:
                 tags[i] = tags[i + 1]
         return tags
 
-    def _unexplained(self, tokens: list[Token], tags: list[str], explained: list[tuple[int, int]]) -> tuple[str, ...]:
-        return tuple(t.raw for t, g in zip(tokens, tags, strict=True) if self._odd(t, g, explained))
+    def _unexplained(self, tokens: list[Token], tags: list[str], explained: list[tuple[int, int]], *,
+                     heading: bool = False) -> tuple[str, ...]:
+        # "hw: finish calc problem set 4": in an add, a heading of a word or two before a colon says what kind
+        # of task follows (before a change, "write report: due friday", the words name the task to change)
+        first = next((i for i, t in enumerate(tokens[:3]) if t.raw == ":"), 0) if heading else 0
+        return tuple(t.raw for i, (t, g) in enumerate(zip(tokens, tags, strict=True))
+                     if i >= first and self._odd(t, g, explained))
 
 
 def _sentences(message: str) -> list[str]:

@@ -13,7 +13,7 @@ SLANG = {
     "2nite": "tonight", "2night": "tonight", "tonite": "tonight", "2day": "today", "tday": "today", "tdy": "today",
     "pls": "please", "plz": "please", "plse": "please", "u": "you", "ur": "your", "r": "are", "thx": "thanks",
     "ty": "thanks", "im": "i'm", "ive": "i've", "dont": "don't", "didnt": "didn't", "whats": "what's",
-    "wats": "what's", "wat": "what", "whta": "what", "hw": "how", "ad": "add", "tsk": "task", "taks": "task",
+    "hw": "homework", "wats": "what's", "wat": "what", "whta": "what", "ad": "add", "tsk": "task", "taks": "task",
     "tak": "task", "tasl": "task", "asap": "asap", "prio": "priority", "pri": "priority", "hi-pri": "high",
     "mins": "minutes", "wk": "week", "wks": "weeks", "nxt": "next", "thurs": "thursday", "tues": "tuesday",
     "weds": "wednesday", "mon": "monday", "tue": "tuesday", "wed": "wednesday", "thu": "thursday", "fri": "friday",
@@ -27,7 +27,7 @@ SLANG = {
     "tusday": "tuesday", "teusday": "tuesday", "fryday": "friday", "saterday": "saturday", "satuday": "saturday",
     "sundy": "sunday", "mondy": "monday", "tomrrow": "tomorrow", "tommorw": "tomorrow", "tomorro": "tomorrow",
     "2mrw": "tomorrow", "2mro": "tomorrow", "tmoro": "tomorrow", "tonigt": "tonight", "tonihgt": "tonight",
-    "thats": "that's", "rmd": "remind", "one's": "one", "ones": "ones", "remidn": "remind", "rmind": "remind", "remnd": "remind", "mrk": "mark", "ok": "ok", "k": "ok",
+    "thats": "that's", "unmark": "uncheck", "unmarked": "unchecked", "untick": "untick", "rmd": "remind", "one's": "one", "ones": "ones", "remidn": "remind", "rmind": "remind", "remnd": "remind", "mrk": "mark", "ok": "ok", "k": "ok",
 }
 
 # Words worth correcting when one keystroke away (long enough that a slip is not another word).

@@ -65,6 +65,10 @@ _LEFT_AS_TYPED = re.compile(r"[\"“”:?]|^\W*(?:when|what|what's|whats|which|w
                             r"|were|can|could|should|any|anything)\b", re.IGNORECASE)
 
 
+# What may follow one word of a title for it to be said of that task: "hotel's high priority", "flights done".
+_SAID_OF = frozenset({"is", "r", "are", "was", "isn't", "isnt", "done", "finished", "sorted", "complete", "completed"})
+
+
 @dataclass(frozen=True, slots=True)
 class Link:
     start: int  # character offsets of the name in the message (determiner and "task"/"one" included)
@@ -109,10 +113,15 @@ def find_links(message: str, tasks: Sequence[dict[str, Any]]) -> list[Link]:
         before = forms[start - 1] if start > 0 else None
         if before == "to" and start > 1 and forms[start - 2] in _NOTE_WORDS:
             before = "about"  # "add a note to the dentist task: ..."
-        named = whole or tail or len(_content(forms[i:end])) >= 2 or (end == i + 1 and _distinctive(words[i].group(), i))
+        said_of = end == i + 1 and (words[i].group().lower().endswith(("'s", "’s"))
+                                   or (end < len(forms) and forms[end] in _SAID_OF))
+        named = (whole or tail or said_of or len(_content(forms[i:end])) >= 2
+                 or (end == i + 1 and _distinctive(words[i].group(), i)))
         if (named and task_id not in taken and _may_precede(before)
                 and not (rename_at is not None and words[start].start() > rename_at and before == "to")):
-            links.append(Link(words[start].start(), words[stop - 1].end(), task_id))
+            last = words[stop - 1]
+            cut = last.end() - 2 if last.group().lower().endswith(("'s", "’s")) else last.end()  # "hotel's": "task 2's"
+            links.append(Link(words[start].start(), cut, task_id))
             taken.add(task_id)
             i = stop
         else:

@@ -9,7 +9,7 @@ the reply says what was understood and asks.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from difflib import SequenceMatcher
@@ -391,6 +391,31 @@ _FILLER_TIME = frozenset({"now", "actually", "the", "a", "an", "of", "really", "
 
 _ADDED_ORDINAL = re.compile(r"^(first|second|third|last|1st|2nd|3rd)\s+(?:one|task|thing|item)?\s*(?:that\s+)?"
                             r"(?:i|you|we)?\s*(?:just\s+)?(?:added|created|made|put\s+(?:in|on))$")
+# A whole message that puts a note on a task, where the clause reader would split it at its comma:
+# "add a note to that, the slip is in my wallet", "for the first one add a note that legal signs off first".
+_NOTE_MESSAGE = (
+    re.compile(r"^\W*(?:(?:please|pls|ok|okay|so|and|also|oh|now|then)\W+)*(?:add|put|attach|write|stick|leave|pop)\s+"
+               r"(?:a|an|the|this|some)\s+(?:note|comment|description)\s+(?:to|on|for|onto)\s+"
+               r"(?P<ref>(?:\S+\s+){0,4}?\S+?)\s*(?:,|\s+that\s+|\s+saying\s+)\s*(?P<note>\S.*?)\W*$", re.IGNORECASE),
+    re.compile(r"^\W*(?:(?:please|pls|ok|okay|so|and|also|oh|now|then)\W+)*(?:for|on|to)\s+(?P<ref>(?:\S+\s+){0,4}?\S+?)"
+               r"\s*[,:]?\s+(?:(?:please|pls|can\s+you|could\s+you)\s+)?(?:add|put|attach|write|leave)\s+(?:a\s+|the\s+)?"
+               r"(?:note|comment|description)\s*(?::|,|\s+that\s+|\s+saying\s+|\s-\s|\s)\s*(?P<note>\S.*?)\W*$",
+               re.IGNORECASE),
+)
+_POINTER_DONE = re.compile(
+    r"^\W*(?:(?:oh|ok|okay|so|yeah|yep|yes|btw|actually|and|also|lol|haha)\W+)*(?P<ptr>that|this|it)\s*(?:['’]?s|\s+is|\s+was"
+    r"|\s+has\s+been)\s+(?:(?:all|already|now|actually|totally|finally)\s+)*(?:done|finished|complete|completed|sorted"
+    r"|handled|taken\s+care\s+of|dealt\s+with)(?:\s+(?:already|now|too|as\s+well|lol|haha|btw|actually))*\W*$",
+    re.IGNORECASE)
+# "everything except the gym", "all but task 3", "the rest apart from the bank one"
+_EXCEPT = re.compile(r"\b(?:everything|every\s+task|all(?:\s+(?:of\s+)?(?:them|my\s+tasks|the\s+tasks|tasks))?|the\s+rest)"
+                     r"(?:\s+(?:as\s+)?(?:done|complete|completed|finished|off))?\s*,?"
+                     r"\s+(?:except(?:\s+for)?|but|besides|apart\s+from|other\s+than|save\s+for)\s+(?P<rest>[^?]+)$",
+                     re.IGNORECASE)
+_LIST_SPLIT = re.compile(r"\s*(?:,|\band\b|&|\bor\b|\bplus\b)\s*", re.IGNORECASE)
+_TRAILING_NOTE = re.compile(r"^(?P<head>\W*(?:(?:please|pls|ok|okay|so|oh|hey)\W+)*(?:add|create|new\s+task|remind\s+me|put)\b.+?)"
+                            r"\s*[,;.]\s*(?:and\s+)?(?:(?:add|put)\s+)?(?:a\s+)?(?:note|notes|description|desc)\b\s*"
+                            r"(?::|-|\bthat\b|\bsaying\b)?\s*(?P<note>\S.*?)\s*$", re.IGNORECASE)
 _NOTE_TO = re.compile(
     r"^\W*(?:(?:please|pls|can\s+you|could\s+you|ok|okay|so|and|also|oh|now|then)\W+)*"
     r"(?:(?:add|put|attach|write|stick|leave|pop|include)\s+(?:(?:a|an|the|this|that|some|my)\s+)?)?"
@@ -464,7 +489,7 @@ _WH_QUESTION = re.compile(r"^\W*(?:(?:so|and|ok|okay|hey|um|hmm)\W+)*(?:what|whi
 _NAMED_TASK = re.compile(r"\b(?:task|reminder|to-?do|item|one|something|entry)\s+(?:called|named|titled|entitled|saying)\b",
                          re.IGNORECASE)
 _NAMING_WORD = re.compile(r"^(?:called|named|titled|entitled|saying)\s+", re.IGNORECASE)
-_ADDITIVE_TAIL = re.compile(r"(?<=\w)\s+(?:too|as\s+well|also)\s*$", re.IGNORECASE)
+_ADDITIVE_TAIL = re.compile(r"(?<=\w)\s+(?:too|as\s+well|also|instead)\s*$", re.IGNORECASE)
 _TOKEN = re.compile(r"[\w#&@/'’.:-]*\w|[&#]")
 _DEADLINE_TAIL = re.compile(r"\b(?:by|before|until|till|til|no\s+later\s+than)\s+(?P<when>(?:[\w'’]+\s*){1,3})$", re.IGNORECASE)
 _HOLIDAY = re.compile(r"\b(?:christmas|xmas|easter|halloween|thanksgiving|eve|new\s+year'?s?|hanukkah|diwali|eid)\b", re.IGNORECASE)
@@ -593,6 +618,7 @@ def _reclaim_title_words(reading: Reading, titles: list[str], today: date) -> tu
 def _pointer_like(phrase: str) -> bool:
     """A phrase the reference resolver reads by itself: a number, a pronoun, a position, a quantifier."""
     text = re.sub(r"^(?:the|my)\s+", "", " ".join(phrase.lower().replace("’", "'").split()))
+    text = re.sub(r"^(that|this|it)'?s$", r"\1", text)  # "thats done": the pointer, its "is" run on
     return (text in _PRONOUN or text in _PLURAL or bool(_ID.match(text) or _FIRST_N.match(text) or _EVERY.match(text))
             or bool(explicit_ids(text)) or bool(re.search(r"\d", text)) or bool(_ORDINAL.search(text))
             or text.split()[:1] in (["one"], ["both"], ["all"], ["it"], ["that"], ["this"])
@@ -710,8 +736,10 @@ def _quote_strip(text: str) -> str:
 _SHOW_ONE = re.compile(r"^\W*(?:(?:can\s+you|could\s+you|please|pls)\s+)?(?:show(?:\s+me)?|what'?s|what\s+is|what\s+was"
                        r"|open|see|view|display|remind\s+me\s+(?:what|of))"
                        r"\s+(?:task|item|number|no\.?|#)\s*#?(?P<id>\d{1,6})(?:\s+(?:again|is|was))*\W*$", re.IGNORECASE)
-_REQUEST_VERBS = (r"(?:delete|remove|drop|scrap|ditch|bin|cancel|mark|tick|cross|complete|finish|move|push|change|rename"
-                  r"|add|put|reopen|make|set|bump|postpone|reschedule|take|get\s+rid)\b")
+_CHANGE_VERBS = (r"(?:delete|remove|drop|scrap|ditch|bin|cancel|mark|tick|cross|complete|finish|move|push|change|rename"
+                 r"|reopen|unmark|uncheck|untick|make|set|bump|postpone|reschedule|take|get\s+rid)\b")
+_REQUEST_VERBS = r"(?:add\b|put\b|" + _CHANGE_VERBS + ")"
+_NOTE_THEN_REQUEST = re.compile(r"(?:[,;.]\s*|\s+)(?:and\s+|then\s+|also\s+)+(?:please\s+)?" + _REQUEST_VERBS, re.IGNORECASE)
 # "im not going anymore so delete the haircut task": the reason, then the request it leads to
 _SO_REQUEST = re.compile(r"^(?P<reason>[^?]+?)[\s,]+(?:so|therefore)\s+(?:(?:please|pls|can\s+you|could\s+you|just)\s+)?"
                          r"(?P<request>" + _REQUEST_VERBS + r"[^?]*)$", re.IGNORECASE)
@@ -728,6 +756,58 @@ _REASON_STATES = re.compile(
     r"|not\s+(?:going|doing|needed|happening|coming|necessary|free|available|relevant)|(?:don'?t|do\s+not|doesn'?t)\s+need"
     r"|(?:isn'?t|aren'?t|is\s+not|are\s+not)\s+(?:needed|happening|necessary|relevant))\b", re.IGNORECASE)
 _HEDGE = re.compile(r"\b(?:sure|maybe|perhaps|think|know|wait|yet|decided?|if|might|unless)\b", re.IGNORECASE)
+
+
+# A request, then a remark after a comma ("scrap the Henderson task, deal fell through").
+_ASIDE = re.compile(r"^(?P<request>\W*(?:(?:please|pls|can\s+you|could\s+you|just|ok|okay|oh|so)\s+)*" + _CHANGE_VERBS
+                    + r"[^,;?:]*?)\s*[,;]\s*(?P<aside>[^,;?:]+?)\W*$", re.IGNORECASE)
+_SLOT_WORD = re.compile(r"\b(?:" + "|".join(sorted(DATE_WORDS | PRIORITY_WORDS | {"tmrw", "tonight", "asap"})) + r")\b|\d",
+                        re.IGNORECASE)
+
+
+_BOTH_TAIL = re.compile(r"\s+(?:both|all|each)(?:\s+of\s+(?:them|those|these))?$", re.IGNORECASE)
+
+
+# A task named by its state: "the overdue one", "the urgent task", "the one due tomorrow", "the done one".
+_STATES = r"overdue|late|urgent|high[- ]priority|important|low[- ]priority|unimportant|done|completed|finished|due\s+today|due\s+tomorrow"
+_STATE_REFERENCE = re.compile(r"\b(?:(?:" + _STATES + r")\s+(?:one|task|thing|item)|(?:one|task)\s+(?:that'?s\s+|that\s+is\s+"
+                              r"|which\s+is\s+|i\s+)?(?:" + _STATES + r"))\b", re.IGNORECASE)
+_BY_STATE = re.compile(r"^(?:(?P<state>" + _STATES + r")\s+(?:one|task|thing|item)|(?:one|task)\s+(?:that'?s\s+|that\s+is\s+"
+                       r"|which\s+is\s+|i\s+)?(?P<state2>" + _STATES + r"))$")
+
+
+def _state_filter(state: str, today: date) -> Callable[[dict[str, Any]], bool]:
+    state = state.replace("-", " ")
+    if state in {"done", "completed", "finished"}:
+        return lambda t: bool(t["completed"])
+    if state in {"urgent", "high priority", "important"}:
+        return lambda t: not t["completed"] and t.get("priority") == "high"
+    if state in {"low priority", "unimportant"}:
+        return lambda t: not t["completed"] and t.get("priority") == "low"
+    if state.startswith("due"):
+        day = today if state.endswith("today") else today + timedelta(days=1)
+        return lambda t: not t["completed"] and t.get("due_date") == day.isoformat()
+    return lambda t: not t["completed"] and bool(t.get("due_date")) and str(t["due_date"]) < today.isoformat()
+
+
+def _shared_date(readings: list[Reading]) -> list[Reading]:
+    """"my math hw and my spanish essay both due tmrw": the date said of both is each new task's date."""
+    if len(readings) < 2 or any(r.intent != "add" or len(r.titles) != 1 for r in readings[:-1]):
+        return readings
+    last = readings[-1]
+    if (last.intent == "update" and last.reference_text and len(last.references) == 1 and last.date
+            and _BOTH_TAIL.search(last.reference_text) and not last.priority and not last.new_title):
+        # "... and the french oral both due friday": read as a move of "the french oral both", but the
+        # words name a second new task
+        last = replace(last, intent="add", titles=(re.sub(r"^(?:the|my)\s+", "", last.reference_text, flags=re.IGNORECASE),),
+                       reference=None, references=(), reference_text=None, item_dates=(last.date,))
+    if last.intent != "add" or len(last.titles) != 1:
+        return readings
+    if not last.date or not _BOTH_TAIL.search(last.titles[0]):
+        return readings
+    title = _BOTH_TAIL.sub("", last.titles[0])
+    shared = [r if r.date else replace(r, date=last.date, item_dates=(last.date,)) for r in readings[:-1]]
+    return [*shared, replace(last, titles=(title,))]
 
 
 def _without_reason(message: str) -> str:
@@ -776,17 +856,9 @@ class OfflineModel:
             await self._retarget(turn, message)
         else:
             await self._bind_topic(turn, discourse.without_contrast(typed))
+            await self._drop_aside(turn)
             await self._link_names(turn, request)
-            await self._read_and_act(turn, request, self._engine)
-            if self._second is not None and turn.asked and not any(c.tool in _MUTATING_TOOLS for c in turn.calls):
-                # The first reader was unsure and changed nothing: rehearse the reading of a second one,
-                # trained on people's own sentences too (ADR 0015). It speaks only when it is sure of all
-                # of the message; otherwise the first reader's question stands.
-                trial = Turn(request.tools, request.history, request.tools.today, dry=True, message=turn.message)
-                readings = await self._read_and_act(trial, request, self._second)
-                if not trial.asked and trial.replies and await _second_reading_holds(trial, readings):
-                    turn = Turn(request.tools, request.history, request.tools.today, message=turn.message)
-                    await self._read_and_act(turn, request, self._second)
+            turn = await self._read(turn, request)
         reply = "\n".join(dict.fromkeys(r for r in turn.replies if r)) or HELP_TEXT
         usage = TokenUsage(sum(m.token_count for m in request.history), estimate_tokens(reply))
         return TurnResult(reply, turn.calls, usage)
@@ -806,6 +878,40 @@ class OfflineModel:
         if task_id is not None:
             turn.message = discourse.bound_request(found, task_id)[:2000]
 
+    async def _read(self, turn: Turn, request: TurnRequest) -> Turn:
+        """Read the message and act on it (or ask); the turn that was acted on."""
+        await self._read_and_act(turn, request, self._engine)
+        if self._second is not None and turn.asked and not any(c.tool in _MUTATING_TOOLS for c in turn.calls):
+            # The first reader was unsure and changed nothing: rehearse the reading of a second one,
+            # trained on people's own sentences too (ADR 0015). It speaks only when it is sure of all
+            # of the message; otherwise the first reader's question stands.
+            trial = Turn(request.tools, request.history, request.tools.today, dry=True, message=turn.message)
+            readings = await self._read_and_act(trial, request, self._second)
+            if not trial.asked and trial.replies and await _second_reading_holds(trial, readings):
+                if turn.dry:
+                    return trial
+                turn = Turn(request.tools, request.history, request.tools.today, message=turn.message)
+                await self._read_and_act(turn, request, self._second)
+        return turn
+
+    @staticmethod
+    async def _drop_aside(turn: Turn) -> None:
+        """"scrap the Henderson task, deal fell through", "unmark the groceries one, i forgot the eggs": a remark
+        after a request that names its task, which itself asks nothing, sets nothing and names no task, is why
+        the request is made; it is no part of what to change."""
+        m = _ASIDE.match(turn.message)
+        if m is None or re.search(_REQUEST_VERBS, m["aside"], re.IGNORECASE) or _HEDGE.search(m["aside"]) \
+                or _SLOT_WORD.search(m["aside"]) or not discourse.content_words(m["aside"]):
+            return
+        snapshot = await turn.tasks()
+        aside = set(normalise(" ".join(discourse.content_words(m["aside"]))))
+        if any(aside & set(normalise(str(t["title"]))) for t in snapshot.tasks):
+            return  # "delete the gym, the dentist": a list of tasks
+        request = m["request"]
+        if _EXPLICIT_TASK.search(request) or re.search(r"\b(?:it|that|this|them)\b", request, re.IGNORECASE) or \
+                discourse.named_task(request, snapshot.tasks) is not None:
+            turn.message = request
+
     async def _link_names(self, turn: Turn, request: TurnRequest) -> None:
         """"dishes r low prio", "take dentist off my list": a task named by its title may be read as "task N"
         (adapters/llm/offline/linking.py), a shape the reader knows where it cannot know a title. Both copies
@@ -820,10 +926,10 @@ class OfflineModel:
             return
         named = {link.task_id for link in links}
         linked = linking.linked_copy(turn.message, links)[:2000]
-        as_typed = Turn(request.tools, request.history, request.tools.today, dry=True, message=turn.message)
-        await self._read_and_act(as_typed, request, self._engine)
-        trial = Turn(request.tools, request.history, request.tools.today, dry=True, message=linked)
-        await self._read_and_act(trial, request, self._engine)
+        as_typed = await self._read(Turn(request.tools, request.history, request.tools.today, dry=True,
+                                         message=turn.message), request)
+        trial = await self._read(Turn(request.tools, request.history, request.tools.today, dry=True, message=linked),
+                                 request)
         changed, added = _changes(trial)
         if trial.asked or added or not changed or not named <= changed:
             return
@@ -848,8 +954,28 @@ class OfflineModel:
     async def _read_and_act(self, turn: Turn, request: TurnRequest, engine: Engine) -> list[Reading]:
         """Read the message with one reader and act on it (or ask); the readings acted on."""
         message = turn.message
-        readings = engine.read(message[:2000])
+        framed_note = next((m for frame in _NOTE_MESSAGE if (m := frame.match(message[:2000]))), None)
+        if framed_note is not None and _NOTE_THEN_REQUEST.search(framed_note["note"]):
+            framed_note = None  # "... a note: ask about flea meds, and make it due thursday": two changes, read as such
+        pointer_done = _POINTER_DONE.match(message[:2000])
+        if pointer_done is not None:
+            # "thats done already lol", "it's finished": the task pointed at is done (never a question of the list)
+            pointer = pointer_done["ptr"].lower()
+            readings = [Reading("complete", 1.0, message[:2000], reference=pointer, references=(pointer,))]
+        elif framed_note is not None:
+            ref = framed_note["ref"].strip(" ,").lower()
+            readings = [Reading("update", 1.0, message[:2000], reference=ref, references=(ref,),
+                                reference_text=framed_note["ref"], note=_quote_strip(framed_note["note"].strip()))]
+        else:
+            readings = engine.read(message[:2000])
+            trailing = _TRAILING_NOTE.match(message[:2000])
+            if trailing is not None:
+                # "add renew domain name for the blog, low priority, note it's on namecheap": the new task's note
+                head = engine.read(trailing["head"])
+                if len(head) == 1 and head[0].intent == "add" and len(head[0].titles) == 1 and not head[0].note:
+                    readings = [replace(head[0], note=_quote_strip(trailing["note"].strip()))]
         readings = _topic_then_comment(readings)
+        readings = _shared_date(readings)
         if len(readings) > 1:
             # "wait no, I haven't sent it yet, undo that": a statement of something not done is no command
             readings = [r for r in readings if not (r.intent in {"complete", "delete"} and _NOT_DONE.search(r.text)
@@ -970,8 +1096,9 @@ class OfflineModel:
             # A change to every task needs "all"/"everything" as what is changed ("mark all as done"), not as an
             # adverb ("all done with number 2"); a task named by number wins; "all of them" is the list shown last.
             intent = {"complete_all": "complete", "clear_completed": "delete", "delete_all": "delete"}[intent]
+            by_state = _STATE_REFERENCE.search(reading.text)
             reference = (f"task {explicit[1]}" if explicit else "them" if pointing
-                         else reading.reference)
+                         else by_state.group().lower() if by_state else reading.reference)
             reading = replace(reading, intent=intent, reference=reference,
                               references=(reference,) if reference else reading.references)
         dated = bool(reading.date) and read_date(reading.date, turn.today) is not None  # "your day" is no date
@@ -1081,6 +1208,14 @@ class OfflineModel:
             reading = replace(reading, unsure=True)
         if reading.mutating and (reading.confidence < ACT_CONFIDENCE or reading.unsure):
             turn.ask(f"{self._best_guess(reading)} I haven't changed anything yet.")
+            return
+        if intent == "update" and (reading.date or reading.priority) and mood.leading_intent(reading.text) == "reopen":
+            # "reopen it and make it due saturday": one task, two changes; the reopening comes first
+            await self._reopen(turn, reading)
+            if turn.asked:
+                return
+        if intent in {"complete", "complete_all", "delete", "delete_all"} and _EXCEPT.search(reading.text):
+            await self._all_except(turn, reading, _EXCEPT.search(reading.text)["rest"])  # type: ignore[index]
             return
         handler = {
             "add": self._add, "complete": self._complete, "reopen": self._reopen, "delete": self._delete,
@@ -1432,6 +1567,19 @@ class OfflineModel:
                      " I haven't changed anything.")
             return None
         snapshot = await turn.tasks()
+        by_state = _BY_STATE.match(text)
+        if by_state is not None:
+            # "drop the overdue one", "the urgent task": the task its state picks out, if only one has it
+            wanted = _state_filter(by_state["state"] or by_state["state2"], turn.today)
+            hits = [t for t in snapshot.tasks if wanted(t)]
+            if len(hits) == 1:
+                return Resolution(ids=(int(hits[0]["id"]),))
+            if hits:
+                options = " or ".join(f"task {t['id']} ({t['title']})" for t in hits[:4])
+                turn.ask(f"Which one do you mean: {options}? I haven't changed anything yet.")
+                return None
+            turn.ask(f"None of your tasks is {by_state['state'] or by_state['state2']}, so nothing changed.")
+            return None
         found = match_title(text, snapshot)
         if found.ambiguous:
             options = " or ".join(f"task {t['id']} ({t['title']})" for t in found.ambiguous)
@@ -1677,8 +1825,7 @@ class OfflineModel:
         one = _SHOW_ONE.match(reading.text) if reading.intent == "list" else None
         if one:
             # "show me task 2", "what's task 2?": that task, not the whole list
-            task = (await turn.tasks()).by_id(int(one["id"]))
-            turn.say(f"Here it is:\n{self._line(task, turn.today)}" if task else f"There's no task {one['id']}.")
+            await self._show_numbered(turn, int(one["id"]))
             return
         query = list_filters(reading.text, turn.today)
         label = _label(reading)
@@ -1699,7 +1846,7 @@ class OfflineModel:
                 others = await turn.call("list_tasks", {"status": "pending", "limit": 1})
                 pending = int(others.result.get("total", 0))
             tail = f" You have {pending} pending task{'' if pending == 1 else 's'} in all." if pending else " Nothing to do!"
-            turn.say(f"You don't have any {noun}s{query.when}.{tail}")
+            turn.say(f"Nothing to show: you don't have any {noun}s{query.when}.{tail}")
             return
         lines = [f"Here {'is' if total == 1 else 'are'} your {noun}{'' if total == 1 else 's'}{query.when}:"]
         lines += [self._line(task, turn.today) for task in tasks]
@@ -1726,11 +1873,19 @@ class OfflineModel:
         # A visible one-task listing: "it" in the next message means this task.
         await turn.call("list_tasks", {"status": "all", "q": task["title"][:255], "limit": 5})
 
+    async def _show_numbered(self, turn: Turn, task_id: int) -> None:
+        """One task by its number, shown so that "it" in the next message is this task."""
+        task = (await turn.tasks()).by_id(task_id)
+        if task is None:
+            turn.say(f"There's no task {task_id}.")
+            return
+        await self._show_one(turn, task)
+        turn.say(f"Here it is:\n{self._line(task, turn.today)}")
+
     async def _search(self, turn: Turn, reading: Reading) -> None:
         if (one := _SHOW_ONE.match(reading.text)) is not None:
             # "what was task 2 again?": that task, by its number, not a search for the words "task 2"
-            task = (await turn.tasks()).by_id(int(one["id"]))
-            turn.say(f"Here it is:\n{self._line(task, turn.today)}" if task else f"There's no task {one['id']}.")
+            await self._show_numbered(turn, int(one["id"]))
             return
         phrase = reading.reference or (reading.titles[0] if reading.titles else "")
         if not phrase:  # "when is my flight?": the words that are not the question's own
@@ -1824,6 +1979,43 @@ class OfflineModel:
             verb = "Marked as done" if completing else "Deleted"
             turn.say(f"{verb} {len(changed)} task{'' if len(changed) == 1 else 's'}: {', '.join(changed)}."
                      + ("" if completing else " Say \"undo\" to bring them back."))
+
+    async def _all_except(self, turn: Turn, reading: Reading, rest: str) -> None:
+        """"done w/ everything except the gym", "delete all but task 3": every open task (every task, to delete)
+        but the ones named; each must name exactly one task, or nothing changes."""
+        completing = reading.intent in {"complete", "complete_all"}
+        snapshot = await turn.tasks()
+        pool = [t for t in snapshot.tasks if not (completing and t["completed"])]
+        kept: set[int] = set()
+        for part in _LIST_SPLIT.split(rest.strip(" .!")):
+            part = re.sub(r"^(?:the|my|that|this)\s+", "", part.strip(), flags=re.IGNORECASE)
+            part = re.sub(r"\s+(?:one|task|thing|item)s?$", "", part, flags=re.IGNORECASE)
+            if not part:
+                continue
+            number = _EXPLICIT_TASK.fullmatch(part)
+            found = Resolution(ids=(int(number[1]),)) if number else match_title(part, Snapshot(pool))
+            if len(found.ids) != 1 or found.ids[0] not in {int(t["id"]) for t in pool}:
+                turn.ask(f"I can't be sure which task \"{part}\" is, so I haven't changed anything. "
+                         "Tell me the task numbers to leave out.")
+                return
+            kept |= set(found.ids)
+        if not kept:
+            turn.ask("Which tasks should I leave out? I haven't changed anything yet.")
+            return
+        tool, verb = ("complete_task", "Marked as done") if completing else ("delete_task", "Deleted")
+        changed = []
+        for task in pool:
+            if int(task["id"]) not in kept:
+                call = await turn.call(tool, {"task_id": task["id"]})
+                if not is_error(call):
+                    changed.append(f"{task['id']} ({task['title']})")
+        ids = [str(i) for i in sorted(kept)]
+        left = f"task {ids[0]} is" if len(ids) == 1 else f"tasks {', '.join(ids[:-1])} and {ids[-1]} are"
+        if not changed:
+            turn.say(f"Nothing else to change: only {left} left.")
+            return
+        turn.say(f"{verb} {len(changed)} task{'' if len(changed) == 1 else 's'}: {', '.join(changed)}; {left} left as before."
+                 + ("" if completing else " Say \"undo\" to bring them back."))
 
     # -- correcting the last change -------------------------------------------------------------
     @staticmethod

@@ -197,7 +197,8 @@ VERB_INTENT = {
     "add": "add", "put": "add", "create": "add", "adding": "add", "jot": "add", "note": "add", "remind": "add",
     "move": "update", "push": "update", "change": "update", "rename": "update", "update": "update", "edit": "update",
     "reschedule": "update", "postpone": "update", "bump": "update", "moving": "update", "changing": "update",
-    "set": "update", "reopen": "reopen", "untick": "reopen", "undo": "undo", "restore": "undo",
+    "set": "update", "reopen": "reopen", "untick": "reopen", "uncheck": "reopen", "unmark": "reopen", "undo": "undo",
+    "restore": "undo",
 }
 _ADDRESS = re.compile(r"^(?:(?:would|do)\s+you\s+mind|(?:can|could|would|will)\s+you(?:\s+please)?"
                       r"(?:\s+(?:just|go\s+ahead\s+and|quickly))?|please|kindly)\s+(?P<verb>[a-z]+)")

@@ -84,6 +84,12 @@ def last_touched(history: Sequence[Message]) -> list[int]:
                  and call.arguments.get("limit") != LOOKUP_LIMIT for t in call.result.get("tasks", [])]
         if len(shown) == 1:
             return shown
+        # one task shown by its title ("show me task 2"): the look-up by title may also find longer titles
+        exact = [t["id"] for call in message.tool_calls if call.tool == "list_tasks" and call.arguments.get("q")
+                 and call.arguments.get("limit") != LOOKUP_LIMIT for t in call.result.get("tasks", [])
+                 if str(t.get("title", "")).lower() == str(call.arguments["q"]).lower()]
+        if len(exact) == 1:
+            return exact
     return []
 
 

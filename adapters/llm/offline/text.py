@@ -28,7 +28,8 @@ from adapters.llm.offline.lexicon import (
 from adapters.llm.offline.words import IRREGULAR_PAST, base_verb, singular
 
 _PAST = re.compile(r"^[a-z]{3,}ed$")
-_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[^\w\s]")
+# "AT&T", "R&D": an ampersand between letters with no space is part of the name, not a list's "and"
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+|&[^\W\d_]+)*|[^\w\s]")
 
 
 @dataclass(frozen=True, slots=True)
