@@ -179,3 +179,23 @@ async def test_a_numbered_rename_with_a_date_and_priority(offline_chat: ChatUseC
     [task] = await listed(tasks)
     friday = MONDAY + timedelta(days=4)
     assert (task.title, task.priority.value, task.due_date) == ("Clear Out The Shed", "high", friday)
+
+
+# -- searches -----------------------------------------------------------------------------------
+
+async def test_anything_about_shows_only_the_tasks_with_that_word(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "invoice Brightwell", "call Brightwell back", "repot the fern")
+    reply = await talk(offline_chat, "anything about brightwell?")
+    assert "invoice Brightwell" in reply and "call Brightwell back" in reply and "fern" not in reply
+
+
+async def test_search_for_a_command_word_still_searches(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "call the garage", "call Nan", "buy stamps")
+    reply = await talk(offline_chat, "search for call")
+    assert "call the garage" in reply and "call Nan" in reply and "stamps" not in reply
+
+
+async def test_anything_for_a_date_is_a_listing_not_a_search(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "buy stamps", due={"buy stamps": MONDAY + timedelta(days=1)})
+    reply = await talk(offline_chat, "anything for tomorrow?")
+    assert "buy stamps" in reply

@@ -402,6 +402,12 @@ _NOTE_MESSAGE = (
                r"(?:note|comment|description)\s*(?::|,|\s+that\s+|\s+saying\s+|\s-\s|\s)\s*(?P<note>\S.*?)\W*$",
                re.IGNORECASE),
 )
+_SEARCH_FRAME = re.compile(
+    r"^\W*(?:(?:hey|so|ok|okay|um|hmm+|quick\s+q|please|pls|can\s+you|could\s+you)\W+)*"
+    r"(?:search(?:\s+for)?|find(?:\s+me)?|look\s+(?:up|for)|(?:do\s+i\s+have\s+|is\s+there\s+|are\s+there\s+|got\s+)?"
+    r"(?:anything|any\s+tasks?|something|stuff|tasks?|whatever)\s+(?:about|on|re|regarding|mentioning|with|for|to\s+do\s+with)"
+    r"|show\s+(?:me\s+)?(?:everything|anything|all\s+(?:the\s+)?tasks?|tasks?|stuff)\s+(?:about|re|regarding|mentioning|with))"
+    r"\s+(?P<q>[^?]+?)\s*(?:on\s+my\s+list|in\s+my\s+list|in\s+there)?\s*\??\s*$", re.IGNORECASE)
 _POINTER_DONE = re.compile(
     r"^\W*(?:(?:oh|ok|okay|so|yeah|yep|yes|btw|actually|and|also|lol|haha)\W+)*(?P<ptr>that|this|it)\s*(?:['’]?s|\s+is|\s+was"
     r"|\s+has\s+been)\s+(?:(?:all|already|now|actually|totally|finally)\s+)*(?:done|finished|complete|completed|sorted"
@@ -958,7 +964,14 @@ class OfflineModel:
         if framed_note is not None and _NOTE_THEN_REQUEST.search(framed_note["note"]):
             framed_note = None  # "... a note: ask about flea meds, and make it due thursday": two changes, read as such
         pointer_done = _POINTER_DONE.match(message[:2000])
-        if pointer_done is not None:
+        searched = _SEARCH_FRAME.match(message[:2000])
+        if searched is not None and not _SLOT_WORD.search(searched["q"]) and not re.fullmatch(
+                r"(?:it|that|this|them|those|everything|anything|all|tasks?|stuff|done|completed|finished|overdue|pending"
+                r"|open|left)\W*", searched["q"], re.IGNORECASE):
+            # "anything about acme?", "search for call", "find the dentist stuff": a search, never the whole list
+            query = searched["q"].strip(" ?.!")
+            readings = [Reading("search", 1.0, message[:2000], reference=query, references=(query,))]
+        elif pointer_done is not None:
             # "thats done already lol", "it's finished": the task pointed at is done (never a question of the list)
             pointer = pointer_done["ptr"].lower()
             readings = [Reading("complete", 1.0, message[:2000], reference=pointer, references=(pointer,))]

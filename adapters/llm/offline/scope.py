@@ -88,13 +88,19 @@ def find(text: str) -> Scope | None:
 _TIMES = frozenset({"day", "days", "week", "weeks", "month", "months", "year", "years", "other", "morning", "evening",
                     "night", "weekday", "weekend", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
                     "sunday", "mon", "tue", "wed", "thu", "fri", "sat", "sun", "hour", "time", "fortnight"})
+_DAY_OF = {"todays": "today", "today's": "today", "tomorrows": "tomorrow", "tomorrow's": "tomorrow", "tonights": "tonight"}
 _SET_NOUNS = frozenset({"ones", "tasks", "items", "things", "todos", "to-dos", "entries"})
 
 
 def _scope(quantifier: str, rest: list[str], before: str) -> Scope:
     # the quantified phrase runs to the next action verb ("... and add ...")
     end = next((k for k, w in enumerate(rest) if w in ACTION_VERBS and k), len(rest))
-    phrase = rest[:end]
+    phrase = [_DAY_OF.get(w, w) for w in rest[:end]]
+    for cut in range(len(phrase) - 1, 0, -1):
+        if phrase[cut] in {"is", "are", "was", "were"} and phrase[cut - 1] not in {"that", "which", "thats"} and all(w in _RESULT or w in {"all", "now", "already"}
+                                                                for w in phrase[cut + 1:]):
+            phrase = phrase[:cut]  # "all of todays stuff is done": "done" is what happened to it, not which ones
+            break
     count = _NUMBERS.get(quantifier) or _NUMBERS.get(before)
     if phrase and phrase[0] in _NUMBERS:
         count = _NUMBERS[phrase[0]]
