@@ -183,7 +183,8 @@ async def test_a_numbered_rename_with_a_date_and_priority(offline_chat: ChatUseC
 
 # -- searches -----------------------------------------------------------------------------------
 
-async def test_anything_about_shows_only_the_tasks_with_that_word(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+async def test_anything_about_shows_only_the_tasks_with_that_word(
+        offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
     await setup(tasks, "invoice Brightwell", "call Brightwell back", "repot the fern")
     reply = await talk(offline_chat, "anything about brightwell?")
     assert "invoice Brightwell" in reply and "call Brightwell back" in reply and "fern" not in reply
@@ -199,3 +200,30 @@ async def test_anything_for_a_date_is_a_listing_not_a_search(offline_chat: ChatU
     await setup(tasks, "buy stamps", due={"buy stamps": MONDAY + timedelta(days=1)})
     reply = await talk(offline_chat, "anything for tomorrow?")
     assert "buy stamps" in reply
+
+
+# -- deeds ------------------------------------------------------------------------------------
+
+async def test_the_same_deed_in_other_words_completes(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "buy batteries", "phone the council")
+    await talk(offline_chat, "got the batteries")
+    await talk(offline_chat, "rang the council")
+    assert await state(tasks) == [("buy batteries", True), ("phone the council", True)]
+
+
+async def test_another_deed_on_the_same_object_still_asks(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "phone the electrician")
+    reply = await talk(offline_chat, "paid the electrician")
+    assert await state(tasks) == [("phone the electrician", False)] and "Do you mean task 1" in reply
+
+
+async def test_two_deeds_each_with_its_verb(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "bake the scones", "water the tomatoes", "sweep the patio")
+    await talk(offline_chat, "baked the scones and watered the tomatoes")
+    assert await state(tasks) == [("bake the scones", True), ("water the tomatoes", True), ("sweep the patio", False)]
+
+
+async def test_a_reason_before_a_request_that_points_back(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await talk(offline_chat, "add write the toast", "mark it done",
+               "oops i still have to practise it, mark it not done")
+    assert await state(tasks) == [("write the toast", False)]

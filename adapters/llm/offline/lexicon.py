@@ -82,3 +82,14 @@ CLOSED_WORDS = (
     DATE_WORDS | PRIORITY_WORDS | NUMBER_WORDS | ORDINAL_WORDS | PRONOUNS | COMMAND_WORDS | FILLER_WORDS
     | frozenset(["a", "an", "the", "to", "for", "on", "by", "in", "at", "of", "with", "task", "tasks", "todo", "reminder", "new", "me", "my"])
 )
+
+# Verbs that tell the same deed, for matching a statement against a task's title: "got the bread" is
+# "buy bread" done; "rang the vet" is "call the vet". Not across kinds: "paid the roofer" is no "ring the roofer".
+SAME_DEED = (
+    frozenset({"buy", "get", "grab", "pick", "purchase", "collect", "fetch"}),
+    frozenset({"call", "ring", "phone"}),
+    frozenset({"email", "mail", "e-mail"}),
+    frozenset({"post", "mail", "send"}),
+    frozenset({"fix", "repair", "mend"}),
+    frozenset({"finish", "complete", "do", "wrap"}),
+)

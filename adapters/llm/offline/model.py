@@ -27,6 +27,7 @@ from adapters.llm.offline.lexicon import (
     ORDINAL_WORDS,
     PRIORITY_WORDS,
     PRONOUNS,
+    SAME_DEED,
     SLANG,
 )
 from adapters.llm.offline.references import (
@@ -53,7 +54,7 @@ from adapters.llm.offline.slots import (
     read_recurrence,
 )
 from adapters.llm.offline.text import normalise_word
-from adapters.llm.offline.words import ORDINALS, base_verb, parse_number
+from adapters.llm.offline.words import IRREGULAR_PAST, ORDINALS, base_verb, parse_number
 from application.ports import TextDelta, TokenUsage, ToolEvent, TurnDone, TurnEvent, TurnRequest, TurnResult
 from application.tools import BoundTools, is_error
 from application.undo import UNDO_TOOL, change_to_undo
@@ -767,6 +768,10 @@ _HEDGE = re.compile(r"\b(?:sure|maybe|perhaps|think|know|wait|yet|decided?|if|mi
 # A request, then a remark after a comma ("scrap the Henderson task, deal fell through").
 _ASIDE = re.compile(r"^(?P<request>\W*(?:(?:please|pls|can\s+you|could\s+you|just|ok|okay|oh|so)\s+)*" + _CHANGE_VERBS
                     + r"[^,;?:]*?)\s*[,;]\s*(?P<aside>[^,;?:]+?)\W*$", re.IGNORECASE)
+# A reason told first, then a request that points back: "oops i haven't sent it yet, untick it".
+_LEAD_REASON = re.compile(r"^(?P<reason>\W*(?:(?:wait|no|nope|oops|ugh|hmm+|sorry|actually|oh)\W+)*(?:i|we|i'm|im|i've|ive)\b"
+                          r"[^,;?]*)\s*[,;]\s*(?P<request>(?:(?:so|please|pls|just|can\s+you|could\s+you)\s+)*" + _CHANGE_VERBS
+                          + r"\s+(?:it|that|this|them)\b[^,;?]*)$", re.IGNORECASE)
 _SLOT_WORD = re.compile(r"\b(?:" + "|".join(sorted(DATE_WORDS | PRIORITY_WORDS | {"tmrw", "tonight", "asap"})) + r")\b|\d",
                         re.IGNORECASE)
 
@@ -794,6 +799,25 @@ def _state_filter(state: str, today: date) -> Callable[[dict[str, Any]], bool]:
         day = today if state.endswith("today") else today + timedelta(days=1)
         return lambda t: not t["completed"] and t.get("due_date") == day.isoformat()
     return lambda t: not t["completed"] and bool(t.get("due_date")) and str(t["due_date"]) < today.isoformat()
+
+
+# "did the grocery run and picked up the meds": two deeds, each told with its own past-tense verb
+_TWO_DEEDS = re.compile(r"^(?P<a>.+?\b(?P<va>[a-z]+ed|" + "|".join(IRREGULAR_PAST) + r")\b.+?)\s*,?\s+(?:and|&|plus)\s+"
+                        r"(?:also\s+|then\s+|i\s+|we\s+)*(?P<b>(?P<vb>[a-z]+ed|" + "|".join(IRREGULAR_PAST)
+                        + r")\b.+)$", re.IGNORECASE)
+
+
+def _deeds(reading: Reading, engine: Engine) -> list[Reading]:
+    """A statement of two deeds read as two statements, each naming its own task."""
+    if reading.intent not in {"complete", "none"} or len(reading.references) == 1:
+        return [reading]
+    m = _TWO_DEEDS.match(reading.text)
+    if m is None:
+        return [reading]
+    parts = [engine.read(m["a"]), engine.read(m["b"])]
+    if any(len(p) != 1 or p[0].intent not in {"complete", "none"} for p in parts):
+        return [reading]
+    return [parts[0][0], parts[1][0]]
 
 
 def _shared_date(readings: list[Reading]) -> list[Reading]:
@@ -905,6 +929,15 @@ class OfflineModel:
         """"scrap the Henderson task, deal fell through", "unmark the groceries one, i forgot the eggs": a remark
         after a request that names its task, which itself asks nothing, sets nothing and names no task, is why
         the request is made; it is no part of what to change."""
+        lead = _LEAD_REASON.match(turn.message)
+        if lead is not None and not re.search(_REQUEST_VERBS, lead["reason"], re.IGNORECASE) \
+                and not _SLOT_WORD.search(lead["reason"]):
+            # "wait no i still need to proofread it, mark it not done": why, then the request that points back
+            snapshot = await turn.tasks()
+            said = set(normalise(" ".join(discourse.content_words(lead["reason"]))))
+            if not any(said & set(normalise(str(t["title"]))) for t in snapshot.tasks):
+                turn.message = lead["request"]
+                return
         m = _ASIDE.match(turn.message)
         if m is None or re.search(_REQUEST_VERBS, m["aside"], re.IGNORECASE) or _HEDGE.search(m["aside"]) \
                 or _SLOT_WORD.search(m["aside"]) or not discourse.content_words(m["aside"]):
@@ -989,6 +1022,7 @@ class OfflineModel:
                     readings = [replace(head[0], note=_quote_strip(trailing["note"].strip()))]
         readings = _topic_then_comment(readings)
         readings = _shared_date(readings)
+        readings = [part for r in readings for part in _deeds(r, engine)]
         if len(readings) > 1:
             # "wait no, I haven't sent it yet, undo that": a statement of something not done is no command
             readings = [r for r in readings if not (r.intent in {"complete", "delete"} and _NOT_DONE.search(r.text)
@@ -1287,7 +1321,8 @@ class OfflineModel:
             return
         title = normalise((snapshot.by_id(found.ids[0]) or {}).get("title", "")) if found.found else []
         # the deed fits when the title says it, or the object covers the whole title ("bought the milk": "milk")
-        fits = found.found and (verb is None or verb in title or stem(verb) in title
+        same = {w for deed in SAME_DEED if verb in deed for w in deed} if verb else set()
+        fits = found.found and (verb is None or verb in title or stem(verb) in title or bool(same & set(title))
                                 or any(len(verb) >= 4 and w[:4] == verb[:4] for w in title)
                                 or set(title) <= set(normalise(obj)))
         if found.found and not fits:
@@ -1314,6 +1349,10 @@ class OfflineModel:
             return
         loose = match_title(obj, pending) if obj.lower() != phrase.lower() else Resolution()
         near = loose.ambiguous or tuple(t for t in pending.tasks if t["id"] in loose.ids)
+        if len(near) == 1 and same & set(normalise(str(near[0]["title"]))):
+            # "rang the vet" beside "call the vet": the object fits and the deed is the title's, in other words
+            await self._complete_statement(turn, str(near[0]["title"]), obj, None)
+            return
         if near:
             # "paid the plumber" beside "call the plumber": the object fits, the deed may not; ask
             options = " or ".join(f"task {t['id']} ({t['title']})" for t in near)
