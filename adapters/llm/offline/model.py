@@ -406,9 +406,10 @@ _NOTE_MESSAGE = (
 _SEARCH_FRAME = re.compile(
     r"^\W*(?:(?:hey|so|ok|okay|um|hmm+|quick\s+q|please|pls|can\s+you|could\s+you)\W+)*"
     r"(?:search(?:\s+for)?|find(?:\s+me)?|look\s+(?:up|for)|(?:do\s+i\s+have\s+|is\s+there\s+|are\s+there\s+|got\s+)?"
-    r"(?:anything|any\s+tasks?|something|stuff|tasks?|whatever)\s+(?:about|on|re|regarding|mentioning|with|for|to\s+do\s+with)"
+    r"(?:anything|any\s+tasks?|something|stuff|tasks?|whatever)\s+(?:about|re|regarding|mentioning|with|for|to\s+do\s+with)"
     r"|show\s+(?:me\s+)?(?:everything|anything|all\s+(?:the\s+)?tasks?|tasks?|stuff)\s+(?:about|re|regarding|mentioning|with))"
-    r"\s+(?P<q>[^?]+?)\s*(?:on\s+my\s+list|in\s+my\s+list|in\s+there)?\s*\??\s*$", re.IGNORECASE)
+    r"\s+(?P<q>[^?]+?)\s*(?:(?:on|in)\s+(?:my|the)\s+list|in\s+there|in\s+(?:it|them|the\s+(?:title|name)))?\s*\??\s*$",
+    re.IGNORECASE)
 _POINTER_DONE = re.compile(
     r"^\W*(?:(?:oh|ok|okay|so|yeah|yep|yes|btw|actually|and|also|lol|haha)\W+)*(?P<ptr>that|this|it)\s*(?:['’]?s|\s+is|\s+was"
     r"|\s+has\s+been)\s+(?:(?:all|already|now|actually|totally|finally)\s+)*(?:done|finished|complete|completed|sorted"
