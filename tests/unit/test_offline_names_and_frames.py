@@ -227,3 +227,16 @@ async def test_a_reason_before_a_request_that_points_back(offline_chat: ChatUseC
     await talk(offline_chat, "add write the toast", "mark it done",
                "oops i still have to practise it, mark it not done")
     assert await state(tasks) == [("write the toast", False)]
+
+
+async def test_a_day_of_the_month_corrects_the_task_just_added(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await talk(offline_chat, "add order the cake on the 20th", "no actually make it the 18th")
+    [task] = await listed(tasks)
+    assert (task.title, task.due_date) == ("order the cake", date(2026, 3, 18))
+
+
+async def test_a_remark_told_by_the_person_may_mention_another_task(
+        offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "book the MOT", "book new tyres")
+    await talk(offline_chat, "delete book new tyres, i'll sort them with the MOT")
+    assert await state(tasks) == [("book the MOT", False)]

@@ -279,6 +279,7 @@ _RETARGET = re.compile(
 _ADD_FIX = re.compile(
     r"^\W*(?:(?:hmm+|oh|ah|um|err|ugh)\W+)*(?:(?:no+|nope|wait|oops|whoops|sorry|actually|my\s+bad|scratch\s+that)\W+)+"
     r"(?:(?:no+|nope|wait|oops|whoops|sorry|actually)\W+)*", re.IGNORECASE)
+_ORDINAL_DAY = re.compile(r"(?:(?:on|for|by)\s+)?(?:the\s+)?\d{1,2}(?:st|nd|rd|th)(?:\s+of\s+[a-z]+)?", re.IGNORECASE)
 _FIX_FRAME = re.compile(r"^(?:i\s+)?(?:meant|mean)\b\W*|^(?:make|change)\s+(?:it|that)(?:\s+to)?\b\s*|^call\s+it\b\s*"
                         r"|^(?:it\s+)?should\s+(?:be|say)\b\s*|^it(?:'s|\s+is|\s+was)\b\s*", re.IGNORECASE)
 _FIX_TAIL = re.compile(r"(?:\W+(?:instead|then|please|pls|sorry|thanks|thx))+\W*$", re.IGNORECASE)
@@ -773,6 +774,7 @@ _ASIDE = re.compile(r"^(?P<request>\W*(?:(?:please|pls|can\s+you|could\s+you|jus
 _LEAD_REASON = re.compile(r"^(?P<reason>\W*(?:(?:wait|no|nope|oops|ugh|hmm+|sorry|actually|oh)\W+)*(?:i|we|i'm|im|i've|ive)\b"
                           r"[^,;?]*)\s*[,;]\s*(?P<request>(?:(?:so|please|pls|just|can\s+you|could\s+you)\s+)*" + _CHANGE_VERBS
                           + r"\s+(?:it|that|this|them)\b[^,;?]*)$", re.IGNORECASE)
+_SELF_TOLD = re.compile(r"^\W*(?:i|i'll|ill|i'm|im|i've|ive|we|we'll|we're|gonna|going\s+to)\s", re.IGNORECASE)
 _SLOT_WORD = re.compile(r"\b(?:" + "|".join(sorted(DATE_WORDS | PRIORITY_WORDS | {"tmrw", "tonight", "asap"})) + r")\b|\d",
                         re.IGNORECASE)
 
@@ -945,11 +947,11 @@ class OfflineModel:
             return
         snapshot = await turn.tasks()
         aside = set(normalise(" ".join(discourse.content_words(m["aside"]))))
-        if any(aside & set(normalise(str(t["title"]))) for t in snapshot.tasks):
-            return  # "delete the gym, the dentist": a list of tasks
+        if any(aside & set(normalise(str(t["title"]))) for t in snapshot.tasks) and not _SELF_TOLD.match(m["aside"]):
+            return  # "delete the gym, the dentist": a list of tasks ("..., ill do it with the mot" is a remark)
         request = m["request"]
         if _EXPLICIT_TASK.search(request) or re.search(r"\b(?:it|that|this|them)\b", request, re.IGNORECASE) or \
-                discourse.named_task(request, snapshot.tasks) is not None:
+                discourse.named_task(request, snapshot.tasks) is not None or linking.find_links(request, snapshot.tasks):
             turn.message = request
 
     async def _link_names(self, turn: Turn, request: TurnRequest) -> None:
@@ -2095,9 +2097,18 @@ class OfflineModel:
         rest = _FIX_TAIL.sub("", rest).strip(" ,.!;:-\"'")
         if not rest or rest.endswith("?") or _ACTION.search(rest) or explicit_ids(rest) or _EXPLICIT_ADD.search(rest):
             return False  # "actually, add eggs too", "sorry, delete it": a request of its own
-        readings = self._engine.read(rest)
         if _NO_FIX.match(rest):
             return False  # "no thanks", "oops, what's left?": no correction
+        day = read_date(rest, turn.today) if _ORDINAL_DAY.fullmatch(rest) else None
+        if isinstance(day, date):
+            # "no actually make it the 12th": a day of the month, which the reader takes for a title
+            call = await turn.call("update_task", {"task_id": task_id, "due_date": day.isoformat()})
+            if is_error(call):
+                turn.ask(f"I couldn't change task {task_id}: {call.result.get('error')}.")
+            else:
+                turn.say(f"Updated task {task_id}: {old} (due {dates.describe(day, turn.today)}).")
+            return True
+        readings = self._engine.read(rest)
         slots = [r for r in readings if (r.date and read_date(r.date, turn.today) is not None) or r.priority]
         if slots and all(not (r.titles or r.new_title or r.note or r.label or r.repeat
                               or (r.reference and r.reference not in _PRONOUN)) for r in readings):
