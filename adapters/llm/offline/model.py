@@ -774,6 +774,9 @@ _ASIDE = re.compile(r"^(?P<request>\W*(?:(?:please|pls|can\s+you|could\s+you|jus
 _LEAD_REASON = re.compile(r"^(?P<reason>\W*(?:(?:wait|no|nope|oops|ugh|hmm+|sorry|actually|oh)\W+)*(?:i|we|i'm|im|i've|ive)\b"
                           r"[^,;?]*)\s*[,;]\s*(?P<request>(?:(?:so|please|pls|just|can\s+you|could\s+you)\s+)*" + _CHANGE_VERBS
                           + r"\s+(?:it|that|this|them)\b[^,;?]*)$", re.IGNORECASE)
+# A correction is no remark: "... 'call dave' - sorry, I mean 'call david'"
+_CORRECTING = re.compile(r"\b(?:i\s+mean|i\s+meant|sorry|actually|instead|no\s+wait|wait\s+no|make\s+(?:it|that)|rather|oops"
+                         r"|my\s+bad|scratch\s+that)\b", re.IGNORECASE)
 _SELF_TOLD = re.compile(r"^\W*(?:i|i'll|ill|i'm|im|i've|ive|we|we'll|we're|gonna|going\s+to)\s", re.IGNORECASE)
 _SLOT_WORD = re.compile(r"\b(?:" + "|".join(sorted(DATE_WORDS | PRIORITY_WORDS | {"tmrw", "tonight", "asap"})) + r")\b|\d",
                         re.IGNORECASE)
@@ -942,7 +945,8 @@ class OfflineModel:
                 turn.message = lead["request"]
                 return
         m = _ASIDE.match(turn.message)
-        if m is None or re.search(_REQUEST_VERBS, m["aside"], re.IGNORECASE) or _HEDGE.search(m["aside"]) \
+        if m is None or _CORRECTING.search(turn.message) or re.search(_REQUEST_VERBS, m["aside"], re.IGNORECASE) \
+                or _HEDGE.search(m["aside"]) \
                 or _SLOT_WORD.search(m["aside"]) or not discourse.content_words(m["aside"]):
             return
         snapshot = await turn.tasks()
