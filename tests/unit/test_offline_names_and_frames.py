@@ -240,3 +240,32 @@ async def test_a_remark_told_by_the_person_may_mention_another_task(
     await setup(tasks, "book the MOT", "book new tyres")
     await talk(offline_chat, "delete book new tyres, i'll sort them with the MOT")
     assert await state(tasks) == [("book the MOT", False)]
+
+
+# -- one more of the same, pointers with a state ------------------------------------------------
+
+async def test_the_other_one_too_makes_the_same_change(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "floss", "stretch")
+    await talk(offline_chat, "what's on my list?", "first one's done", "the other one too")
+    assert await state(tasks) == [("floss", True), ("stretch", True)]
+
+
+async def test_a_number_as_well_gets_the_same_move(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "floss", "stretch", "meditate")
+    await talk(offline_chat, "move task 1 to friday", "and task 3 as well")
+    assert [t.due_date for t in await listed(tasks)] == [MONDAY + timedelta(days=4), None, MONDAY + timedelta(days=4)]
+
+
+async def test_thats_urgent_after_an_add(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await talk(offline_chat, "add renew the tv licence", "oh that's urgent")
+    assert [t.priority.value for t in await listed(tasks)] == ["high"]
+
+
+async def test_a_take_back_with_its_reason(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await talk(offline_chat, "add picnic in the park sunday", "ugh actually delete that, its meant to pour")
+    assert await state(tasks) == []
+
+
+async def test_a_code_with_a_hyphen_stays_in_the_title(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await talk(offline_chat, "add file the P-60 with payroll")
+    assert [t for t, _ in await state(tasks)] == ["file the P-60 with payroll"]

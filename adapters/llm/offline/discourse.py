@@ -117,6 +117,8 @@ _TAKE_BACK = re.compile(
     r"^\W*(?:(?:ugh|oh|ok|okay|actually|no|nope|wait|hmm+|sorry|oops|whoops|ah|um|err|my\s+bad)\W+)*"
     r"(?:(?:never\s*mind|nvm)(?:\s+(?:that|it|about\s+(?:that|it)))?|scratch\s+(?:that|it)|forget\s+(?:it|that)|cancel\s+(?:that|it)|don'?t\s+add\s+(?:that|it)"
     r"|(?:delete|remove|drop|undo)\s+(?:that|it)(?:\s+(?:one|task))?)(?:\s+(?:one|task|then|please|pls))*"
+    # a reason may follow: "ugh actually delete that, its gonna rain"
+    r"(?:\s*[,;-]+\s*(?:it'?s|its|i'?m|im|we'?re|they'?re|i|we|it|because|cuz|bc|since|as|turns\s+out)\b[^?]*?)?"
     r"(?P<rest>(?:\W+(?:and\s+|then\s+|just\s+)*(?:add|put|create|remind)\b.*)?)\W*$",
     re.IGNORECASE)
 _INSTEAD = re.compile(r"(?:\W+(?:instead|then|please|pls))+\W*$", re.IGNORECASE)

@@ -273,13 +273,15 @@ _JUST_UNDO = re.compile(r"(?:(?:please|pls|just|can\s+you|could\s+you)\s+)*(?:un
 _RETARGET = re.compile(
     r"^\W*(?:(?:wait|no|nope|oops|sorry|actually|hmm|ugh|argh|ah|oh|whoops|err|um|nah)\W+)*"
     r"(?:wrong\s+(?:one|task|item)|not\s+(?:that|this)(?:\s+one)?(?=\W|$)|(?:the\s+)?other\s+one|i\s+meant\b"
-    r"|that's\s+the\s+wrong\s+(?:one|task))\W*(?:(?:wait|no|sorry|oops)\W+)*",
+    r"|that's\s+the\s+wrong\s+(?:one|task))\W*(?:(?:wait|no|sorry|oops)\W+)*(?!.*\b(?:too|as\s+well|also)\W*$)",
     re.IGNORECASE)
 # A correction of what was just added: a correction word leads ("no wait", "actually", "sorry, I meant").
 _ADD_FIX = re.compile(
     r"^\W*(?:(?:hmm+|oh|ah|um|err|ugh)\W+)*(?:(?:no+|nope|wait|oops|whoops|sorry|actually|my\s+bad|scratch\s+that)\W+)+"
     r"(?:(?:no+|nope|wait|oops|whoops|sorry|actually)\W+)*", re.IGNORECASE)
 _ORDINAL_DAY = re.compile(r"(?:(?:on|for|by)\s+)?(?:the\s+)?\d{1,2}(?:st|nd|rd|th)(?:\s+of\s+[a-z]+)?", re.IGNORECASE)
+_SAME_AGAIN = re.compile(r"^\W*(?:(?:and|oh|ok|okay|also|plus)\W+)*(?P<ref>(?:the\s+|that\s+)?(?:other(?:\s+one|\s+task)?|task\s+\d+"
+                         r"|#\d+|number\s+\d+|\d+|the\s+\w+(?:\s+\w+)?\s+one))\s+(?:too|as\s+well|also)\W*$", re.IGNORECASE)
 _FIX_FRAME = re.compile(r"^(?:i\s+)?(?:meant|mean)\b\W*|^(?:make|change)\s+(?:it|that)(?:\s+to)?\b\s*|^call\s+it\b\s*"
                         r"|^(?:it\s+)?should\s+(?:be|say)\b\s*|^it(?:'s|\s+is|\s+was)\b\s*", re.IGNORECASE)
 _FIX_TAIL = re.compile(r"(?:\W+(?:instead|then|please|pls|sorry|thanks|thx))+\W*$", re.IGNORECASE)
@@ -404,6 +406,11 @@ _NOTE_MESSAGE = (
                r"(?:note|comment|description)\s*(?::|,|\s+that\s+|\s+saying\s+|\s-\s|\s)\s*(?P<note>\S.*?)\W*$",
                re.IGNORECASE),
 )
+_POINTER_PRIORITY = re.compile(
+    r"^\W*(?:(?:oh|ok|okay|so|yeah|yep|and|also|btw|actually|wait)\W+)*(?P<ptr>that|this|it)\s*(?:['’]?s|\s+is)\s+"
+    r"(?:(?:kinda|kind\s+of|pretty|really|super|very|quite|actually|also|a)\s+)*(?P<pri>(?:not\s+(?:that\s+)?)?(?:urgent|important"
+    r"|high\s+priority|low\s+priority|top\s+priority|a\s+priority|critical|asap))(?:\s+(?:too|now|btw|actually|lol))*\W*$",
+    re.IGNORECASE)
 _SEARCH_FRAME = re.compile(
     r"^\W*(?:(?:hey|so|ok|okay|um|hmm+|quick\s+q|please|pls|can\s+you|could\s+you)\W+)*"
     r"(?:search(?:\s+for)?|find(?:\s+me)?|look\s+(?:up|for)|(?:do\s+i\s+have\s+|is\s+there\s+|are\s+there\s+|got\s+)?"
@@ -423,7 +430,7 @@ _EXCEPT = re.compile(r"\b(?:everything|every\s+task|all(?:\s+(?:of\s+)?(?:them|m
                      re.IGNORECASE)
 _LIST_SPLIT = re.compile(r"\s*(?:,|\band\b|&|\bor\b|\bplus\b)\s*", re.IGNORECASE)
 _TRAILING_NOTE = re.compile(r"^(?P<head>\W*(?:(?:please|pls|ok|okay|so|oh|hey)\W+)*(?:add|create|new\s+task|remind\s+me|put)\b.+?)"
-                            r"\s*[,;.]\s*(?:and\s+)?(?:(?:add|put)\s+)?(?:a\s+)?(?:note|notes|description|desc)\b\s*"
+                            r"\s*[,;.]\s*(?:and\s+)?(?:(?:add|put|with)\s+)?(?:a\s+)?(?:note|notes|description|desc)\b\s*"
                             r"(?::|-|\bthat\b|\bsaying\b)?\s*(?P<note>\S.*?)\s*$", re.IGNORECASE)
 _NOTE_TO = re.compile(
     r"^\W*(?:(?:please|pls|can\s+you|could\s+you|ok|okay|so|and|also|oh|now|then)\W+)*"
@@ -493,7 +500,7 @@ _SAYS_STATE = re.compile(r"\b(?:is|isn'?t|are|aren'?t|was|wasn'?t|were|weren'?t|
 _DANGLING = re.compile(r"(?:\s(?:and|or|with|w/|to|for|of|the|a|an|at|from|about|&)|&|/)\s*$", re.IGNORECASE)
 _PREPOSITIONS = frozenset({"from", "into", "onto", "than", "via", "of", "with", "by", "at", "on", "in", "for", "off", "up",
                            "down", "over", "under", "to", "about"})
-_WH_QUESTION = re.compile(r"^\W*(?:(?:so|and|ok|okay|hey|um|hmm)\W+)*(?:what|which|when|where|who|how|why)(?:['’]s|\s+is|\s+are|"
+_WH_QUESTION = re.compile(r"^\W*(?:(?:so|and|ok|okay|hey|um|hmm)\W+)*(?:what|wat|which|when|where|who|how|why)(?:['’]?s|\s+is|\s+are|"
                           r"\s+was|\s+do|\s+does|\s+did|\s+should|\s+can|\s+have|\s+has)\b", re.IGNORECASE)
 _NAMED_TASK = re.compile(r"\b(?:task|reminder|to-?do|item|one|something|entry)\s+(?:called|named|titled|entitled|saying)\b",
                          re.IGNORECASE)
@@ -890,6 +897,8 @@ class OfflineModel:
             pass  # "no wait, call dad instead" right after "add call mom": the task just added, put right
         elif _RETARGET.match(message) and self._last_change(turn):
             await self._retarget(turn, message)
+        elif (again := _SAME_AGAIN.match(message)) and await self._same_again(turn, again["ref"]):
+            pass  # "the other one too", "and task 4 as well" right after a change: the same change to it
         else:
             await self._bind_topic(turn, discourse.without_contrast(typed))
             await self._drop_aside(turn)
@@ -1015,6 +1024,11 @@ class OfflineModel:
             # "thats done already lol", "it's finished": the task pointed at is done (never a question of the list)
             pointer = pointer_done["ptr"].lower()
             readings = [Reading("complete", 1.0, message[:2000], reference=pointer, references=(pointer,))]
+        elif (rated := _POINTER_PRIORITY.match(message[:2000])) is not None:
+            # "oh that's urgent", "it's not important": the task pointed at, at that priority
+            pointer = rated["ptr"].lower()
+            readings = [Reading("update", 1.0, message[:2000], reference=pointer, references=(pointer,),
+                                priority=rated["pri"])]
         elif framed_note is not None:
             ref = framed_note["ref"].strip(" ,").lower()
             readings = [Reading("update", 1.0, message[:2000], reference=ref, references=(ref,),
@@ -1030,6 +1044,10 @@ class OfflineModel:
         readings = _topic_then_comment(readings)
         readings = _shared_date(readings)
         readings = [part for r in readings for part in _deeds(r, engine)]
+        if len(readings) > 1:
+            # "ok that's done now. add buy a hard drive": the pointer's part is a completion, not thanks
+            readings = [Reading("complete", 1.0, r.text, reference=m["ptr"].lower(), references=(m["ptr"].lower(),))
+                        if (m := _POINTER_DONE.match(r.text)) else r for r in readings]
         if len(readings) > 1:
             # "wait no, I haven't sent it yet, undo that": a statement of something not done is no command
             readings = [r for r in readings if not (r.intent in {"complete", "delete"} and _NOT_DONE.search(r.text)
@@ -2165,6 +2183,39 @@ class OfflineModel:
     def _last_change(turn: Turn) -> list[ToolCall]:
         """The changing calls an undo would reverse (the same choice the undo tool makes)."""
         return change_to_undo([m.tool_calls for m in turn.history if m.role is Role.ASSISTANT])
+
+    async def _same_again(self, turn: Turn, ref: str) -> bool:
+        """The last change, made to one more task; False when the last change is no single kind of change or
+        the words name no task (the message is then read as usual)."""
+        last = [c for c in self._last_change(turn) if not is_error(c)]
+        tools = {c.tool for c in last}
+        if len(tools) != 1 or not tools <= {"complete_task", "delete_task", "update_task"}:
+            return False
+        changed = {int(c.arguments.get("task_id", 0)) for c in last}
+        text = re.sub(r"^(?:the|that)\s+", "", ref.strip().lower())
+        if text in {"other one", "other", "other task", "remaining one", "last one left"}:
+            shown = [i for i in last_listing(turn.history) if i not in changed]
+            if len(shown) != 1:
+                return False
+            ids: tuple[int, ...] = (shown[0],)
+        else:
+            found = await self._resolve(turn, ref, default_last=False)
+            if found is None or not found.ids or set(found.ids) & changed:
+                turn.asked = False
+                turn.replies.clear()
+                turn.questions.clear()
+                return False
+            ids = found.ids
+        tool = next(iter(tools))
+        extra = {k: v for k, v in last[0].arguments.items() if k != "task_id"}
+        verb = {"complete_task": "Done! Marked", "delete_task": "Deleted", "update_task": "Updated"}[tool]
+        for task_id in ids:
+            call = await turn.call(tool, {"task_id": task_id, **extra})
+            if is_error(call):
+                turn.ask(f"I couldn't change task {task_id}: {call.result.get('error')}.")
+            else:
+                turn.say(f"{verb} task {task_id}: {call.result.get('title', '')}.")
+        return True
 
     async def _retarget(self, turn: Turn, message: str) -> None:
         """"wrong one, I meant task 2", "no, the other one", "not that one, the dentist": undo the last

@@ -29,7 +29,8 @@ from adapters.llm.offline.words import IRREGULAR_PAST, base_verb, singular
 
 _PAST = re.compile(r"^[a-z]{3,}ed$")
 # "AT&T", "R&D": an ampersand between letters with no space is part of the name, not a list's "and"
-_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+|&[^\W\d_]+)*|[^\w\s]")
+# "W-2", "COVID-19", "555-0142": a code or a number joined by a hyphen is one word ("1-3" stays a range)
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+|&[^\W\d_]+|(?<=[^\W\d_])-\d+|(?<=\d)-\d{3,})*|[^\w\s]")
 
 
 @dataclass(frozen=True, slots=True)
