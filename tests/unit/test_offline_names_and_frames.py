@@ -269,3 +269,23 @@ async def test_a_take_back_with_its_reason(offline_chat: ChatUseCases, tasks: Ta
 async def test_a_code_with_a_hyphen_stays_in_the_title(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
     await talk(offline_chat, "add file the P-60 with payroll")
     assert [t for t, _ in await state(tasks)] == ["file the P-60 with payroll"]
+
+
+async def test_a_check_mark_after_a_task_says_it_is_done(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "hoover the lounge", "descale the kettle")
+    await talk(offline_chat, "lounge ✅")
+    assert await state(tasks) == [("hoover the lounge", True), ("descale the kettle", False)]
+
+
+async def test_a_remark_after_a_bulk_request(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "hoover the lounge", "descale the kettle")
+    await talk(offline_chat, "mark everything done, long week")
+    assert await state(tasks) == [("hoover the lounge", True), ("descale the kettle", True)]
+
+
+async def test_terse_commands(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "hoover the lounge", "descale the kettle")
+    reply = await talk(offline_chat, "ls")
+    assert "hoover the lounge" in reply and "descale the kettle" in reply
+    await talk(offline_chat, "yeah delete descale the kettle")
+    assert await state(tasks) == [("hoover the lounge", False)]

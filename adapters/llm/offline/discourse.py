@@ -175,9 +175,16 @@ _SPOKEN_MARKS = ((re.compile(r"\s+question\s+mark\b", re.IGNORECASE), "?"),
                  (re.compile(r"\s+exclamation\s+(?:point|mark)\b", re.IGNORECASE), "!"))
 
 
+# A check mark typed after a task says it is done: "bathroom ✅", "netflix cancelled ✔".
+_CHECK_MARK = re.compile(r"\s*[✅✔☑✓]\ufe0f?")
+
+
 def spoken_punctuation(message: str) -> str:
-    """The message with dictated marks written as marks."""
+    """The message with dictated marks written as marks, and check marks as "done"."""
     text = _SPOKEN_COMMA.sub(",", message)
+    if _CHECK_MARK.search(text) and not re.search(r"\b(?:done|finished|complete|completed)\b", text, re.IGNORECASE):
+        text = _CHECK_MARK.sub(" done", text, count=1)
+        text = _CHECK_MARK.sub("", text)
     for mark, sign in _SPOKEN_MARKS:
         text = mark.sub(sign, text)
 

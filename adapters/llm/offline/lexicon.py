@@ -27,7 +27,7 @@ SLANG = {
     "tusday": "tuesday", "teusday": "tuesday", "fryday": "friday", "saterday": "saturday", "satuday": "saturday",
     "sundy": "sunday", "mondy": "monday", "tomrrow": "tomorrow", "tommorw": "tomorrow", "tomorro": "tomorrow",
     "2mrw": "tomorrow", "2mro": "tomorrow", "tmoro": "tomorrow", "tonigt": "tonight", "tonihgt": "tonight",
-    "thats": "that's", "p1": "urgent", "p0": "urgent", "p3": "low", "p4": "low", "unmark": "uncheck", "unmarked": "unchecked", "untick": "untick", "rmd": "remind", "one's": "one", "ones": "ones", "remidn": "remind", "rmind": "remind", "remnd": "remind", "mrk": "mark", "ok": "ok", "k": "ok",
+    "thats": "that's", "rm": "remove", "ls": "list", "p1": "urgent", "p0": "urgent", "p3": "low", "p4": "low", "unmark": "uncheck", "unmarked": "unchecked", "untick": "untick", "rmd": "remind", "one's": "one", "ones": "ones", "remidn": "remind", "rmind": "remind", "remnd": "remind", "mrk": "mark", "ok": "ok", "k": "ok",
 }
 
 # Words worth correcting when one keystroke away (long enough that a slip is not another word).
@@ -71,7 +71,7 @@ REPEAT_WORDS = frozenset(
 # Sounds people type around a request ("ugh, just delete both of them"): explained as filler.
 INTERJECTIONS = frozenset(["ugh", "argh", "hmm", "hmmm", "meh", "nvm", "lol", "oops", "whoops", "yay", "wow", "damn", "darn",
                            "phew", "gah", "eh", "ah", "aha", "ooh", "welp", "yikes", "sigh", "omg", "ffs", "hah", "haha",
-                           "ngl", "tbh", "lmao", "lmfao", "imo", "smh", "tho", "fr", "idk", "ig", "xd", "hehe"])
+                           "ngl", "tbh", "yeah", "yep", "yup", "lmao", "lmfao", "imo", "smh", "tho", "fr", "idk", "ig", "xd", "hehe"])
 
 # Words that say a task is finished, whatever the task: "JIRA-77 is resolved", "the slides are wrapped up".
 DONE_STATE_WORDS = frozenset({"resolved", "closed", "wrapped", "sorted", "handled", "squared", "knocked", "nailed", "smashed",

@@ -833,6 +833,12 @@ def _deeds(reading: Reading, engine: Engine) -> list[Reading]:
     return [parts[0][0], parts[1][0]]
 
 
+def _sets_a_slot(words: str, today: date) -> bool:
+    """Whether a remark says a date or a priority ("what a day" does not; "by friday" does)."""
+    return bool(re.search(r"\d", words)) or read_date(words, today) is not None or any(
+        w in PRIORITY_WORDS for w in mood.words(words))
+
+
 def _shared_date(readings: list[Reading]) -> list[Reading]:
     """"my math hw and my spanish essay both due tmrw": the date said of both is each new task's date."""
     if len(readings) < 2 or any(r.intent != "add" or len(r.titles) != 1 for r in readings[:-1]):
@@ -955,15 +961,16 @@ class OfflineModel:
                 return
         m = _ASIDE.match(turn.message)
         if m is None or _CORRECTING.search(turn.message) or re.search(_REQUEST_VERBS, m["aside"], re.IGNORECASE) \
-                or _HEDGE.search(m["aside"]) \
-                or _SLOT_WORD.search(m["aside"]) or not discourse.content_words(m["aside"]):
+                or _HEDGE.search(m["aside"]) or _sets_a_slot(m["aside"], turn.today) \
+                or re.search(r"\b(?:them|those|these|both|all|every\w*|too|also|as\s+well|and|not|no)\b", m["aside"],
+                             re.IGNORECASE):
             return
         snapshot = await turn.tasks()
         aside = set(normalise(" ".join(discourse.content_words(m["aside"]))))
         if any(aside & set(normalise(str(t["title"]))) for t in snapshot.tasks) and not _SELF_TOLD.match(m["aside"]):
             return  # "delete the gym, the dentist": a list of tasks ("..., ill do it with the mot" is a remark)
         request = m["request"]
-        if _EXPLICIT_TASK.search(request) or re.search(r"\b(?:it|that|this|them)\b", request, re.IGNORECASE) or \
+        if _EXPLICIT_TASK.search(request) or re.search(r"\b(?:it|that|this|them|everything|all)\b", request, re.IGNORECASE) or \
                 discourse.named_task(request, snapshot.tasks) is not None or linking.find_links(request, snapshot.tasks):
             turn.message = request
 
