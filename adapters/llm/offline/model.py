@@ -794,10 +794,9 @@ _BOTH_TAIL = re.compile(r"\s+(?:both|all|each)(?:\s+of\s+(?:them|those|these))?$
 
 # A task named by its state: "the overdue one", "the urgent task", "the one due tomorrow", "the done one".
 _STATES = r"overdue|late|urgent|high[- ]priority|important|low[- ]priority|unimportant|done|completed|finished|due\s+today|due\s+tomorrow"
-_STATE_REFERENCE = re.compile(r"\b(?:(?:" + _STATES + r")\s+(?:one|task|thing|item)|(?:one|task)\s+(?:that'?s\s+|that\s+is\s+"
-                              r"|which\s+is\s+|i\s+)?(?:" + _STATES + r"))\b", re.IGNORECASE)
-_BY_STATE = re.compile(r"^(?:(?P<state>" + _STATES + r")\s+(?:one|task|thing|item)|(?:one|task)\s+(?:that'?s\s+|that\s+is\s+"
-                       r"|which\s+is\s+|i\s+)?(?P<state2>" + _STATES + r"))$")
+# searched for in a clause ("delete the done one"), matched whole against a reference ("overdue one")
+_BY_STATE = re.compile(r"\b(?:(?P<state>" + _STATES + r")\s+(?:one|task|thing|item)|(?:one|task)\s+(?:that'?s\s+|that\s+is\s+"
+                       r"|which\s+is\s+|i\s+)?(?P<state2>" + _STATES + r"))\b", re.IGNORECASE)
 
 
 def _state_filter(state: str, today: date) -> Callable[[dict[str, Any]], bool]:
@@ -831,6 +830,12 @@ def _deeds(reading: Reading, engine: Engine) -> list[Reading]:
     if any(len(p) != 1 or p[0].intent not in {"complete", "none"} for p in parts):
         return [reading]
     return [parts[0][0], parts[1][0]]
+
+
+def _shares_a_title_word(text: str, tasks: Sequence[dict[str, Any]]) -> bool:
+    """Whether any content word of the text is a word of a title on the list."""
+    said = set(normalise(" ".join(discourse.content_words(text))))
+    return any(said & set(normalise(str(t["title"]))) for t in tasks)
 
 
 def _sets_a_slot(words: str, today: date) -> bool:
@@ -955,8 +960,7 @@ class OfflineModel:
                 and not _SLOT_WORD.search(lead["reason"]):
             # "wait no i still need to proofread it, mark it not done": why, then the request that points back
             snapshot = await turn.tasks()
-            said = set(normalise(" ".join(discourse.content_words(lead["reason"]))))
-            if not any(said & set(normalise(str(t["title"]))) for t in snapshot.tasks):
+            if not _shares_a_title_word(lead["reason"], snapshot.tasks):
                 turn.message = lead["request"]
                 return
         m = _ASIDE.match(turn.message)
@@ -966,8 +970,7 @@ class OfflineModel:
                              re.IGNORECASE):
             return
         snapshot = await turn.tasks()
-        aside = set(normalise(" ".join(discourse.content_words(m["aside"]))))
-        if any(aside & set(normalise(str(t["title"]))) for t in snapshot.tasks) and not _SELF_TOLD.match(m["aside"]):
+        if _shares_a_title_word(m["aside"], snapshot.tasks) and not _SELF_TOLD.match(m["aside"]):
             return  # "delete the gym, the dentist": a list of tasks ("..., ill do it with the mot" is a remark)
         request = m["request"]
         if _EXPLICIT_TASK.search(request) or re.search(r"\b(?:it|that|this|them|everything|all)\b", request, re.IGNORECASE) or \
@@ -988,13 +991,13 @@ class OfflineModel:
             return
         named = {link.task_id for link in links}
         linked = linking.linked_copy(turn.message, links)[:2000]
-        as_typed = await self._read(Turn(request.tools, request.history, request.tools.today, dry=True,
-                                         message=turn.message), request)
         trial = await self._read(Turn(request.tools, request.history, request.tools.today, dry=True, message=linked),
                                  request)
         changed, added = _changes(trial)
         if trial.asked or added or not changed or not named <= changed:
-            return
+            return  # the typed copy is rehearsed only when the linked one reads cleanly
+        as_typed = await self._read(Turn(request.tools, request.history, request.tools.today, dry=True,
+                                         message=turn.message), request)
         typed_changed, typed_added = _changes(as_typed)
         if as_typed.asked or typed_added or not typed_changed or not named <= typed_changed:
             turn.message = linked
@@ -1175,7 +1178,7 @@ class OfflineModel:
             # A change to every task needs "all"/"everything" as what is changed ("mark all as done"), not as an
             # adverb ("all done with number 2"); a task named by number wins; "all of them" is the list shown last.
             intent = {"complete_all": "complete", "clear_completed": "delete", "delete_all": "delete"}[intent]
-            by_state = _STATE_REFERENCE.search(reading.text)
+            by_state = _BY_STATE.search(reading.text)
             reference = (f"task {explicit[1]}" if explicit else "them" if pointing
                          else by_state.group().lower() if by_state else reading.reference)
             reading = replace(reading, intent=intent, reference=reference,
@@ -1293,8 +1296,8 @@ class OfflineModel:
             await self._reopen(turn, reading)
             if turn.asked:
                 return
-        if intent in {"complete", "complete_all", "delete", "delete_all"} and _EXCEPT.search(reading.text):
-            await self._all_except(turn, reading, _EXCEPT.search(reading.text)["rest"])  # type: ignore[index]
+        if intent in {"complete", "complete_all", "delete", "delete_all"} and (left_out := _EXCEPT.search(reading.text)):
+            await self._all_except(turn, reading, left_out["rest"])
             return
         handler = {
             "add": self._add, "complete": self._complete, "reopen": self._reopen, "delete": self._delete,
@@ -1651,7 +1654,7 @@ class OfflineModel:
                      " I haven't changed anything.")
             return None
         snapshot = await turn.tasks()
-        by_state = _BY_STATE.match(text)
+        by_state = _BY_STATE.fullmatch(text)
         if by_state is not None:
             # "drop the overdue one", "the urgent task": the task its state picks out, if only one has it
             wanted = _state_filter(by_state["state"] or by_state["state2"], turn.today)
@@ -2070,6 +2073,7 @@ class OfflineModel:
         completing = reading.intent in {"complete", "complete_all"}
         snapshot = await turn.tasks()
         pool = [t for t in snapshot.tasks if not (completing and t["completed"])]
+        in_pool = {int(t["id"]) for t in pool}
         kept: set[int] = set()
         for part in _LIST_SPLIT.split(rest.strip(" .!")):
             part = re.sub(r"^(?:the|my|that|this)\s+", "", part.strip(), flags=re.IGNORECASE)
@@ -2078,7 +2082,7 @@ class OfflineModel:
                 continue
             number = _EXPLICIT_TASK.fullmatch(part)
             found = Resolution(ids=(int(number[1]),)) if number else match_title(part, Snapshot(pool))
-            if len(found.ids) != 1 or found.ids[0] not in {int(t["id"]) for t in pool}:
+            if len(found.ids) != 1 or found.ids[0] not in in_pool:
                 turn.ask(f"I can't be sure which task \"{part}\" is, so I haven't changed anything. "
                          "Tell me the task numbers to leave out.")
                 return
@@ -2206,11 +2210,10 @@ class OfflineModel:
                 return False
             ids: tuple[int, ...] = (shown[0],)
         else:
-            found = await self._resolve(turn, ref, default_last=False)
+            # resolved on a scratch turn: when the words name no task, the message is read as usual, unasked
+            scratch = Turn(turn.tools, turn.history, turn.today, dry=True, message=turn.message)
+            found = await self._resolve(scratch, ref, default_last=False)
             if found is None or not found.ids or set(found.ids) & changed:
-                turn.asked = False
-                turn.replies.clear()
-                turn.questions.clear()
                 return False
             ids = found.ids
         tool = next(iter(tools))
