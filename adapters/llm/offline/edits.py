@@ -64,6 +64,7 @@ class Edit:
     new_title: str
     tail: str  # the date or priority said with the rename ("" for none)
     needs_match: bool  # the frame is a rename only if the reference names a task
+    turned_down: str = ""  # the wording said to be wrong ("buy not by": "by"), "" when none is said
 
 
 def read_edit(text: str, is_slot: Callable[[str], bool]) -> Edit | None:
@@ -78,11 +79,13 @@ def read_edit(text: str, is_slot: Callable[[str], bool]) -> Edit | None:
         ref = m["ref"].strip(" ,:-\"'“”‘’")
         new, tail = _split_tail(m["new"].strip(), is_slot)
         quoted = re.fullmatch(_QUOTED, new)
+        turned = _NOT_OLD.search(new) if not quoted and not needs_match else None
         new = quoted["qnew"] if quoted else _NOT_OLD.sub("", new) if not needs_match else new
         new = new.strip(" ,:;\"'“”‘’")
         if not ref or not new or is_slot(new) or (needs_match and re.match(r"(?:it|that|this)\b", ref, re.IGNORECASE)):
             continue
-        return Edit(_strip_quotes(ref), new, tail, needs_match)
+        down = _strip_quotes(re.sub(r"^\W*(?:not|instead\s+of|rather\s+than)\s+", "", turned[0].strip(" ,"), flags=re.IGNORECASE)) if turned else ""
+        return Edit(_strip_quotes(ref), new, tail, needs_match, down)
     return None
 
 
@@ -96,3 +99,25 @@ def _split_tail(new: str, is_slot: Callable[[str], bool]) -> tuple[str, str]:
 
 def _strip_quotes(text: str) -> str:
     return text.strip(" \"'“”‘’")
+
+
+# "envelopes, not stamps", "buy instead of by", "Jack not Jake": the right wording, then the one turned down.
+_RIGHT_NOT_WRONG = re.compile(r"^[\"“‘']?(?P<right>[\w' -]+?)[\"”’']?\s*,?\s+(?:not|instead\s+of|rather\s+than)\s+"
+                              r"[\"“‘']?(?P<wrong>[\w' -]+?)[\"”’']?\W*$", re.IGNORECASE)
+
+
+def swapped(title: str, right: str, wrong: str) -> str | None:
+    """The title with the wording turned down replaced by the right one; None when the title does not hold it."""
+    wrong, right = wrong.strip(), right.strip()
+    if not wrong or not right or wrong.lower() == right.lower():
+        return None
+    found = re.search(r"(?<![\w'])" + re.escape(wrong) + r"(?![\w'])", title, re.IGNORECASE)
+    if found is None:
+        return None
+    return f"{title[:found.start()]}{right}{title[found.end():]}"
+
+
+def swap_said(title: str, said: str) -> str | None:
+    """"envelopes, not stamps" said of "buy stamps": "buy envelopes"; None when it is no such swap."""
+    m = _RIGHT_NOT_WRONG.match(said.strip())
+    return swapped(title, m["right"], m["wrong"]) if m else None

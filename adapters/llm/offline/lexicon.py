@@ -93,3 +93,32 @@ SAME_DEED = (
     frozenset({"fix", "repair", "mend"}),
     frozenset({"finish", "complete", "do", "wrap"}),
 )
+
+# Nouns that name the same thing, for finding a task by a description of it: "the reminder about the
+# lawyer" is "call the solicitor about the will". Kept to words that can stand in for each other.
+SAME_THING = (
+    frozenset({"lawyer", "solicitor", "attorney"}),
+    frozenset({"mum", "mom", "mother", "mam", "mummy", "mommy", "ma"}),
+    frozenset({"dad", "father", "daddy", "pa"}),
+    frozenset({"gran", "granny", "grandma", "grandmother", "nan", "nana", "nanna"}),
+    frozenset({"grandad", "grandpa", "granddad", "grandfather"}),
+    frozenset({"doctor", "doc", "gp"}),
+    frozenset({"bike", "bicycle"}),
+    frozenset({"tv", "television", "telly"}),
+    frozenset({"jab", "vaccine", "vaccination", "shot", "booster"}),
+    frozenset({"hoover", "vacuum"}),
+    frozenset({"chemist", "pharmacy", "drugstore"}),
+    frozenset({"rubbish", "trash", "garbage", "bin", "bins"}),
+    frozenset({"flat", "apartment"}),
+    frozenset({"film", "movie"}),
+    frozenset({"holiday", "vacation", "trip"}),
+    frozenset({"present", "gift"}),
+    frozenset({"appointment", "appt", "appt.", "booking"}),
+    frozenset({"car", "vehicle"}),
+    frozenset({"phone", "mobile", "cell"}),
+    frozenset({"exam", "test"}),
+    frozenset({"groceries", "grocery", "shopping", "food shop"}),
+    frozenset({"pickup", "collect", "collection", "pick"}),
+    frozenset({"maths", "math"}),
+    frozenset({"practice", "practise"}),
+)

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from difflib import SequenceMatcher
 from typing import Any
 
-from adapters.llm.offline import dates, discourse, edits, linking, mood
+from adapters.llm.offline import dates, discourse, edits, focus, linking, mood
 from adapters.llm.offline import scope as quantifier
 from adapters.llm.offline.dates import find_date
 from adapters.llm.offline.engine import Engine, Reading, load, load_second
@@ -37,6 +37,7 @@ from adapters.llm.offline.references import (
     explicit_ids,
     last_listing,
     last_touched,
+    match_description,
     match_title,
     normalise,
     stem,
@@ -246,6 +247,9 @@ _EDIT = re.compile(
     r"(?:\s*,?\s*(?:(?:so\s+)?(?:it|that|this)\s+(?:should|shall|will|must)\s+(?:say|read|be)|(?:so\s+)?it\s+says)"
     r"|\s+(?:to|into|as)(?:\s+(?:say|read))?)\s*:?\s*(?P<new>[\"“‘'].+[\"”’']|.+?)\s*[.!]*$",
     re.IGNORECASE)
+# "... it should be buy not by", "... I meant Jack, not Jake": the right wording, then the one turned down
+_SWAP_TAIL = re.compile(r"\b(?:be|say|read|says|reads|is|mean|meant)\s+[\"“‘']?(?P<right>[\w' -]+?)[\"”’']?\s*,?\s+"
+                        r"(?:not|instead\s+of|rather\s+than)\s+[\"“‘']?(?P<wrong>[\w' -]+?)[\"”’']?\W*$", re.IGNORECASE)
 _EDIT_OF = re.compile(r"^(?:the\s+)?(?:(?:title|name|wording|spelling|text|typo|typos|mistake|misspelling)\s+"
                       r"(?:of|in|on|for)\s+)", re.IGNORECASE)
 
@@ -273,7 +277,8 @@ _JUST_UNDO = re.compile(r"(?:(?:please|pls|just|can\s+you|could\s+you)\s+)*(?:un
 _RETARGET = re.compile(
     r"^\W*(?:(?:wait|no|nope|oops|sorry|actually|hmm|ugh|argh|ah|oh|whoops|err|um|nah)\W+)*"
     r"(?:wrong\s+(?:one|task|item)|not\s+(?:that|this)(?:\s+one)?(?=\W|$)|(?:the\s+)?other\s+one|i\s+meant\b"
-    r"|that's\s+the\s+wrong\s+(?:one|task))\W*(?:(?:wait|no|sorry|oops)\W+)*(?!.*\b(?:too|as\s+well|also)\W*$)",
+    r"|that's\s+the\s+wrong\s+(?:one|task)|not\s+(?:the|my)\s+[\w'-]+(?:\s+[\w'-]+){0,3}\s*,)"
+    r"\W*(?:(?:wait|no|sorry|oops)\W+)*(?!.*\b(?:too|as\s+well|also)\W*$)",
     re.IGNORECASE)
 # A correction of what was just added: a correction word leads ("no wait", "actually", "sorry, I meant").
 _ADD_FIX = re.compile(
@@ -877,6 +882,52 @@ def _without_reason(message: str) -> str:
     return message
 
 
+def _same_verb(title: str, before: tuple[int, str] | None) -> str:
+    """"and a hotel too" right after adding "book flights to Rome": a thing, with no verb of its own, done
+    the same way as the task before it ("book a hotel"). A title with a verb of its own stays as it is."""
+    words = title.split()
+    if before is None or not words or words[0].lower() not in {"a", "an", "the", "some", "my", "our", "new"}:
+        return title
+    earlier = before[1].split()
+    verb = earlier[0].lower() if len(earlier) > 1 else ""
+    if not verb.isalpha() or verb in _ARTICLES or verb in CLOSED_WORDS - COMMAND_WORDS:
+        return title
+    return f"{verb} {title}"
+
+
+_WHAT_TO_ADD = "What should I add? Tell me the task and I'll put it on your list."
+# "add a task", "new reminder", "can you add something": an add with nothing to add yet.
+_BARE_ADD = re.compile(r"^\W*(?:(?:please|pls|can\s+you|could\s+you|ok|okay|hey|i\s+want\s+to|i'?d\s+like\s+to)\W+)*"
+                       r"(?:add|create|make|new|set\s+up)(?:\s+(?:a|an|another|one|new|me\s+a))*"
+                       r"(?:\s+(?:task|todo|to-?do|reminder|item|something|thing|entry))?(?:\s+(?:for\s+me|please|pls"
+                       r"|to\s+(?:my|the)\s+list))*\W*$", re.IGNORECASE)
+
+
+def _asked_what_to_add(history: Sequence[Message]) -> bool:
+    """Whether the reply before the message asked what to add."""
+    earlier = [m for m in history[:-1] if m.role is Role.ASSISTANT]
+    return bool(earlier) and earlier[-1].content.strip().endswith(_WHAT_TO_ADD)
+
+
+async def _revised_title(turn: Turn, found: edits.Edit) -> str:
+    """The new title of a rename that changes only part of the old one: "it should be buy not by" on
+    "by milk" is "buy milk"; "change grandad to grandpa" on "call grandad" is "call grandpa"."""
+    snapshot = await turn.tasks()
+    number = _ID.match(found.reference.lower())
+    task = snapshot.by_id(int(number[1])) if number and number[1].isdigit() else None
+    if task is None and not number:
+        match = match_title(found.reference, Snapshot([t for t in snapshot.tasks if not t["completed"]]))
+        task = snapshot.by_id(match.ids[0]) if len(match.ids) == 1 else None
+    if task is None:
+        return found.new_title
+    title = str(task["title"])
+    if found.turned_down:
+        return edits.swapped(title, found.new_title, found.turned_down) or found.new_title
+    if found.needs_match and len(found.new_title.split()) <= 2 and normalise(found.reference) != normalise(title):
+        return edits.swapped(title, found.new_title, found.reference) or found.new_title
+    return found.new_title
+
+
 async def _second_reading_holds(trial: Turn, readings: list[Reading]) -> bool:
     """Whether the second reader's rehearsed turn may stand in for the first reader's question: it
     read every part without slots its handler would drop (a task reference or a new title inside an
@@ -902,6 +953,8 @@ class OfflineModel:
         turn = Turn(request.tools, request.history, request.tools.today, message=message[:2000])
         if _INJECTION.search(typed):
             turn.say("I can only see and change your own tasks, so I've left everything as it is.")
+        elif _BARE_ADD.match(message) and not _quote_strip(message).count(" ") > 6:
+            turn.ask(_WHAT_TO_ADD)
         elif (instead := discourse.take_back(typed)) is not None and self._just_added(turn):
             await self._take_back(turn, request, instead)  # "never mind", "scratch that" right after an add
         elif (fix := _ADD_FIX.match(message)) and self._just_added(turn) and await self._fix_added(turn, message[fix.end():]):
@@ -911,9 +964,13 @@ class OfflineModel:
         elif (again := _SAME_AGAIN.match(message)) and await self._same_again(turn, again["ref"]):
             pass  # "the other one too", "and task 4 as well" right after a change: the same change to it
         else:
+            if _asked_what_to_add(request.history) and mood.leading_intent(message) is None \
+                    and not _ASKS_TO_SEE.search(message) and not _INJECTION.search(message):
+                turn.message = f"add {message.strip()}"[:2000]  # the answer to "What should I add?"
             await self._bind_topic(turn, discourse.without_contrast(typed))
             await self._drop_aside(turn)
             await self._link_names(turn, request)
+            await self._focus(turn, request)
             turn = await self._read(turn, request)
         reply = "\n".join(dict.fromkeys(r for r in turn.replies if r)) or HELP_TEXT
         usage = TokenUsage(sum(m.token_count for m in request.history), estimate_tokens(reply))
@@ -976,6 +1033,31 @@ class OfflineModel:
         if _EXPLICIT_TASK.search(request) or re.search(r"\b(?:it|that|this|them|everything|all)\b", request, re.IGNORECASE) or \
                 discourse.named_task(request, snapshot.tasks) is not None or linking.find_links(request, snapshot.tasks):
             turn.message = request
+
+    async def _focus(self, turn: Turn, request: TurnRequest) -> None:
+        """"my boss said the expenses can wait, so could you push that back to friday": the requests of a
+        message that also tells why (adapters/llm/offline/focus.py). Both copies are rehearsed; the requests
+        alone are read only when they do cleanly what the message as typed could not: they ask nothing and
+        change the list, and the copy as typed asked, changed nothing, or added a task from the story."""
+        if not focus.may_focus(turn.message):
+            return
+        snapshot = await turn.tasks()
+        found = focus.find_focus(turn.message, snapshot.tasks)
+        if found is None:
+            return
+        trial = await self._read(Turn(request.tools, request.history, request.tools.today, dry=True,
+                                      message=found.request[:2000]), request)
+        changed, _ = _changes(trial)
+        added = sum(c.tool == "add_task" and not is_error(c) for c in trial.calls)
+        shown = any(c.tool == "list_tasks" and c.arguments.get("limit") != LOOKUP_LIMIT for c in trial.calls)
+        if trial.asked or not (changed or added or shown):
+            return
+        as_typed = await self._read(Turn(request.tools, request.history, request.tools.today, dry=True,
+                                         message=turn.message), request)
+        typed_changed, _ = _changes(as_typed)
+        typed_added = sum(c.tool == "add_task" and not is_error(c) for c in as_typed.calls)
+        if as_typed.asked or not (typed_changed or typed_added) or typed_added > added:
+            turn.message = found.request[:2000]
 
     async def _link_names(self, turn: Turn, request: TurnRequest) -> None:
         """"dishes r low prio", "take dentist off my list": a task named by its title may be read as "task N"
@@ -1343,13 +1425,15 @@ class OfflineModel:
                 match = match_title(found.reference, Snapshot([t for t in snapshot.tasks if not t["completed"]]))
                 if not match.found or normalise(found.reference) == normalise(found.new_title):
                     return None
-        return (found.reference, found.new_title), found.tail
+        return (found.reference, await _revised_title(turn, found)), found.tail
 
     async def _complete_statement(self, turn: Turn, phrase: str, obj: str, verb: str | None) -> None:
         """Complete the one open task a statement names; several ask which, a near miss asks, none says so."""
         snapshot = await turn.tasks()
         pending = Snapshot([t for t in snapshot.tasks if not t["completed"]])
         found = match_title(phrase, pending)
+        if not found.found and not found.ambiguous:
+            found = match_description(phrase, pending)  # "the insurence stuff is done"
         if found.ambiguous:
             options = " or ".join(f"task {t['id']} ({t['title']})" for t in found.ambiguous)
             turn.ask(f"Which one do you mean: {options}? I haven't changed anything yet.")
@@ -1465,6 +1549,8 @@ class OfflineModel:
         if not titles:
             turn.ask("What should the task be called? I haven't added anything yet.")
             return
+        if len(titles) == 1 and _GOES_ON.match(reading.text) and _ADDITIVE_TAIL.search(reading.text):
+            titles = [_same_verb(titles[0], self._just_added(turn))]  # "book flights to Rome", "and a hotel too"
         titles = [_ADDITIVE_TAIL.sub("", t) or t for t in titles]  # "oh and add buy brushes too": "too" is no title word
         # "buy shoes for Leo (size 32)" read up to "(size": a bracket left open is no end of a title
         titles = [t[: t.rindex("(")].rstrip(" ,-") or t if t.count("(") > t.count(")") else t for t in titles]
@@ -1668,6 +1754,8 @@ class OfflineModel:
             turn.ask(f"None of your tasks is {by_state['state'] or by_state['state2']}, so nothing changed.")
             return None
         found = match_title(text, snapshot)
+        if not found.found and not found.ambiguous:
+            found = match_description(text, snapshot)  # "the tax thing", "the dentst one"
         if found.ambiguous:
             options = " or ".join(f"task {t['id']} ({t['title']})" for t in found.ambiguous)
             turn.ask(f"Which one do you mean: {options}? I haven't changed anything yet.")
@@ -1859,8 +1947,12 @@ class OfflineModel:
         if found is None:
             return
         snapshot = await turn.tasks()
+        swap = _SWAP_TAIL.search(reading.text) if "title" in changes else None
         for task_id in found:
             args = dict(changes)
+            if swap is not None and (task := snapshot.by_id(task_id)) is not None:
+                # "it should be buy not by": only the word turned down changes
+                args["title"] = edits.swapped(str(task["title"]), swap["right"], swap["wrong"]) or args["title"]
             if isinstance(due, Shift):
                 task = snapshot.by_id(task_id)
                 start = date.fromisoformat(task["due_date"]) if task and task["due_date"] else turn.today
@@ -1953,6 +2045,8 @@ class OfflineModel:
     async def _matches(self, turn: Turn, phrase: str) -> list[dict[str, Any]]:
         snapshot = await turn.tasks()
         found = match_title(phrase, snapshot, pending_first=False)
+        if not found.found and not found.ambiguous:
+            found = match_description(phrase, snapshot, pending_first=False)  # "anythin about the bathrom?"
         ids = found.ids or tuple(t["id"] for t in found.ambiguous)
         return [t for t in snapshot.tasks if t["id"] in ids]
 
@@ -2021,7 +2115,8 @@ class OfflineModel:
             return
         # the words decide the status; with none, "clear ..." keeps to the completed ones unless words name tasks
         status = "pending" if completing else reach.status or (
-            "completed" if reading.intent == "clear_completed" and not reach.title_words else "all")
+            "completed" if reading.intent == "clear_completed" and not reach.title_words and not reach.label
+            and not quantifier.needs_filters(reach) else "all")  # "delete all the low priority ones": that filter only
         arguments: dict[str, Any] = {"status": status, "limit": LOOKUP_LIMIT}
         if quantifier.needs_filters(reach):
             query = list_filters(reach.filter_text, turn.today).arguments
@@ -2128,11 +2223,13 @@ class OfflineModel:
         task_id, old = added
         rest = _FIX_FRAME.sub("", rest.strip(), count=1)
         rest = _FIX_TAIL.sub("", rest).strip(" ,.!;:-\"'")
-        if not rest or rest.endswith("?") or _ACTION.search(rest) or explicit_ids(rest) or _EXPLICIT_ADD.search(rest):
+        title = edits.swap_said(old, rest)  # "no wait, I meant envelopes, not stamps" after "add buy stamps"
+        if title is None and (not rest or rest.endswith("?") or _ACTION.search(rest) or explicit_ids(rest)
+                              or _EXPLICIT_ADD.search(rest)):
             return False  # "actually, add eggs too", "sorry, delete it": a request of its own
-        if _NO_FIX.match(rest):
+        if title is None and _NO_FIX.match(rest):
             return False  # "no thanks", "oops, what's left?": no correction
-        day = read_date(rest, turn.today) if _ORDINAL_DAY.fullmatch(rest) else None
+        day = read_date(rest, turn.today) if _ORDINAL_DAY.fullmatch(rest) and title is None else None
         if isinstance(day, date):
             # "no actually make it the 12th": a day of the month, which the reader takes for a title
             call = await turn.call("update_task", {"task_id": task_id, "due_date": day.isoformat()})
@@ -2141,7 +2238,7 @@ class OfflineModel:
             else:
                 turn.say(f"Updated task {task_id}: {old} (due {dates.describe(day, turn.today)}).")
             return True
-        readings = self._engine.read(rest)
+        readings = self._engine.read(rest) if title is None else []
         slots = [r for r in readings if (r.date and read_date(r.date, turn.today) is not None) or r.priority]
         if slots and all(not (r.titles or r.new_title or r.note or r.label or r.repeat
                               or (r.reference and r.reference not in _PRONOUN)) for r in readings):
@@ -2171,8 +2268,9 @@ class OfflineModel:
         old_words, new_words = old.split(), rest.split()
         lower_old = [w.lower() for w in old_words]
         first = new_words[0].lower()
-        title: str | None = None
-        if first in _FIX_PREPOSITIONS and first in lower_old[1:]:
+        if title is not None:
+            pass
+        elif first in _FIX_PREPOSITIONS and first in lower_old[1:]:
             # "no sorry, for Alex" after "buy gift for Sam": the words from that preposition on are swapped
             cut = len(lower_old) - 1 - lower_old[::-1].index(first)
             title = " ".join(old_words[:cut] + new_words)
@@ -2245,6 +2343,8 @@ class OfflineModel:
             return
         phrase = re.sub(r"^(?:(?:i\s+)?(?:meant|mean)|it\s+(?:was|is|should\s+be)|(?:do|did)\s+)\s*", "", phrase,
                         flags=re.IGNORECASE).strip(" ,.!?")
+        if one.tool == "update_task" and phrase and await self._revalue(turn, one, phrase):
+            return  # "set the monstera one to high priority" then "sorry I meant low": the value, not the task
         snapshot = await turn.tasks()
         target: int | None = None
         if not phrase or re.fullmatch(r"(?:the\s+)?other\s+(?:one|task)", phrase, re.IGNORECASE) or _OTHER.search(message):
@@ -2280,6 +2380,35 @@ class OfflineModel:
                 "update_task": "made the change there"}[one.tool]
         turn.say(f"Sorry about that. I've put task {old_id} ({old}) back as it was, and for task {target} "
                  f"({call.result.get('title', task['title'])}) I {done}.")
+
+    async def _revalue(self, turn: Turn, last: ToolCall, phrase: str) -> bool:
+        """The last update made again with the value meant, when the words are only a priority or a date of
+        the kind it set; False (nothing done) when they are anything else."""
+        readings = self._engine.read(phrase)
+        if len(readings) != 1 or readings[0].titles or readings[0].new_title or readings[0].note:
+            return False
+        reading = readings[0]
+        content = [w for w in mood.words(phrase) if w not in _PRIORITY_TERMS and w not in PRIORITY_WORDS
+                   and w not in _TIME_WORDS and w not in {"the", "it", "to", "be", "on", "for", "one"}]
+        priority = read_priority(reading.priority) if reading.priority else read_priority(phrase)
+        due = read_date(reading.date, turn.today) if reading.date else None
+        if content and not isinstance(due, date):
+            return False
+        changes: dict[str, Any] = {}
+        if priority and "priority" in last.arguments:
+            changes["priority"] = priority
+        if isinstance(due, date) and "due_date" in last.arguments:
+            changes["due_date"] = due.isoformat()
+        if not changes:
+            return False
+        task_id = int(last.arguments["task_id"])
+        call = await turn.call("update_task", {"task_id": task_id, **changes})
+        if is_error(call):
+            turn.ask(f"I couldn't change task {task_id}: {call.result.get('error')}.")
+        else:
+            turn.say(f"Sorry about that. Updated task {task_id}: {call.result.get('title', '')}"
+                     f"{self._describe_changes(changes, turn.today)}.")
+        return True
 
     @staticmethod
     def _other_candidates(turn: Turn, snapshot: Snapshot, old_id: int, old_title: str) -> list[int]:

@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import DamerauLevenshtein
 
+from adapters.llm.offline.lexicon import SAME_THING
 from adapters.llm.offline.words import NUMBER, base_verb, parse_number, singular
 from domain.conversation import Message
 from domain.values import Role
@@ -142,3 +144,86 @@ def match_title(words_text: str, snapshot: Snapshot, *, pending_first: bool = Tr
     if len(close) > 1:
         return Resolution(ambiguous=tuple(close[:4]))
     return Resolution(ids=(good[0][1]["id"],))
+
+
+# Words that describe a task without naming it: "the tax thing", "that bike stuff", "the errand about the key".
+_DESCRIBING = frozenset({"thing", "things", "stuff", "one", "ones", "task", "tasks", "item", "items", "errand", "errands",
+                         "reminder", "reminders", "job", "jobs", "bit", "business", "entry", "todo", "to-do", "whole",
+                         "re", "regarding", "those", "these", "any", "more", "anymore", "again", "now", "list", "all"})
+_SAME_THING = {word: group for group in SAME_THING for word in group}
+
+
+def _forms(word: str) -> frozenset[str]:
+    """The forms a word may be matched by: as typed, singular, base verb, stem ("taxes" -> "tax")."""
+    forms = {word, singular(word), base_verb(word), stem(word)}
+    if len(word) > 4 and word.endswith("es") and word[-3] in "sxzh":
+        forms.add(word[:-2])
+    return frozenset(forms)
+
+
+def word_likeness(said: str, title_word: str) -> float:
+    """How surely a typed word is a word of the title: the same word, a synonym, a slip of the keys, a short form."""
+    said_forms, title_forms = _forms(said), _forms(title_word)
+    if said_forms & title_forms:
+        return 1.0
+    if any(_SAME_THING.get(a) is not None and b in _SAME_THING[a] for a in said_forms for b in title_forms):
+        return 0.9
+    shorter, longer = sorted((said, title_word), key=len)
+    if len(shorter) >= 4:
+        slips = DamerauLevenshtein.distance(said, title_word)
+        if slips <= 1 or (slips <= 2 and len(shorter) >= 7):
+            return 0.85
+        if longer.startswith(shorter) and len(shorter) >= 0.6 * len(longer):
+            return 0.8
+    return 0.0
+
+
+def description_words(text: str) -> list[str]:
+    words = re.findall(r"[a-z0-9][a-z0-9-]*", text.lower().replace("'s", ""))
+    return [w for w in words if w not in _STOP and w not in _DESCRIBING and len(w) > 1]
+
+
+def match_description(words_text: str, snapshot: Snapshot, *, pending_first: bool = True) -> Resolution:
+    """A task found by a description of it ("the tax thing", "the reminder about the lawyer", "the dentst one"):
+    each described word is matched to the title's words (synonyms, typing slips, short forms); the task whose
+    title covers at least half the description, well ahead of every other, is the one meant."""
+    said = description_words(words_text)
+    if not said:
+        return Resolution()
+    scored: list[tuple[float, dict[str, Any]]] = []
+    for task in snapshot.tasks:
+        title = [w for w in re.findall(r"[a-z0-9][a-z0-9-]*", str(task["title"]).lower().replace("'s", "")) if w not in _STOP]
+        if not title:
+            continue
+        likeness = [max(word_likeness(w, t) for t in title) for w in said]
+        if max(likeness) >= 0.85:
+            scored.append((sum(likeness) / len(said), task))
+    scored.sort(key=lambda item: item[0], reverse=True)
+    good = [(s, t) for s, t in scored if s >= 0.5]
+    if not good:
+        return Resolution()
+    close = [t for s, t in good if s > good[0][0] - 0.3]
+    if len(close) > 1 and pending_first:
+        pending = [t for t in close if not t["completed"]]
+        if len(pending) == 1:
+            return Resolution(ids=(pending[0]["id"],))
+    if len(close) > 1:
+        return Resolution(ambiguous=tuple(close[:4]))
+    return Resolution(ids=(good[0][1]["id"],))
+
+
+def most_named(text: str, tasks: Sequence[dict[str, Any]]) -> int | None:
+    """The task a stretch of talk names most ("just got back from the park with rex": "take Rex to the park",
+    two words against one for "buy a new lead for Rex"), when it names it by at least one word more than
+    any other task."""
+    said = set(description_words(text))
+    scores: list[tuple[float, int]] = []
+    for task in tasks:
+        title = set(description_words(str(task["title"])))
+        hits = sum(1 for t in title if any(word_likeness(w, t) >= 0.85 for w in said))
+        if hits:
+            scores.append((hits, int(task["id"])))
+    scores.sort(reverse=True)
+    if not scores or (len(scores) > 1 and scores[1][0] > scores[0][0] - 1):
+        return None
+    return scores[0][1]

@@ -1,0 +1,131 @@
+"""The request inside a message that also tells a story.
+
+People say why before they say what: "my boss just said the expenses can wait until friday, so could
+you push that back to friday for me", "I'm completely swamped this week and trying to work out what I
+can drop, can you just show me everything that's low priority". A clause-by-clause reader takes the
+story for tasks ("completely swamped this week") or stops at it. Here the message is cut into pieces
+(sentences, dashes, semicolons, ", so", a comma before a request) and each piece is a request
+(addressed to the assistant, or opening with one of its verbs) or context. The focus is the requests
+alone, with a pointer ("push that back") bound to the one task the context names.
+
+Pure functions of text and the task list; model.py rehearses the focus and the message as typed and
+keeps the focus only when it reads cleanly where the message as typed did not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from adapters.llm.offline import mood
+from adapters.llm.offline.discourse import content_words, named_task
+from adapters.llm.offline.references import most_named
+
+_LEADS = (r"(?:(?:ok|okay|so|and|anyway|anyways|right|but|also|oh|now|then|just|please|pls|plz|yeah|well|basically|actually"
+          r"|nvm|wait|no|nope|sorry|oops|ugh|hmm+|ah|err|um)\W+)*")
+# What a request opens with, after its leads: the assistant addressed, or one of its verbs.
+_REQUEST_OPENING = (
+    _LEADS + r"(?:(?:can|could|would|will)\s+(?:you|u)\b|would\s+you\s+mind\b|do\s+you\s+mind\b|please\b|pls\b"
+    r"|kindly\b|i'?d\s+like\s+you\s+to\b|i\s+(?:need|want)\s+you\s+to\b|let'?s\b|remind\s+me\b|set\s+(?:a|me\s+a)\s+reminder\b"
+    r"|(?:add|put|stick|pop|create|jot|note|delete|remove|drop|scrap|ditch|bin|trash|cancel|mark|tick|cross|complete"
+    r"|finish|move|push|bump|shift|change|rename|update|edit|reschedule|postpone|delay|set|make|show|list|clear|get\s+rid"
+    r"|take|reopen|uncheck|untick|restore|undo)\b"
+    # "that one can come off my list", "it can go": the task itself the subject of what to do with it
+    r"|(?:it|that|this|that\s+one|this\s+one|they|those)\s+(?:can|could|should)\s+(?:come|go|be)\b)")
+_REQUEST = re.compile(r"^\W*" + _REQUEST_OPENING, re.IGNORECASE)
+# Where a message turns: the end of a sentence, a dash or semicolon, ", so", "so" before a request, a
+# comma before a request.
+_CUT = re.compile(r"(?<=\w\w\w[.!?])\s+|(?<=[!?])\s+|\s*;\s*|\s+[-–—]+\s+|,\s*(?=so\b)"
+                  r"|,?\s+(?=(?:so|and\s+so)\s+" + _REQUEST_OPENING + r")|,\s*(?=" + _REQUEST_OPENING + r")"
+                  # a comma before a remark about someone: "delete that, my husband already booked it"
+                  r"|,\s*(?=(?:it|it's|its|he|he's|she|she's|they|they're|we|we've|we're|i|i'm|im|i've|ive|my|our|his|her"
+                  r"|their|turns\s+out|found|apparently)\s)", re.IGNORECASE)
+# "... before I lose my mind", "... so I can decide": why or when, about the person, after a change.
+_PERSONAL_TAIL = re.compile(r"\s+(?:before|so|because|cos|cuz|since|as|when|while|once|until|till)\s+(?:i|we|he|she|they"
+                            r"|you|i'm|im|i've|ive)\b[^,;]*$", re.IGNORECASE)
+# A piece that points back at a task it does not name.
+_POINTER = re.compile(r"\b(?:that\s+one|this\s+one|that\s+task|this\s+task|it|that|this)\b(?!\s*'?s\b)", re.IGNORECASE)
+# "that one can come off my list as done", "it can go": the request said with the task as subject, said as
+# the assistant's verb would be.
+_SUBJECT_REQUEST = re.compile(r"^(?P<lead>\W*(?:(?:so|and|ok|okay|then|now)\s+)*)(?P<task>.+?)\s+(?:can|could|should)\s+"
+                              r"(?:come|go|be\s+(?:taken|crossed|ticked|marked))(?:\s+off)?(?:\s+(?:my|the)\s+list)?"
+                              r"(?P<done>\s+(?:as\s+)?(?:done|complete|completed|finished))?\W*$", re.IGNORECASE)
+# A piece of context that doubts, sets a condition or asks: the request may hang on it, so no focus.
+_DOUBT = re.compile(r"\?|\b(?:if|unless|in\s+case|maybe|perhaps|might|not\s+sure|don'?t\s+know|wonder\w*|should\s+i"
+                    r"|whether)\b", re.IGNORECASE)
+# A piece of context that corrects what came before it ("— no wait, friday"): part of the request.
+_CORRECTS = re.compile(r"^\W*(?:no\b|nope\b|wait\b|sorry\b|i\s+mean|i\s+meant|make\s+(?:it|that)\b|or\s+rather)|\binstead\b",
+                       re.IGNORECASE)
+# Quoted words are one piece, whatever marks they hold.
+_QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|(?<!\w)'[^']*'(?!\w)")
+_TASK_NUMBER = re.compile(r"(?:\b(?:task|number|no\.?|item)\s*#?\s*|#\s*)\d+\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Focus:
+    request: str  # the requests alone, one sentence each, a pointer replaced by the task the context names
+    context: str  # what was left out
+
+
+def pieces(message: str) -> list[str]:
+    return [p.strip(" ,") for p in _CUT.split(message.strip()) if p and p.strip(" ,.")]
+
+
+def is_request(piece: str) -> bool:
+    return _REQUEST.match(piece) is not None and mood.analyse(piece).acts
+
+
+def _split(message: str) -> tuple[list[str], list[bool]] | None:
+    """The pieces and which of them are requests, when some are and some are context that neither doubts
+    nor asks; else None."""
+    if "\n" in message.strip() or len(message) > 600:
+        return None
+    quoted = [m.span() for m in _QUOTED.finditer(message)]
+    if any(start < cut.start() < end for cut in _CUT.finditer(message.strip()) for start, end in quoted):
+        return None
+    parts = pieces(message)
+    if len(parts) < 2:
+        return None
+    kinds = [is_request(p) for p in parts]
+    if all(kinds) or not any(kinds):
+        return None
+    if any(_DOUBT.search(p) or _CORRECTS.search(p) for p, asks in zip(parts, kinds, strict=True) if not asks):
+        return None
+    return parts, kinds
+
+
+def may_focus(message: str) -> bool:
+    """Whether the message has requests and context apart (cheap: no look at the list)."""
+    return _split(message) is not None
+
+
+def find_focus(message: str, tasks: Sequence[dict[str, Any]]) -> Focus | None:
+    """The requests of a message that also carries context, else None (all request, all context, or
+    context that doubts or asks, which the request may depend on)."""
+    split = _split(message)
+    if split is None:
+        return None
+    parts, kinds = split
+    context = [p for p, asks in zip(parts, kinds, strict=True) if not asks]
+    pending = [t for t in tasks if not t.get("completed")]
+    requests: list[str] = []
+    for n, (part, asks) in enumerate(zip(parts, kinds, strict=True)):
+        if not asks:
+            continue
+        pointer = _POINTER.search(part)
+        if pointer is not None and mood.leading_intent(part) == "add":
+            return None  # "... so add that for saturday": what to add is in the story, not a task on the list
+        if pointer is not None and not _TASK_NUMBER.search(part):
+            told = " ".join(p for p, a in zip(parts[:n], kinds[:n], strict=True) if not a)
+            task_id = (named_task(told, pending) or most_named(told, pending)) if content_words(told) else None
+            if task_id is not None:
+                part = f"{part[:pointer.start()]}task {task_id}{part[pointer.end():]}"
+        if mood.leading_intent(part) != "add":
+            part = _PERSONAL_TAIL.sub("", part)
+        if (said := _SUBJECT_REQUEST.match(part)) is not None:
+            part = f"{said['lead']}{'mark' if said['done'] else 'delete'} {said['task']}{' as done' if said['done'] else ''}"
+        part = part.rstrip(" ,;")
+        requests.append(part if part[-1:] in {".", "?", "!"} else part + ".")
+    return Focus(" ".join(requests), " ".join(context))

@@ -1,0 +1,207 @@
+"""Ninth-session mechanisms of the offline model (ADR 0018): a task found by a description of it, the
+requests of a message that also tells a story, a rename of part of a title, a correction of the value
+just set, "what should I add?", and "and a hotel too".
+
+The sentences are the team's own, written for each class; none is taken from an evaluation set.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from adapters.llm.offline import edits, focus
+from adapters.llm.offline.references import Snapshot, match_description, most_named, word_likeness
+from application.queries import TaskQuery
+from application.use_cases.chat import ChatUseCases
+from application.use_cases.tasks import NewTask, TaskUseCases
+from domain.task import Task
+from domain.values import Priority
+from tests.unit.offline_chat import state, talk
+
+MONDAY = date(2026, 3, 2)  # the FakeClock's today
+
+
+async def setup(tasks: TaskUseCases, *titles: str, priority: dict[str, Priority] | None = None) -> None:
+    for title in titles:
+        await tasks.add("alice", NewTask(title, priority=(priority or {}).get(title, Priority.MEDIUM)))
+
+
+async def listed(tasks: TaskUseCases) -> list[Task]:
+    return list((await tasks.find("alice", TaskQuery())).items)
+
+
+def snapshot(*titles: str) -> Snapshot:
+    return Snapshot([{"id": n, "title": t, "completed": False} for n, t in enumerate(titles, 1)])
+
+
+# -- a task found by a description of it ---------------------------------------------------------
+
+@pytest.mark.parametrize(("said", "title", "likeness"), [
+    ("boxes", "box", 1.0),            # a plural in -es
+    ("solicitor", "lawyer", 0.9),     # a word for the same thing
+    ("recieve", "receive", 0.85),     # two keys swapped
+    ("electric", "electricity", 0.8),  # a short form
+    ("pay", "pray", 0.0),             # too short for a slip to be a slip
+    ("cat", "car", 0.0),
+])
+def test_word_likeness(said: str, title: str, likeness: float) -> None:
+    assert word_likeness(said, title) == likeness
+
+
+def test_a_description_finds_the_one_task_it_describes() -> None:
+    tasks = snapshot("renew the car insurance", "book the boiler service")
+    assert match_description("the insurence stuff", tasks).ids == (1,)
+    assert match_description("that boiler thing", tasks).ids == (2,)
+
+
+def test_a_description_two_tasks_fit_equally_is_ambiguous() -> None:
+    tasks = snapshot("call the garage", "pay the garage")
+    found = match_description("the garage one", tasks)
+    assert not found.ids and [t["id"] for t in found.ambiguous] == [1, 2]
+
+
+def test_a_description_of_nothing_on_the_list_finds_nothing() -> None:
+    found = match_description("the passport thing", snapshot("water the ferns", "book the boiler service"))
+    assert not found.found and not found.ambiguous
+
+
+def test_most_named_needs_a_clear_lead() -> None:
+    tasks = [{"id": 1, "title": "walk Bella in the woods"}, {"id": 2, "title": "buy a collar for Bella"}]
+    assert most_named("we just got back from the woods with bella", tasks) == 1
+    assert most_named("bella is fine", tasks) is None
+
+
+async def test_a_described_task_is_moved(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "file the quarterly taxes", "water the ferns")
+    await talk(offline_chat, "move the tax thing to friday")
+    by_title = {t.title: t.due_date for t in await listed(tasks)}
+    assert by_title == {"file the quarterly taxes": MONDAY + timedelta(days=4), "water the ferns": None}
+
+
+async def test_a_misspelt_description_is_completed(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "renew the car insurance", "water the ferns")
+    await talk(offline_chat, "the insurence stuff is done")
+    assert await state(tasks) == [("renew the car insurance", True), ("water the ferns", False)]
+
+
+async def test_a_search_with_a_slip_finds_the_task(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "clean the kitchen windows", "water the ferns")
+    reply = await talk(offline_chat, "anything about the kitchn?")
+    assert "clean the kitchen windows" in reply and "ferns" not in reply
+
+
+async def test_a_filtered_bulk_delete_of_ones_keeps_to_the_filter(
+        offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    low, high = Priority.LOW, Priority.HIGH
+    await setup(tasks, "sort the sock drawer", "pay rent", "polish shoes",
+                priority={"sort the sock drawer": low, "polish shoes": low, "pay rent": high})
+    await talk(offline_chat, "delete all the low priority ones")
+    assert await state(tasks) == [("pay rent", False)]
+
+
+# -- the requests of a message that also tells a story ----------------------------------------------
+
+def test_focus_keeps_the_request_and_binds_its_pointer() -> None:
+    tasks = [{"id": 1, "title": "renew the car insurance"}, {"id": 2, "title": "water the ferns"}]
+    found = focus.find_focus("the broker rang about the insurance this morning, so can you push that to monday", tasks)
+    assert found is not None
+    assert found.request == "so can you push task 1 to monday."
+    assert "broker" in found.context
+
+
+def test_focus_leaves_alone_context_that_sets_a_condition_or_asks() -> None:
+    tasks = [{"id": 1, "title": "renew the car insurance"}]
+    assert focus.find_focus("if the broker rings back, move the insurance to monday", tasks) is None
+    assert focus.find_focus("is the insurance due soon? move it to monday", tasks) is None
+
+
+def test_focus_leaves_alone_an_add_of_what_the_story_tells() -> None:
+    tasks = [{"id": 1, "title": "renew the car insurance"}]
+    assert focus.find_focus("the gutter is blocked again, so add that for sunday", tasks) is None
+
+
+def test_focus_of_a_message_that_is_all_request_is_none() -> None:
+    assert focus.find_focus("add buy milk. delete task 2", []) is None
+
+
+async def test_a_story_before_a_request_adds_no_task(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "renew the car insurance")
+    await talk(offline_chat, "honestly this week has been chaos and the kids are off school, "
+                             "can you add book a babysitter for saturday")
+    titles = [t.title for t in await listed(tasks)]
+    assert titles == ["renew the car insurance", "book a babysitter"]
+
+
+async def test_a_request_pointing_back_at_the_story_changes_the_task_it_names(
+        offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "renew the car insurance", "water the ferns")
+    await talk(offline_chat, "the broker rang about the insurance this morning, so can you push that to monday")
+    by_title = {t.title: t.due_date for t in await listed(tasks)}
+    assert by_title["renew the car insurance"] == MONDAY + timedelta(days=7)
+    assert by_title["water the ferns"] is None
+
+
+async def test_a_remark_after_deleting_the_task_just_added(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await talk(offline_chat, "add book the village hall", "actually drop that, my sister already did it")
+    assert await state(tasks) == []
+
+
+# -- a rename of part of a title; a correction of the value just set ------------------------------
+
+def test_swapped_replaces_only_the_word_turned_down() -> None:
+    assert edits.swapped("by new socks", "buy", "by") == "buy new socks"
+    assert edits.swapped("buy new socks", "gloves", "hats") is None
+    assert edits.swap_said("buy stamps", "envelopes, not stamps") == "buy envelopes"
+
+
+async def test_a_typo_fix_changes_only_the_word(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "by new socks")
+    await talk(offline_chat, "fix task 1, it should be buy not by")
+    assert await state(tasks) == [("buy new socks", False)]
+
+
+async def test_changing_a_word_of_a_title_keeps_the_rest(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "visit auntie", "water the ferns")
+    await talk(offline_chat, "change auntie to aunt Jo")
+    assert await state(tasks) == [("visit aunt Jo", False), ("water the ferns", False)]
+
+
+async def test_a_correction_right_after_an_add_swaps_the_word(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await talk(offline_chat, "add order the red paint", "sorry I meant blue, not red")
+    assert await state(tasks) == [("order the blue paint", False)]
+
+
+async def test_i_meant_a_value_after_an_update_sets_that_value(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "prune the roses", "water the ferns")
+    await talk(offline_chat, "make the roses urgent", "oops I meant low")
+    priorities = {t.title: t.priority.value for t in await listed(tasks)}
+    assert priorities == {"prune the roses": "low", "water the ferns": "medium"}
+
+
+async def test_not_the_x_the_y_moves_a_completion(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "prune the roses", "water the ferns")
+    await talk(offline_chat, "mark the roses done", "no, not the roses, the ferns")
+    assert await state(tasks) == [("prune the roses", False), ("water the ferns", True)]
+
+
+# -- what to add, asked and answered; "and a hotel too" ---------------------------------------------
+
+async def test_an_add_with_nothing_to_add_asks_and_the_answer_is_added(
+        offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    reply = await talk(offline_chat, "new reminder please")
+    assert "What should I add?" in reply and await state(tasks) == []
+    await talk(offline_chat, "new reminder please", "descale the kettle")
+    assert await state(tasks) == [("descale the kettle", False)]
+
+
+async def test_a_question_after_what_to_add_is_answered_not_added(
+        offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await talk(offline_chat, "add a task", "what's on my list?")
+    assert await state(tasks) == []
+
+
+async def test_and_a_thing_too_is_done_the_same_way(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await talk(offline_chat, "add rent a van for the move", "and a trailer too")
+    assert await state(tasks) == [("rent a van for the move", False), ("rent a trailer", False)]
