@@ -60,6 +60,7 @@ class ListTasksArgs(_Args):
     due_after: Annotated[date | None, Meta(description="Only tasks due strictly after this date.")] = None
     due_on: Annotated[date | None, Meta(description="Only tasks due on this date.")] = None
     overdue: Annotated[bool, Meta(description="Only pending tasks whose due date has passed.")] = False
+    has_due_date: Annotated[bool | None, Meta(description="true: only tasks with a due date; false: only those without.")] = None
     q: Annotated[str, Meta(max_length=255, description="Words the title must contain.")] | None = None
     label: Annotated[Label, Meta(description="Only tasks on this list (label).")] | None = None
     sort: SortName = "id"
@@ -271,6 +272,7 @@ async def _list(tasks: TaskUseCases, ctx: ToolContext, args: ListTasksArgs) -> T
             due_before=due_before,
             due_after=args.due_after,
             due_on=args.due_on,
+            has_due_date=args.has_due_date,
             q=args.q,
             label=args.label,
             sort=args.sort,

@@ -107,7 +107,7 @@ def test_focus_keeps_the_request_and_binds_its_pointer() -> None:
     tasks = [{"id": 1, "title": "renew the car insurance"}, {"id": 2, "title": "water the ferns"}]
     found = focus.find_focus("the broker rang about the insurance this morning, so can you push that to monday", tasks)
     assert found is not None
-    assert found.request == "so can you push task 1 to monday."
+    assert found.request == "so can you push task 1 to monday"
     assert "broker" in found.context
 
 
@@ -205,3 +205,50 @@ async def test_a_question_after_what_to_add_is_answered_not_added(
 async def test_and_a_thing_too_is_done_the_same_way(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
     await talk(offline_chat, "add rent a van for the move", "and a trailer too")
     assert await state(tasks) == [("rent a van for the move", False), ("rent a trailer", False)]
+
+
+# -- more of the story and the thing described ------------------------------------------------------
+
+async def test_the_thing_with_words_after_it_names_the_task(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "book the electrician", "water the ferns")
+    await talk(offline_chat, "cancel the thing with the electrician")
+    assert await state(tasks) == [("water the ferns", False)]
+
+
+async def test_but_its_done_after_a_story_completes_the_task_it_tells_of(
+        offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "renew my passport", "water the ferns")
+    await talk(offline_chat, "queued for ages at the passport office this morning but it's done")
+    assert await state(tasks) == [("renew my passport", True), ("water the ferns", False)]
+
+
+async def test_you_can_get_rid_of_is_a_request(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "book the campsite", "water the ferns")
+    await talk(offline_chat, "the weather looks awful that weekend, so you can get rid of the campsite one")
+    assert await state(tasks) == [("water the ferns", False)]
+
+
+async def test_a_priority_after_a_dash_is_no_story(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await talk(offline_chat, "the bathroom fan is rattling again, please add 'oil the fan' - not urgent, low priority")
+    added = await listed(tasks)
+    assert [(t.title, t.priority.value) for t in added] in ([], [("oil the fan", "low")])
+
+
+async def test_a_task_said_again_in_other_words_asks(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "reply to Omar's email", "water the ferns")
+    reply = await talk(offline_chat, "I need to do the Omar email")
+    assert "You already have task 1" in reply
+    assert await state(tasks) == [("reply to Omar's email", False), ("water the ferns", False)]
+
+
+async def test_which_of_those_filters_the_list(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "prune the roses", "water the ferns", priority={"water the ferns": Priority.HIGH})
+    reply = await talk(offline_chat, "what's on my list", "which of those are high priority?")
+    assert "water the ferns" in reply and "roses" not in reply
+
+
+async def test_tasks_without_a_due_date_are_listed(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await tasks.add("alice", NewTask("prune the roses", due_date=MONDAY + timedelta(days=3)))
+    await setup(tasks, "water the ferns")
+    reply = await talk(offline_chat, "which tasks have no deadline?")
+    assert "water the ferns" in reply and "roses" not in reply

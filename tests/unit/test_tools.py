@@ -104,3 +104,14 @@ async def test_list_filters_overdue_in_users_time_zone(
     assert [t["id"] for t in nz.result["tasks"]] == [1, 2]
     by_words = await catalogue.bind("u").call("list_tasks", {"q": "today", "status": "pending"})
     assert by_words.result["total"] == 1
+
+
+async def test_list_filters_by_having_a_due_date(catalogue: ToolCatalogue, tasks: TaskUseCases) -> None:
+    from datetime import date
+
+    await tasks.add("u", NewTask("dated", due_date=date(2026, 3, 9)))
+    await tasks.add("u", NewTask("undated"))
+    without = await catalogue.bind("u").call("list_tasks", {"has_due_date": False})
+    with_one = await catalogue.bind("u").call("list_tasks", {"has_due_date": True})
+    assert [t["title"] for t in without.result["tasks"]] == ["undated"]
+    assert [t["title"] for t in with_one.result["tasks"]] == ["dated"]

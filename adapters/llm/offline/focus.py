@@ -21,30 +21,38 @@ from typing import Any
 
 from adapters.llm.offline import mood
 from adapters.llm.offline.discourse import content_words, named_task
+from adapters.llm.offline.lexicon import SAME_DEED
 from adapters.llm.offline.references import most_named
+from adapters.llm.offline.words import base_verb
 
 _LEADS = (r"(?:(?:ok|okay|so|and|anyway|anyways|right|but|also|oh|now|then|just|please|pls|plz|yeah|well|basically|actually"
           r"|nvm|wait|no|nope|sorry|oops|ugh|hmm+|ah|err|um)\W+)*")
 # What a request opens with, after its leads: the assistant addressed, or one of its verbs.
 _REQUEST_OPENING = (
-    _LEADS + r"(?:(?:can|could|would|will)\s+(?:you|u)\b|would\s+you\s+mind\b|do\s+you\s+mind\b|please\b|pls\b"
+    _LEADS + r"(?:(?:can|could|would|will)\s+(?:you|u|we)\b|(?:you|u|we)\s+(?:can|could)\s+(?!\w+ed\b)|would\s+you\s+mind\b|do\s+you\s+mind\b|please\b|pls\b"
     r"|kindly\b|i'?d\s+like\s+you\s+to\b|i\s+(?:need|want)\s+you\s+to\b|let'?s\b|remind\s+me\b|set\s+(?:a|me\s+a)\s+reminder\b"
     r"|(?:add|put|stick|pop|create|jot|note|delete|remove|drop|scrap|ditch|bin|trash|cancel|mark|tick|cross|complete"
     r"|finish|move|push|bump|shift|change|rename|update|edit|reschedule|postpone|delay|set|make|show|list|clear|get\s+rid"
     r"|take|reopen|uncheck|untick|restore|undo)\b"
     # "that one can come off my list", "it can go": the task itself the subject of what to do with it
-    r"|(?:it|that|this|that\s+one|this\s+one|they|those)\s+(?:can|could|should)\s+(?:come|go|be)\b)")
+    r"|(?:it|that|this|that\s+one|this\s+one|they|those)\s+(?:can|could|should)\s+(?:come|go|be)\b"
+    # "it's done", "that's sorted": the task pointed at is done
+    r"|(?:it'?s|its|that'?s|thats|it\s+is|that\s+is)\s+(?:all\s+|now\s+|finally\s+)?(?:done|finished|sorted|complete"
+    r"|completed)\W*$)")
 _REQUEST = re.compile(r"^\W*" + _REQUEST_OPENING, re.IGNORECASE)
 # Where a message turns: the end of a sentence, a dash or semicolon, ", so", "so" before a request, a
 # comma before a request.
-_CUT = re.compile(r"(?<=\w\w\w[.!?])\s+|(?<=[!?])\s+|\s*;\s*|\s+[-–—]+\s+|,\s*(?=so\b)"
+_CUT = re.compile(r"(?<=\w\w\w[.!?])\s+|(?<=[!?])\s+|\s*;\s*|\s+[-–—]+\s+|,\s*(?=so\b)|\s+(?=but\s+(?:it|that)(?:'?s|\s+is)\s)"
                   r"|,?\s+(?=(?:so|and\s+so)\s+" + _REQUEST_OPENING + r")|,\s*(?=" + _REQUEST_OPENING + r")"
                   # a comma before a remark about someone: "delete that, my husband already booked it"
-                  r"|,\s*(?=(?:it|it's|its|he|he's|she|she's|they|they're|we|we've|we're|i|i'm|im|i've|ive|my|our|his|her"
-                  r"|their|turns\s+out|found|apparently)\s)", re.IGNORECASE)
+                  r"|,\s*(?=(?:it|it's|its|it'll|that's|there's|he|he's|she|she's|they|they're|we|we've|we're|i|i'm|im"
+                  r"|i've|ive|my|our|his|her|their|turns\s+out|found|apparently|but)\s)", re.IGNORECASE)
 # "... before I lose my mind", "... so I can decide": why or when, about the person, after a change.
 _PERSONAL_TAIL = re.compile(r"\s+(?:before|so|because|cos|cuz|since|as|when|while|once|until|till)\s+(?:i|we|he|she|they"
                             r"|you|i'm|im|i've|ive)\b[^,;]*$", re.IGNORECASE)
+# "it's done", "but that's sorted now": the pointer's task is done.
+_POINTER_DONE = re.compile(r"^\W*(?:(?:but|and|so|now|ok|okay)\s+)*(?P<ptr>it'?s|its|that'?s|thats|it\s+is|that\s+is)\s+"
+                           r"(?:all\s+|now\s+|finally\s+)?(?:done|finished|sorted|complete|completed)\W*$", re.IGNORECASE)
 # A piece that points back at a task it does not name.
 _POINTER = re.compile(r"\b(?:that\s+one|this\s+one|that\s+task|this\s+task|it|that|this)\b(?!\s*'?s\b)", re.IGNORECASE)
 # "that one can come off my list as done", "it can go": the request said with the task as subject, said as
@@ -55,6 +63,8 @@ _SUBJECT_REQUEST = re.compile(r"^(?P<lead>\W*(?:(?:so|and|ok|okay|then|now)\s+)*
 # A piece of context that doubts, sets a condition or asks: the request may hang on it, so no focus.
 _DOUBT = re.compile(r"\?|\b(?:if|unless|in\s+case|maybe|perhaps|might|not\s+sure|don'?t\s+know|wonder\w*|should\s+i"
                     r"|whether)\b", re.IGNORECASE)
+# A piece of context that sets a priority belongs to the request ("add 'fix the tap' - low priority is fine").
+_PRIORITY = re.compile(r"\b(?:urgent|urgently|asap|important|priority|prio|critical)\b", re.IGNORECASE)
 # A piece of context that corrects what came before it ("— no wait, friday"): part of the request.
 _CORRECTS = re.compile(r"^\W*(?:no\b|nope\b|wait\b|sorry\b|i\s+mean|i\s+meant|make\s+(?:it|that)\b|or\s+rather)|\binstead\b",
                        re.IGNORECASE)
@@ -91,9 +101,28 @@ def _split(message: str) -> tuple[list[str], list[bool]] | None:
     kinds = [is_request(p) for p in parts]
     if all(kinds) or not any(kinds):
         return None
-    if any(_DOUBT.search(p) or _CORRECTS.search(p) for p, asks in zip(parts, kinds, strict=True) if not asks):
+    if any(_DOUBT.search(p) or _CORRECTS.search(p) or _PRIORITY.search(p)
+           for p, asks in zip(parts, kinds, strict=True) if not asks):
         return None
     return parts, kinds
+
+
+_DEED = re.compile(r"^\W*(?:(?:ok|okay|so|and|also|oh|right|well|yay|finally|just|i|we|i've|ive|we've|have|has)\W+)*"
+                   r"(?P<verb>[a-z]+)\b", re.IGNORECASE)
+
+
+def _deed_of(piece: str, tasks: Sequence[dict[str, Any]]) -> bool:
+    """Whether the piece tells a deed that finishes a task on the list ("fixed the sink finally" beside "fix
+    sink"): a past-tense verb first, and the words name one open task."""
+    m = _DEED.match(piece)
+    verb = m["verb"].lower() if m else ""
+    if not verb or base_verb(verb) == verb:
+        return False
+    pending = [t for t in tasks if not t.get("completed")]
+    task_id = named_task(piece, pending)
+    title = next((str(t["title"]).lower().split() for t in pending if t["id"] == task_id), [])
+    deeds = {w for group in SAME_DEED if base_verb(verb) in group for w in group} | {base_verb(verb)}
+    return bool(title) and title[0] in deeds
 
 
 def may_focus(message: str) -> bool:
@@ -108,6 +137,9 @@ def find_focus(message: str, tasks: Sequence[dict[str, Any]]) -> Focus | None:
     if split is None:
         return None
     parts, kinds = split
+    kinds = [asks or _deed_of(p, tasks) for p, asks in zip(parts, kinds, strict=True)]
+    if all(kinds):
+        return None  # "fixed the sink finally, now add paint the fence": the deed is a change of its own
     context = [p for p, asks in zip(parts, kinds, strict=True) if not asks]
     pending = [t for t in tasks if not t.get("completed")]
     requests: list[str] = []
@@ -117,15 +149,23 @@ def find_focus(message: str, tasks: Sequence[dict[str, Any]]) -> Focus | None:
         pointer = _POINTER.search(part)
         if pointer is not None and mood.leading_intent(part) == "add":
             return None  # "... so add that for saturday": what to add is in the story, not a task on the list
+        done = _POINTER_DONE.match(part)
+        if done is not None:
+            pointer = None if done is None else re.search(r"\b(?:it|that)\b", part[done.start("ptr"):], re.IGNORECASE)
         if pointer is not None and not _TASK_NUMBER.search(part):
             told = " ".join(p for p, a in zip(parts[:n], kinds[:n], strict=True) if not a)
             task_id = (named_task(told, pending) or most_named(told, pending)) if content_words(told) else None
-            if task_id is not None:
+            if task_id is not None and done is not None:
+                part = f"task {task_id} is done"  # "but it's done" after "had my flu jab"
+            elif task_id is not None:
                 part = f"{part[:pointer.start()]}task {task_id}{part[pointer.end():]}"
         if mood.leading_intent(part) != "add":
             part = _PERSONAL_TAIL.sub("", part)
         if (said := _SUBJECT_REQUEST.match(part)) is not None:
             part = f"{said['lead']}{'mark' if said['done'] else 'delete'} {said['task']}{' as done' if said['done'] else ''}"
         part = part.rstrip(" ,;")
-        requests.append(part if part[-1:] in {".", "?", "!"} else part + ".")
-    return Focus(" ".join(requests), " ".join(context))
+        requests.append(part)
+    # the requests joined as they were typed, a comma where a story was left out
+    joined = "".join(r if n == 0 else (" " if requests[n - 1][-1:] in {".", "?", "!"} else ", ") + r
+                     for n, r in enumerate(requests))
+    return Focus(joined, " ".join(context))

@@ -37,6 +37,7 @@ from adapters.llm.offline.references import (
     explicit_ids,
     last_listing,
     last_touched,
+    description_words,
     match_description,
     match_title,
     normalise,
@@ -75,6 +76,16 @@ _INJECTION = re.compile(
     r"|\A\s*[{\[]\s*\"|</?(?:system|user|assistant|tool)>",
     re.IGNORECASE,
 )
+# Text handed over to be worked on rather than a request about the list: "summarise this email: '...'".
+# Whatever the pasted text asks for is not the person's request (it may be an attack), so nothing in it acts.
+_PASTED_TEXT = re.compile(
+    r"^\W*(?:(?:hey|hi|ok|okay|so|please|pls|can\s+you|could\s+you|would\s+you|will\s+you)\W+)*(?:summari[sz]e|translate|proofread|paraphrase|rewrite|reword|explain|analy[sz]e|reply\s+to|respond\s+to"
+    r"|draft\s+a\s+reply\s+to|read)\s+(?:this|the\s+following|the\s+below|my)\s+(?:\w+\s+)?"
+    r"(?:email|e-mail|message|text|note|letter|paragraph|post|article|document|doc|thread|tweet|sms|chat)\b"
+    r"(?:\s+for\s+me)?\s*[:\"“'\n]"
+    r"|\b(?:ai|assistant|bot|chatbot|llm|agent)s?\s+(?:reading|processing|parsing|summari[sz]ing|seeing)\s+this\b"
+    r"|\bif\s+you\s+are\s+an?\s+(?:ai|assistant|bot|chatbot|llm|language\s+model)\b",
+    re.IGNORECASE)
 _ORDINAL = re.compile(r"\b(" + "|".join(sorted(map(re.escape, ORDINALS), key=len, reverse=True)) + r")\b")
 _PRONOUN = frozenset({"it", "that", "this", "that one", "this one", "the same one", "same one", "the one", "new one",
                       "one i just added", "last one i added", "latest one", "one i added", "that task", "this task",
@@ -84,6 +95,9 @@ _PLURAL = frozenset({"them", "those", "these", "both", "them all", "all of them"
                      "all of those", "all them", "those ones", "these ones", "all"})
 _ID = re.compile(r"^(?:the\s+)?(?:(?:task|item)\s*)?(?:number|no\.?|#)?\s*#?\s*(\d+|one|two|three|four|five|six|seven|eight|nine|ten)$")
 _DID_POINTER = re.compile(r"^(\w+)\s+(it|that|this|them|those|these|both|that one|this one|all of them|both of them)$")
+# The words that ask for a new task by themselves ("I need to ..." may be about a task already there).
+_ADD_WORD = re.compile(r"\b(?:add|ad|create|new|remind|reminder|put|jot|note|todo|to-?do|task|log|stick|scribble"
+                       r"|write\s+down)\b", re.IGNORECASE)
 _FIRST_N = re.compile(r"^(first|last|top|bottom)\s+(two|three|four|five|2|3|4|5)(?:\s+(?:ones?|tasks?|items?|of them|on the list))?$")
 _EXPLICIT_ADD = re.compile(
     r"\b(?:add|ad|create|new|remind|reminder|put|jot|note|todo|to-?do|task|need|have\s+to|gotta|must|should|want|"
@@ -882,6 +896,19 @@ def _without_reason(message: str) -> str:
     return message
 
 
+_WHICH_OF = re.compile(r"^\W*(?:(?:and|so|ok|okay)\W+)*(?:which|what)\s+(?:of\s+)?(?:them|those|these|they)\b", re.IGNORECASE)
+_BARE_THING = re.compile(r"(?:the|that|this)\s+(?:thing|stuff|one|task|errand|reminder|business|job)", re.IGNORECASE)
+
+
+def _described(phrase: str | None, text: str) -> str | None:
+    """"the thing" of "scrap the thing with the plumber": the words that say which thing are its own."""
+    if phrase is None or not _BARE_THING.fullmatch(phrase.strip()):
+        return phrase
+    said = re.search(re.escape(phrase.strip()) + r"\s+(?:with|about|for|re|regarding|involving|at|from)\s+(?:the\s+|my\s+)?"
+                     r"[\w'-]+(?:\s+(?!and\b|to\b|as\b|off\b|now\b|please\b|pls\b)[\w'-]+){0,3}", text, re.IGNORECASE)
+    return said[0] if said else phrase
+
+
 def _same_verb(title: str, before: tuple[int, str] | None) -> str:
     """"and a hotel too" right after adding "book flights to Rome": a thing, with no verb of its own, done
     the same way as the task before it ("book a hotel"). A title with a verb of its own stays as it is."""
@@ -953,6 +980,9 @@ class OfflineModel:
         turn = Turn(request.tools, request.history, request.tools.today, message=message[:2000])
         if _INJECTION.search(typed):
             turn.say("I can only see and change your own tasks, so I've left everything as it is.")
+        elif _PASTED_TEXT.search(typed):
+            turn.say("I can only manage your to-do list, so I can't work on pasted text, and I don't act on "
+                     "instructions inside it. I've left everything as it is.")
         elif _BARE_ADD.match(message) and not _quote_strip(message).count(" ") > 6:
             turn.ask(_WHAT_TO_ADD)
         elif (instead := discourse.take_back(typed)) is not None and self._just_added(turn):
@@ -1187,7 +1217,15 @@ class OfflineModel:
     async def _act(self, turn: Turn, reading: Reading, *, several: bool) -> None:
         if (reading.reference or "").lower() in _PLURAL and re.search(r"\bboth\b", reading.text, re.IGNORECASE):
             reading = replace(reading, reference="both", references=("both",))  # two tasks, not "them": see _resolve
+        if len(reading.references) == 1 and (longer := _described(reading.reference, reading.text)) != reading.reference \
+                and {w.lower() for w in reading.unexplained} <= set(mood.words(longer or "")):
+            # "scrap the thing with the plumber": the words after "the thing" say which, and explain themselves
+            reading = replace(reading, reference=longer, references=(longer or "",), unexplained=(),
+                              unsure=reading.unsure and not reading.unexplained)
         intent = reading.intent
+        if intent == "check" and (reading.reference or "").lower() in _PLURAL | {"they"} and _WHICH_OF.match(reading.text):
+            intent = "list"  # "which of those are high priority?": a filter of the list, not a yes/no check
+            reading = replace(reading, intent=intent, reference=None, references=())
         if intent in {"thanks", "greet"} and several and not _PLEASANTRY.search(reading.text):
             intent = "none"  # "got bread." beside a request: no thanks, maybe the statement of a deed
             reading = replace(reading, intent=intent)
@@ -1596,6 +1634,16 @@ class OfflineModel:
                 turn.ask(f"It sounds like you're telling me about \"{titles[0]}\" rather than adding it. What should I "
                          "change? I haven't changed anything yet.")
                 return
+        if not _ADD_WORD.search(reading.text) and len(titles) == 1 and len(description_words(titles[0])) > 1:
+            snapshot = await turn.tasks()
+            alike = match_description(titles[0], Snapshot([t for t in snapshot.tasks if not t["completed"]]), whole=True)
+            if alike.found:
+                # "I need to do the Jenna email today" beside "reply to Jenna's email": every word of it is that
+                # task's, in other words; ask rather than add it twice
+                task = snapshot.by_id(alike.ids[0]) or {}
+                turn.ask(f"You already have task {task.get('id')} ({task.get('title')}). Did you mean that one? "
+                         "I haven't changed anything yet.")
+                return
         if mood.leading_intent(reading.text) not in {"add", None} or not _ADD_VERB.search(reading.text):
             again = await self._already_there(turn, titles)
             if again is not None and len(titles) == 1 and await self._change_named(turn, reading, again, titles[0]):
@@ -1780,6 +1828,7 @@ class OfflineModel:
             # "all good, delete the milk": an adverbial "all good" names no task, and a verb is no part of a name
             kept = [_drop_verb(p) for p in phrases if p and not _ADVERBIAL_ALL.match(p)]
             phrases = [p for p in kept if p] or phrases
+        phrases = [_described(p, reading.text) for p in phrases]
         ids: list[int] = []
         for phrase in phrases:
             found = await self._resolve(turn, phrase)

@@ -183,10 +183,12 @@ def description_words(text: str) -> list[str]:
     return [w for w in words if w not in _STOP and w not in _DESCRIBING and len(w) > 1]
 
 
-def match_description(words_text: str, snapshot: Snapshot, *, pending_first: bool = True) -> Resolution:
+def match_description(words_text: str, snapshot: Snapshot, *, pending_first: bool = True,
+                      whole: bool = False) -> Resolution:
     """A task found by a description of it ("the tax thing", "the reminder about the lawyer", "the dentst one"):
     each described word is matched to the title's words (synonyms, typing slips, short forms); the task whose
-    title covers at least half the description, well ahead of every other, is the one meant."""
+    title covers at least half the description (``whole``: all of it), well ahead of every other, is the one
+    meant."""
     said = description_words(words_text)
     if not said:
         return Resolution()
@@ -199,7 +201,7 @@ def match_description(words_text: str, snapshot: Snapshot, *, pending_first: boo
         if max(likeness) >= 0.85:
             scored.append((sum(likeness) / len(said), task))
     scored.sort(key=lambda item: item[0], reverse=True)
-    good = [(s, t) for s, t in scored if s >= 0.5]
+    good = [(s, t) for s, t in scored if s >= (0.85 if whole else 0.5)]  # whole: every word described
     if not good:
         return Resolution()
     close = [t for s, t in good if s > good[0][0] - 0.3]

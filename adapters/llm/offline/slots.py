@@ -88,6 +88,10 @@ def list_filters(text: str, today: date) -> ListQuery:
         # "show me everything, done ones too": the done ones beside the rest, not instead of them
         args["status"], label = "all", ""
     when = ""
+    if re.search(r"\b(?:no|without|don't\s+have|dont\s+have|do\s+not\s+have|doesn't\s+have|haven't\s+got|lack)\s+"
+                 r"(?:a\s+|any\s+)?(?:due\s+)?(?:dates?|deadlines?)\b|\b(?:undated|unscheduled)\b", text):
+        # "which tasks don't have a due date?"
+        return ListQuery({**args, "has_due_date": False}, label, " without a due date")
     if re.search(r"\b(?:overdue|late|past\s+due|missed|behind)\b", text):
         return ListQuery({"status": "pending", "overdue": True}, "overdue", "")
     window = re.search(r"\b(?:next|coming)\s+" + NUMBER + r"\s+days?\b", text)
