@@ -60,7 +60,9 @@ class ListTasksArgs(_Args):
     due_after: Annotated[date | None, Meta(description="Only tasks due strictly after this date.")] = None
     due_on: Annotated[date | None, Meta(description="Only tasks due on this date.")] = None
     overdue: Annotated[bool, Meta(description="Only pending tasks whose due date has passed.")] = False
-    has_due_date: Annotated[bool | None, Meta(description="true: only tasks with a due date; false: only those without.")] = None
+    has_due_date: Annotated[
+        bool | None, Meta(description="true: only tasks with a due date; false: only those without.")
+    ] = None
     q: Annotated[str, Meta(max_length=255, description="Words the title must contain.")] | None = None
     label: Annotated[Label, Meta(description="Only tasks on this list (label).")] | None = None
     sort: SortName = "id"
