@@ -21,7 +21,7 @@ from typing import Any
 
 from adapters.llm.offline import mood
 from adapters.llm.offline.discourse import content_words, named_task
-from adapters.llm.offline.lexicon import SAME_DEED
+from adapters.llm.offline.lexicon import DATE_WORDS, PRIORITY_WORDS, SAME_DEED
 from adapters.llm.offline.references import most_named
 from adapters.llm.offline.words import base_verb
 
@@ -38,7 +38,9 @@ _REQUEST_OPENING = (
     r"|(?:it|that|this|that\s+one|this\s+one|they|those)\s+(?:can|could|should)\s+(?:come|go|be)\b"
     # "it's done", "that's sorted": the task pointed at is done
     r"|(?:it'?s|its|that'?s|thats|it\s+is|that\s+is)\s+(?:all\s+|now\s+|finally\s+)?(?:done|finished|sorted|complete"
-    r"|completed)\W*$)")
+    r"|completed)\W*$"
+    # "it's now due on thursday", "that's urgent now": the task pointed at, as it now stands
+    r"|(?:it'?s|its|it\s+is|that'?s|thats|that\s+is)\s+(?:now\s+)?(?:due|urgent|important|high|low|not\s+urgent)\b)")
 _REQUEST = re.compile(r"^\W*" + _REQUEST_OPENING, re.IGNORECASE)
 # Where a message turns: the end of a sentence, a dash or semicolon, ", so", "so" before a request, a
 # comma before a request.
@@ -46,13 +48,16 @@ _CUT = re.compile(r"(?<=\w\w\w[.!?])\s+|(?<=[!?])\s+|\s*;\s*|\s+[-–—]+\s+|,\
                   r"|,?\s+(?=(?:so|and\s+so)\s+" + _REQUEST_OPENING + r")|,\s*(?=" + _REQUEST_OPENING + r")"
                   # a comma before a remark about someone: "delete that, my husband already booked it"
                   r"|,\s*(?=(?:it|it's|its|it'll|that's|there's|he|he's|she|she's|they|they're|we|we've|we're|i|i'm|im"
-                  r"|i've|ive|my|our|his|her|their|turns\s+out|found|apparently|but)\s)", re.IGNORECASE)
+                  r"|i've|ive|my|our|his|her|their|turns\s+out|found|apparently|but|feels|felt|so\s+glad|glad|what\s+a|relieved"
+                  r"|phew)\s)", re.IGNORECASE)
 # "... before I lose my mind", "... so I can decide": why or when, about the person, after a change.
 _PERSONAL_TAIL = re.compile(r"\s+(?:before|so|because|cos|cuz|since|as|when|while|once|until|till)\s+(?:i|we|he|she|they"
                             r"|you|i'm|im|i've|ive)\b[^,;]*$", re.IGNORECASE)
 # "it's done", "but that's sorted now": the pointer's task is done.
 _POINTER_DONE = re.compile(r"^\W*(?:(?:but|and|so|now|ok|okay)\s+)*(?P<ptr>it'?s|its|that'?s|thats|it\s+is|that\s+is)\s+"
                            r"(?:all\s+|now\s+|finally\s+)?(?:done|finished|sorted|complete|completed)\W*$", re.IGNORECASE)
+_POINTER_STATE = re.compile(r"^\W*(?:(?:but|and|so|now|ok|okay)\s+)*(?P<ptr>it'?s|its|that'?s|thats|it\s+is|that\s+is)\s+"
+                            r"(?=(?:now\s+)?(?:due|urgent|important|high|low|not\s+urgent)\b)", re.IGNORECASE)
 # A piece that points back at a task it does not name.
 _POINTER = re.compile(r"\b(?:that\s+one|this\s+one|that\s+task|this\s+task|it|that|this)\b(?!\s*'?s\b)", re.IGNORECASE)
 # "that one can come off my list as done", "it can go": the request said with the task as subject, said as
@@ -68,6 +73,9 @@ _PRIORITY = re.compile(r"\b(?:urgent|urgently|asap|important|priority|prio|criti
 # A piece of context that corrects what came before it ("— no wait, friday"): part of the request.
 _CORRECTS = re.compile(r"^\W*(?:no\b|nope\b|wait\b|sorry\b|i\s+mean|i\s+meant|make\s+(?:it|that)\b|or\s+rather)|\binstead\b",
                        re.IGNORECASE)
+# The words of a date or a priority: a correction that carries one corrects the request ("— no wait, friday").
+_SETS_A_SLOT = re.compile(r"\b(?:" + "|".join(sorted(DATE_WORDS | PRIORITY_WORDS)) + r"|tmrw|tonight|asap|\d+(?:st|nd|rd|th)?)\b",
+                          re.IGNORECASE)
 # Quoted words are one piece, whatever marks they hold.
 _QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|(?<!\w)'[^']*'(?!\w)")
 _TASK_NUMBER = re.compile(r"(?:\b(?:task|number|no\.?|item)\s*#?\s*|#\s*)\d+\b", re.IGNORECASE)
@@ -75,8 +83,9 @@ _TASK_NUMBER = re.compile(r"(?:\b(?:task|number|no\.?|item)\s*#?\s*|#\s*)\d+\b",
 
 @dataclass(frozen=True, slots=True)
 class Focus:
-    request: str  # the requests alone, one sentence each, a pointer replaced by the task the context names
+    request: str  # the requests alone, a pointer replaced by the task the context names
     context: str  # what was left out
+    intents: tuple[str | None, ...] = ()  # what each request's own verb asks for ("remove ..." : delete), None: unsaid
 
 
 def pieces(message: str) -> list[str]:
@@ -99,9 +108,9 @@ def _split(message: str) -> tuple[list[str], list[bool]] | None:
     if len(parts) < 2:
         return None
     kinds = [is_request(p) for p in parts]
-    if all(kinds) or not any(kinds):
+    if all(kinds):
         return None
-    if any(_DOUBT.search(p) or _CORRECTS.search(p) or _PRIORITY.search(p)
+    if any(_DOUBT.search(p) or (_CORRECTS.search(p) and _SETS_A_SLOT.search(p)) or _PRIORITY.search(p)
            for p, asks in zip(parts, kinds, strict=True) if not asks):
         return None
     return parts, kinds
@@ -109,6 +118,10 @@ def _split(message: str) -> tuple[list[str], list[bool]] | None:
 
 _DEED = re.compile(r"^\W*(?:(?:ok|okay|so|and|also|oh|right|well|yay|finally|just|i|we|i've|ive|we've|have|has)\W+)*"
                    r"(?P<verb>[a-z]+)\b", re.IGNORECASE)
+
+
+_PAST_TIME = re.compile(r"\s+(?:this\s+morning|this\s+afternoon|earlier(?:\s+today)?|yesterday|last\s+night|just\s+now"
+                        r"|at\s+last|finally|today)\b", re.IGNORECASE)
 
 
 def _deed_of(piece: str, tasks: Sequence[dict[str, Any]]) -> bool:
@@ -122,11 +135,26 @@ def _deed_of(piece: str, tasks: Sequence[dict[str, Any]]) -> bool:
     task_id = named_task(piece, pending)
     title = next((str(t["title"]).lower().split() for t in pending if t["id"] == task_id), [])
     deeds = {w for group in SAME_DEED if base_verb(verb) in group for w in group} | {base_verb(verb)}
-    return bool(title) and title[0] in deeds
+    # "finished writing the thank you notes" beside "write thank you notes": the deed is the title's own
+    finishing = verb in {"finished", "completed", "did", "done"}
+    return bool(title) and (title[0] in deeds or finishing)
+
+
+_ADDRESSING = re.compile(r"^\W*" + _LEADS + r"(?:(?:(?:can|could|would|will)\s+(?:you|u|we)|(?:you|u|we)\s+(?:can|could)"
+                         r"|would\s+you\s+mind|please|pls|kindly)\s+)*(?:just\s+)?", re.IGNORECASE)
+
+
+def _intent_of(request: str) -> str | None:
+    """The intent a request's own verb names: "and you can remove task 1" asks for a deletion."""
+    rest = request[_ADDRESSING.match(request).end():]  # type: ignore[union-attr]  # the pattern matches ""
+    if re.match(r"get\s+rid\b|take\b.*\boff\b", rest, re.IGNORECASE):
+        return "delete"
+    first = rest.split()[0].lower() if rest.split() else ""
+    return mood.VERB_INTENT.get(first)
 
 
 def may_focus(message: str) -> bool:
-    """Whether the message has requests and context apart (cheap: no look at the list)."""
+    """Whether the message may have requests and context apart (cheap: no look at the list)."""
     return _split(message) is not None
 
 
@@ -138,8 +166,10 @@ def find_focus(message: str, tasks: Sequence[dict[str, Any]]) -> Focus | None:
         return None
     parts, kinds = split
     kinds = [asks or _deed_of(p, tasks) for p, asks in zip(parts, kinds, strict=True)]
-    if all(kinds):
+    if all(kinds) or not any(kinds):
         return None  # "fixed the sink finally, now add paint the fence": the deed is a change of its own
+    # a deed's own time is no due date ("finished the notes this morning")
+    parts = [_PAST_TIME.sub("", p) if asks and not is_request(p) else p for p, asks in zip(parts, kinds, strict=True)]
     context = [p for p, asks in zip(parts, kinds, strict=True) if not asks]
     pending = [t for t in tasks if not t.get("completed")]
     requests: list[str] = []
@@ -149,14 +179,15 @@ def find_focus(message: str, tasks: Sequence[dict[str, Any]]) -> Focus | None:
         pointer = _POINTER.search(part)
         if pointer is not None and mood.leading_intent(part) == "add":
             return None  # "... so add that for saturday": what to add is in the story, not a task on the list
-        done = _POINTER_DONE.match(part)
+        done = _POINTER_DONE.match(part) or _POINTER_STATE.match(part)
         if done is not None:
             pointer = None if done is None else re.search(r"\b(?:it|that)\b", part[done.start("ptr"):], re.IGNORECASE)
         if pointer is not None and not _TASK_NUMBER.search(part):
             told = " ".join(p for p, a in zip(parts[:n], kinds[:n], strict=True) if not a)
             task_id = (named_task(told, pending) or most_named(told, pending)) if content_words(told) else None
             if task_id is not None and done is not None:
-                part = f"task {task_id} is done"  # "but it's done" after "had my flu jab"
+                # "but it's done" after "had my flu jab"; "it's now due on thursday" after "presentation got moved"
+                part = f"task {task_id} is {part[done.end('ptr'):].strip()}"
             elif task_id is not None:
                 part = f"{part[:pointer.start()]}task {task_id}{part[pointer.end():]}"
         if mood.leading_intent(part) != "add":
@@ -168,4 +199,4 @@ def find_focus(message: str, tasks: Sequence[dict[str, Any]]) -> Focus | None:
     # the requests joined as they were typed, a comma where a story was left out
     joined = "".join(r if n == 0 else (" " if requests[n - 1][-1:] in {".", "?", "!"} else ", ") + r
                      for n, r in enumerate(requests))
-    return Focus(joined, " ".join(context))
+    return Focus(joined, " ".join(context), tuple(_intent_of(r) for r in requests))

@@ -183,6 +183,17 @@ def description_words(text: str) -> list[str]:
     return [w for w in words if w not in _STOP and w not in _DESCRIBING and len(w) > 1]
 
 
+# A phrase shaped as a description: a determiner or a possessive first ("the tax thing", "mum's party
+# thing"), or a describing head ("bike stuff"). "stressed about this essay" is no such phrase: a reader's
+# slip, which must find nothing.
+_DESCRIPTION_SHAPE = re.compile(r"^(?:the|that|this|those|these|my|our|his|her|their|your|[\w-]+['’]s)\b"
+                                r"|\b(?:thing|things|stuff|one|ones|task|tasks|item|errand|reminder|job|bit)\W*$", re.IGNORECASE)
+
+
+def is_description(text: str) -> bool:
+    return _DESCRIPTION_SHAPE.search(text.strip()) is not None
+
+
 def match_description(words_text: str, snapshot: Snapshot, *, pending_first: bool = True,
                       whole: bool = False) -> Resolution:
     """A task found by a description of it ("the tax thing", "the reminder about the lawyer", "the dentst one"):

@@ -84,7 +84,8 @@ def list_filters(text: str, today: date) -> ListQuery:
     if done and not re.search(r"\b(?:not|yet\s+to\s+be|still\s+to\s+be|left\s+to\s+be|to\s+be|need\s+to\s+be|still|get|got|to\s+do|need\s+to)\b", undone):
         args["status"], label = "completed", "completed"
     if re.search(r"\b(?:including|incl|as\s+well\s+as|plus)\b|\b(?:open|pending)\s+and\s+(?:done|completed)\b"
-                 r"|\b(?:done|completed|finished)(?:\s+(?:ones|tasks|stuff|items))?\s+(?:too|as\s+well|also)\b", text):
+                 r"|\b(?:done|completed|finished)(?:\s+(?:ones|tasks|stuff|items))?\s+(?:too|as\s+well|also|included)\b"
+                 r"|\bincluding\s+(?:the\s+)?(?:done|completed|finished)\b", text):
         # "show me everything, done ones too": the done ones beside the rest, not instead of them
         args["status"], label = "all", ""
     when = ""
