@@ -295,3 +295,35 @@ async def test_the_request_verb_beats_a_deed_in_the_story(offline_chat: ChatUseC
     await setup(tasks, "call the vet", "water the ferns")
     await talk(offline_chat, "you can remove task 1, I already rang them yesterday")
     assert await state(tasks) == [("water the ferns", False)]
+
+
+async def test_what_i_should_do_then_add_it_adds_that(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await talk(offline_chat, "I really need to learn some basic Italian, put it on the list as low priority")
+    assert [(t.title, t.priority.value) for t in await listed(tasks)] == [("learn some basic Italian", "low")]
+
+
+async def test_a_causative_keeps_its_verb_and_its_deed(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await talk(offline_chat, "I need to get my bike repaired")
+    assert await state(tasks) == [("get my bike repaired", False)]
+
+
+async def test_before_a_clause_is_part_of_the_title(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await talk(offline_chat, "add return the library books before they charge me")
+    assert await state(tasks) == [("return the library books before they charge me", False)]
+
+
+async def test_a_done_statement_beside_an_add_is_a_change_of_its_own(
+        offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "mow the lawn")
+    await talk(offline_chat, "mowed the lawn, and add sharpen the blades")
+    assert await state(tasks) == [("mow the lawn", True), ("sharpen the blades", False)]
+    await talk(offline_chat, "sharpen the blades is done, also add oil the mower")
+    assert await state(tasks) == [("mow the lawn", True), ("sharpen the blades", True), ("oil the mower", False)]
+
+
+async def test_a_remark_after_a_delete_and_an_emoticon_before_one(
+        offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "fix the squeaky gate", "dinner with the Patels")
+    await talk(offline_chat, "drop the gate task, not worth the hassle")
+    await talk(offline_chat, "patels cancelled :( delete the dinner")
+    assert await state(tasks) == []

@@ -33,7 +33,7 @@ _REQUEST_OPENING = (
     r"|kindly\b|i'?d\s+like\s+you\s+to\b|i\s+(?:need|want)\s+you\s+to\b|let'?s\b|remind\s+me\b|set\s+(?:a|me\s+a)\s+reminder\b"
     r"|(?:add|put|stick|pop|create|jot|note|delete|remove|drop|scrap|ditch|bin|trash|cancel|mark|tick|cross|complete"
     r"|finish|move|push|bump|shift|change|rename|update|edit|reschedule|postpone|delay|set|make|show|list|clear|get\s+rid"
-    r"|take|reopen|uncheck|untick|restore|undo)\b"
+    r"|take|reopen|uncheck|untick|unmark|restore|undo)\b"
     # "that one can come off my list", "it can go": the task itself the subject of what to do with it
     r"|(?:it|that|this|that\s+one|this\s+one|they|those)\s+(?:can|could|should)\s+(?:come|go|be)\b"
     # "it's done", "that's sorted": the task pointed at is done
@@ -44,12 +44,12 @@ _REQUEST_OPENING = (
 _REQUEST = re.compile(r"^\W*" + _REQUEST_OPENING, re.IGNORECASE)
 # Where a message turns: the end of a sentence, a dash or semicolon, ", so", "so" before a request, a
 # comma before a request.
-_CUT = re.compile(r"(?<=\w\w\w[.!?])\s+|(?<=[!?])\s+|\s*;\s*|\s+[-–—]+\s+|,\s*(?=so\b)|\s+(?=but\s+(?:it|that)(?:'?s|\s+is)\s)"
+_CUT = re.compile(r"(?<=\w\w\w[.!?])\s+|(?<=[!?])\s+|\s*(?:[:;]-?[()/\\|DPp]|<3|[\U0001F300-\U0001FAFF\u2600-\u27BF])+\s+|\s*;\s*|\s+[-–—]+\s+|,\s*(?=so\b)|\s+(?=but\s+(?:it|that)(?:'?s|\s+is)\s)"
                   r"|,?\s+(?=(?:so|and\s+so)\s+" + _REQUEST_OPENING + r")|,\s*(?=" + _REQUEST_OPENING + r")"
                   # a comma before a remark about someone: "delete that, my husband already booked it"
                   r"|,\s*(?=(?:it|it's|its|it'll|that's|there's|he|he's|she|she's|they|they're|we|we've|we're|i|i'm|im"
                   r"|i've|ive|my|our|his|her|their|turns\s+out|found|apparently|but|feels|felt|so\s+glad|glad|what\s+a|relieved"
-                  r"|phew)\s)", re.IGNORECASE)
+                  r"|phew|not|no\s+longer|no\s+point|too)\s)", re.IGNORECASE)
 # "... before I lose my mind", "... so I can decide": why or when, about the person, after a change.
 _PERSONAL_TAIL = re.compile(r"\s+(?:before|so|because|cos|cuz|since|as|when|while|once|until|till)\s+(?:i|we|he|she|they"
                             r"|you|i'm|im|i've|ive)\b[^,;]*$", re.IGNORECASE)
@@ -58,6 +58,10 @@ _POINTER_DONE = re.compile(r"^\W*(?:(?:but|and|so|now|ok|okay)\s+)*(?P<ptr>it'?s
                            r"(?:all\s+|now\s+|finally\s+)?(?:done|finished|sorted|complete|completed)\W*$", re.IGNORECASE)
 _POINTER_STATE = re.compile(r"^\W*(?:(?:but|and|so|now|ok|okay)\s+)*(?P<ptr>it'?s|its|that'?s|thats|it\s+is|that\s+is)\s+"
                             r"(?=(?:now\s+)?(?:due|urgent|important|high|low|not\s+urgent)\b)", re.IGNORECASE)
+# What the person says they should do: "I should really start learning Spanish", "he said I need to clear the loft".
+_WANTED = re.compile(r"\b(?:i|we)\s+(?:really\s+|probably\s+|definitely\s+|still\s+|also\s+)*(?:should|need\s+to|have\s+to"
+                     r"|must|gotta|got\s+to|ought\s+to|want\s+to|wanna|have\s+got\s+to)\s+(?:really\s+|probably\s+|definitely\s+)*"
+                     r"(?P<task>.+)$", re.IGNORECASE)
 # A piece that points back at a task it does not name.
 _POINTER = re.compile(r"\b(?:that\s+one|this\s+one|that\s+task|this\s+task|it|that|this)\b(?!\s*'?s\b)", re.IGNORECASE)
 # "that one can come off my list as done", "it can go": the request said with the task as subject, said as
@@ -71,7 +75,7 @@ _DOUBT = re.compile(r"\?|\b(?:if|unless|in\s+case|maybe|perhaps|might|not\s+sure
 # A piece of context that sets a priority belongs to the request ("add 'fix the tap' - low priority is fine").
 _PRIORITY = re.compile(r"\b(?:urgent|urgently|asap|important|priority|prio|critical)\b", re.IGNORECASE)
 # A piece of context that corrects what came before it ("— no wait, friday"): part of the request.
-_CORRECTS = re.compile(r"^\W*(?:no\b|nope\b|wait\b|sorry\b|i\s+mean|i\s+meant|make\s+(?:it|that)\b|or\s+rather)|\binstead\b",
+_CORRECTS = re.compile(r"^\W*(?:no\b|not\b|nope\b|wait\b|sorry\b|i\s+mean|i\s+meant|make\s+(?:it|that)\b|or\s+rather)|\binstead\b",
                        re.IGNORECASE)
 # The words of a date or a priority: a correction that carries one corrects the request ("— no wait, friday").
 _SETS_A_SLOT = re.compile(r"\b(?:" + "|".join(sorted(DATE_WORDS | PRIORITY_WORDS)) + r"|tmrw|tonight|asap|\d+(?:st|nd|rd|th)?)\b",
@@ -120,6 +124,8 @@ _DEED = re.compile(r"^\W*(?:(?:ok|okay|so|and|also|oh|right|well|yay|finally|jus
                    r"(?P<verb>[a-z]+)\b", re.IGNORECASE)
 
 
+_DONE_WORD = re.compile(r"\b(?:done|finished|finsihed|completed|complete|sorted|ticked|dealt\s+with)\b|[✅✔☑✓]",
+                        re.IGNORECASE)
 _PAST_TIME = re.compile(r"\s+(?:this\s+morning|this\s+afternoon|earlier(?:\s+today)?|yesterday|last\s+night|just\s+now"
                         r"|at\s+last|finally|today)\b", re.IGNORECASE)
 
@@ -127,11 +133,13 @@ _PAST_TIME = re.compile(r"\s+(?:this\s+morning|this\s+afternoon|earlier(?:\s+tod
 def _deed_of(piece: str, tasks: Sequence[dict[str, Any]]) -> bool:
     """Whether the piece tells a deed that finishes a task on the list ("fixed the sink finally" beside "fix
     sink"): a past-tense verb first, and the words name one open task."""
+    pending = [t for t in tasks if not t.get("completed")]
+    if _DONE_WORD.search(piece) and named_task(piece, pending) is not None:
+        return True  # "done with laundry", "clean desk is done", "sorted the recycling"
     m = _DEED.match(piece)
     verb = m["verb"].lower() if m else ""
     if not verb or base_verb(verb) == verb:
         return False
-    pending = [t for t in tasks if not t.get("completed")]
     task_id = named_task(piece, pending)
     title = next((str(t["title"]).lower().split() for t in pending if t["id"] == task_id), [])
     deeds = {w for group in SAME_DEED if base_verb(verb) in group for w in group} | {base_verb(verb)}
@@ -150,7 +158,7 @@ def _intent_of(request: str) -> str | None:
     if re.match(r"get\s+rid\b|take\b.*\boff\b", rest, re.IGNORECASE):
         return "delete"
     first = rest.split()[0].lower() if rest.split() else ""
-    return mood.VERB_INTENT.get(first)
+    return "add" if first in {"stick", "pop", "chuck", "throw"} else mood.VERB_INTENT.get(first)
 
 
 def may_focus(message: str) -> bool:
@@ -172,19 +180,29 @@ def find_focus(message: str, tasks: Sequence[dict[str, Any]]) -> Focus | None:
     parts = [_PAST_TIME.sub("", p) if asks and not is_request(p) else p for p, asks in zip(parts, kinds, strict=True)]
     context = [p for p, asks in zip(parts, kinds, strict=True) if not asks]
     pending = [t for t in tasks if not t.get("completed")]
+    finished = [t for t in tasks if t.get("completed")]
     requests: list[str] = []
     for n, (part, asks) in enumerate(zip(parts, kinds, strict=True)):
         if not asks:
             continue
         pointer = _POINTER.search(part)
-        if pointer is not None and mood.leading_intent(part) == "add":
-            return None  # "... so add that for saturday": what to add is in the story, not a task on the list
+        if pointer is not None and (mood.leading_intent(part) == "add" or _intent_of(part) == "add"):
+            # "I should really start learning Spanish, add it as a low priority thing": what to add is what
+            # the story says the person should do, said just before
+            wanted = _WANTED.search(parts[n - 1]) if n and not kinds[n - 1] else None
+            if wanted is None or not content_words(wanted["task"]):
+                return None
+            rest = part[pointer.end():].strip()
+            requests.append(f"add {wanted['task'].strip(' ,.')}{' ' + rest if rest else ''}")
+            context = [p for p in context if p is not parts[n - 1]]
+            continue
         done = _POINTER_DONE.match(part) or _POINTER_STATE.match(part)
         if done is not None:
             pointer = None if done is None else re.search(r"\b(?:it|that)\b", part[done.start("ptr"):], re.IGNORECASE)
         if pointer is not None and not _TASK_NUMBER.search(part):
             told = " ".join(p for p, a in zip(parts[:n], kinds[:n], strict=True) if not a)
-            task_id = (named_task(told, pending) or most_named(told, pending)) if content_words(told) else None
+            pool = finished if re.match(r"\W*" + _LEADS + r"(?:reopen|uncheck|untick|unmark)\b", part, re.IGNORECASE) else pending
+            task_id = (named_task(told, pool) or most_named(told, pool)) if content_words(told) else None
             if task_id is not None and done is not None:
                 # "but it's done" after "had my flu jab"; "it's now due on thursday" after "presentation got moved"
                 part = f"task {task_id} is {part[done.end('ptr'):].strip()}"

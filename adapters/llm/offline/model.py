@@ -556,6 +556,7 @@ _CALENDAR = frozenset(_DAY_NAMES) | frozenset({"today", "tomorrow", "tonight", "
                                                "sep", "sept", "oct", "nov", "dec", "mon", "tue", "tues", "wed", "thu",
                                                "thurs", "fri", "sat", "sun", "weekend", "tmrw", "tmr", "2moro"})
 _DATE_GLUE = frozenset({"on", "by", "the", "of", "next", "this", "in", "at", "due", "before", "until"})
+_SUBJECTS = frozenset({"it", "i", "he", "she", "they", "we", "you", "someone", "somebody", "everyone", "it's", "its"})
 _ARTICLES = frozenset({"the", "a", "an", "my", "his", "her", "our", "your", "their", "this", "that"})
 
 
@@ -614,7 +615,9 @@ def _title_doubt(reading: Reading, titles: list[str], today: date) -> str | None
         deadline = _DEADLINE_TAIL.search(title)
         if deadline and title[:deadline.start()].strip():
             when = deadline["when"].split()
-            if _HOLIDAY.search(deadline["when"]) or (when[0].lower() not in _ARTICLES and not all(w[:1].isupper() for w in when)):
+            clause = when[0].lower() in _SUBJECTS  # "before it renews", "until she calls back": a clause, no date
+            if not clause and (_HOLIDAY.search(deadline["when"]) or (when[0].lower() not in _ARTICLES
+                                                                     and not all(w[:1].isupper() for w in when))):
                 return f"Is \"{deadline.group().strip()}\" when \"{title[:deadline.start()].strip()}\" is due?"
         day = _DAY_TAIL.search(title)
         if day and _near_day(day["day"]):
@@ -655,6 +658,7 @@ def _reclaim_title_words(reading: Reading, titles: list[str], today: date) -> tu
                 and any(w not in CLOSED_WORDS for w in words) and not any(w in COMMAND_WORDS for w in words)
                 and not reading.repeat and not set(words) & _slot_tokens(reading)):
             title = f"{title} {run.strip()}"
+    title = _causative(reading.text, title)
     if not (reading.date and read_date(reading.date, today) is not None):
         words = title.split()
         for k in range(min(4, len(words) - 1), 0, -1):
@@ -669,6 +673,31 @@ def _reclaim_title_words(reading: Reading, titles: list[str], today: date) -> tu
                 reading = replace(reading, date=tail.lower(), item_dates=())
                 break
     return reading, [title]
+
+
+# "get my car serviced", "have the boiler fixed": the verb before the thing and the deed after it are the task
+_CAUSATIVE = re.compile(r"\b(?P<verb>get|have)\s+(?P<det>my|the|a|an|our|his|her|their|your)\s+", re.IGNORECASE)
+
+
+def _causative(text: str, title: str) -> str:
+    """The title with a causative's own words put back ("car serviced" of "I need to get my car serviced" is
+    "get my car serviced"; "get the boiler" of "... get the boiler fixed" is "get the boiler fixed")."""
+    at = text.lower().find(title.lower())
+    if at < 0:
+        return title
+    if re.search(r"\b(?:before|until|till|unless|when|after)\s+\w+\s+\w+$", title, re.IGNORECASE) and (
+            obj := re.match(r"\s+(?:me|us|him|her|them)\b", text[at + len(title):], re.IGNORECASE)):
+        return f"{title}{obj[0]}"  # "... before they charge | me": the clause's object is no command word
+    before = text[:at]
+    lead = next((m for m in _CAUSATIVE.finditer(before) if m.end() == len(before)), None)
+    if lead is not None:
+        title, at = text[lead.start():at + len(title)], lead.start()
+    elif not _CAUSATIVE.match(title):
+        return title
+    after = re.match(r"\s+(?P<done>[a-z]+ed|done|fixed|cut|made|seen|sent)\b", text[at + len(title):], re.IGNORECASE)
+    if after is not None and after["done"].lower() not in CLOSED_WORDS:
+        title = f"{title} {after['done']}"
+    return title
 
 
 def _pointer_like(phrase: str) -> bool:
@@ -1110,7 +1139,8 @@ class OfflineModel:
         typed_changed, _ = _changes(as_typed)
         typed_added = sum(c.tool == "add_task" and not is_error(c) for c in as_typed.calls)
         if as_typed.asked or not (typed_changed or typed_added) or typed_added > added \
-                or (_verbs_kept(trial, found.intents) and not _verbs_kept(as_typed, found.intents)):
+                or (typed_changed == changed and typed_added == added and _verbs_kept(trial, found.intents)
+                    and not _verbs_kept(as_typed, found.intents)):
             # "... and you can remove task 1, I already called": the request's own verb decides, not the story's
             turn.message = found.request[:2000]
 
@@ -1851,7 +1881,7 @@ class OfflineModel:
             turn.ask(f"None of your tasks is {by_state['state'] or by_state['state2']}, so nothing changed.")
             return None
         found = match_title(text, snapshot)
-        if not found.found and not found.ambiguous and is_description(text):
+        if not found.found and not found.ambiguous and is_description(phrase or ""):
             found = match_description(text, snapshot)  # "the tax thing", "the dentst one"
         if found.ambiguous:
             options = " or ".join(f"task {t['id']} ({t['title']})" for t in found.ambiguous)

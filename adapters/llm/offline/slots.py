@@ -81,7 +81,7 @@ def list_filters(text: str, today: date) -> ListQuery:
         args["status"], label = "all", ""
     done = re.search(r"\b(?:done|complete(?:d)?|finish(?:ed)?|ticked\s+off|achieved|accomplished|did\s+i\s+(?:do|get\s+done))\b", text)
     undone = re.sub(r"\bdid\s+i\s+get\s+done\b", "", text)  # "what did i get done so far": done, not "get"-to-do
-    if done and not re.search(r"\b(?:not|yet\s+to\s+be|still\s+to\s+be|left\s+to\s+be|to\s+be|need\s+to\s+be|still|get|got|to\s+do|need\s+to)\b", undone):
+    if done and not re.search(r"\b(?:not|haven'?t|have\s+not|didn'?t|did\s+not|hasn'?t|yet\s+to\s+be|still\s+to\s+be|left\s+to\s+be|to\s+be|need\s+to\s+be|still|get|got|to\s+do|need\s+to)\b", undone):
         args["status"], label = "completed", "completed"
     if re.search(r"\b(?:including|incl|as\s+well\s+as|plus)\b|\b(?:open|pending)\s+and\s+(?:done|completed)\b"
                  r"|\b(?:done|completed|finished)(?:\s+(?:ones|tasks|stuff|items))?\s+(?:too|as\s+well|also|included)\b"
