@@ -58,6 +58,9 @@ _POINTER_DONE = re.compile(r"^\W*(?:(?:but|and|so|now|ok|okay)\s+)*(?P<ptr>it'?s
                            r"(?:all\s+|now\s+|finally\s+)?(?:done|finished|sorted|complete|completed)\W*$", re.IGNORECASE)
 _POINTER_STATE = re.compile(r"^\W*(?:(?:but|and|so|now|ok|okay)\s+)*(?P<ptr>it'?s|its|that'?s|thats|it\s+is|that\s+is)\s+"
                             r"(?=(?:now\s+)?(?:due|urgent|important|high|low|not\s+urgent)\b)", re.IGNORECASE)
+# "put that down for tomorrow", "stick it on the list": where it goes, which the add says by itself.
+_ON_THE_LIST = re.compile(r"^\s*(?:down|in|on(?:\s+(?:my|the|your)\s+(?:to-?do\s+)?list)?|to\s+(?:my|the)\s+(?:to-?do\s+)?list)\b",
+                          re.IGNORECASE)
 # What the person says they should do: "I should really start learning Spanish", "he said I need to clear the loft".
 _WANTED = re.compile(r"\b(?:i|we)\s+(?:really\s+|probably\s+|definitely\s+|still\s+|also\s+)*(?:should|need\s+to|have\s+to"
                      r"|must|gotta|got\s+to|ought\s+to|want\s+to|wanna|have\s+got\s+to)\s+(?:really\s+|probably\s+|definitely\s+)*"
@@ -157,6 +160,8 @@ def _intent_of(request: str) -> str | None:
     rest = request[_ADDRESSING.match(request).end():]  # type: ignore[union-attr]  # the pattern matches ""
     if re.match(r"get\s+rid\b|take\b.*\boff\b", rest, re.IGNORECASE):
         return "delete"
+    if re.match(r"set\s+(?:a|me\s+a|up\s+a)\s+reminder\b", rest, re.IGNORECASE):
+        return "add"
     first = rest.split()[0].lower() if rest.split() else ""
     return "add" if first in {"stick", "pop", "chuck", "throw"} else mood.VERB_INTENT.get(first)
 
@@ -173,7 +178,8 @@ def find_focus(message: str, tasks: Sequence[dict[str, Any]]) -> Focus | None:
     if split is None:
         return None
     parts, kinds = split
-    kinds = [asks or _deed_of(p, tasks) for p, asks in zip(parts, kinds, strict=True)]
+    deeds = [not asks and _deed_of(p, tasks) for p, asks in zip(parts, kinds, strict=True)]
+    kinds = [asks or deed for asks, deed in zip(kinds, deeds, strict=True)]
     if all(kinds) or not any(kinds):
         return None  # "fixed the sink finally, now add paint the fence": the deed is a change of its own
     # a deed's own time is no due date ("finished the notes this morning")
@@ -192,7 +198,7 @@ def find_focus(message: str, tasks: Sequence[dict[str, Any]]) -> Focus | None:
             wanted = _WANTED.search(parts[n - 1]) if n and not kinds[n - 1] else None
             if wanted is None or not content_words(wanted["task"]):
                 return None
-            rest = part[pointer.end():].strip()
+            rest = _ON_THE_LIST.sub("", part[pointer.end():]).strip()
             requests.append(f"add {wanted['task'].strip(' ,.')}{' ' + rest if rest else ''}")
             context = [p for p in context if p is not parts[n - 1]]
             continue
@@ -200,9 +206,14 @@ def find_focus(message: str, tasks: Sequence[dict[str, Any]]) -> Focus | None:
         if done is not None:
             pointer = None if done is None else re.search(r"\b(?:it|that)\b", part[done.start("ptr"):], re.IGNORECASE)
         if pointer is not None and not _TASK_NUMBER.search(part):
-            told = " ".join(p for p, a in zip(parts[:n], kinds[:n], strict=True) if not a)
+            # the story and the deeds before the request are what it points back at
+            told = " ".join(p for p, a, d in zip(parts[:n], kinds[:n], deeds[:n], strict=True) if not a or d)
             pool = finished if re.match(r"\W*" + _LEADS + r"(?:reopen|uncheck|untick|unmark)\b", part, re.IGNORECASE) else pending
             task_id = (named_task(told, pool) or most_named(told, pool)) if content_words(told) else None
+            if task_id is not None and any(d and named_task(p, pool) == task_id
+                                           for p, d in zip(parts[:n], deeds[:n], strict=True)):
+                # "I've got the refund sorted, please cross that off": the deed and the request are one change
+                requests = [r for r in requests if not any(d and r == p for p, d in zip(parts[:n], deeds[:n], strict=True))]
             if task_id is not None and done is not None:
                 # "but it's done" after "had my flu jab"; "it's now due on thursday" after "presentation got moved"
                 part = f"task {task_id} is {part[done.end('ptr'):].strip()}"

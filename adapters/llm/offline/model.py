@@ -1132,8 +1132,8 @@ class OfflineModel:
         added = sum(c.tool == "add_task" and not is_error(c) for c in trial.calls)
         shown = any((c.tool == "list_tasks" and c.arguments.get("limit") != LOOKUP_LIMIT) or c.tool == UNDO_TOOL
                     for c in trial.calls)  # a listing or an undo is something done, too
-        if trial.asked or not (changed or added or shown):
-            return
+        if trial.asked or not (changed or added or shown) or (added and "add" not in found.intents):
+            return  # "cancel the magazine thing, not renewing": no request asked for a new task
         as_typed = await self._read(Turn(request.tools, request.history, request.tools.today, dry=True,
                                          message=turn.message), request)
         typed_changed, _ = _changes(as_typed)
