@@ -327,3 +327,22 @@ async def test_a_remark_after_a_delete_and_an_emoticon_before_one(
     await talk(offline_chat, "drop the gate task, not worth the hassle")
     await talk(offline_chat, "patels cancelled :( delete the dinner")
     assert await state(tasks) == []
+
+
+async def test_a_whole_title_said_again_in_a_typo_fix_is_the_title(
+        offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "renew the pasport")
+    await talk(offline_chat, "typo in task 1, it should be renew the passport not pasport")
+    assert await state(tasks) == [("renew the passport", False)]
+
+
+async def test_a_vague_time_is_neither_a_date_nor_the_title(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await talk(offline_chat, "i should clean the oven at some point, low priority")
+    assert [(t.title, t.priority.value, t.due_date) for t in await listed(tasks)] == [("clean the oven", "low", None)]
+
+
+async def test_sentences_that_only_set_a_date_and_a_priority_belong_to_the_add(
+        offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await talk(offline_chat, "Hi there! Please add a task: order the cake for Sam & me. Deadline Thursday. High priority.")
+    added = [(t.title, t.priority.value, t.due_date) for t in await listed(tasks)]
+    assert added == [("order the cake for Sam & me", "high", MONDAY + timedelta(days=3))]

@@ -114,6 +114,9 @@ def swapped(title: str, right: str, wrong: str) -> str | None:
     found = re.search(r"(?<![\w'])" + re.escape(wrong) + r"(?![\w'])", title, re.IGNORECASE)
     if found is None:
         return None
+    rest = f"{title[:found.start()]} {title[found.end():]}".lower().split()
+    if rest and set(rest) <= set(right.lower().split()):
+        return right  # "it should be pick up prescription not prescripton": the whole title said again
     return f"{title[:found.start()]}{right}{title[found.end():]}"
 
 

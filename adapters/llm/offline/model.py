@@ -545,6 +545,9 @@ _WH_QUESTION = re.compile(r"^\W*(?:(?:so|and|ok|okay|hey|um|hmm)\W+)*(?:what|wat
 _NAMED_TASK = re.compile(r"\b(?:task|reminder|to-?do|item|one|something|entry)\s+(?:called|named|titled|entitled|saying)\b",
                          re.IGNORECASE)
 _NAMING_WORD = re.compile(r"^(?:called|named|titled|entitled|saying)\s+", re.IGNORECASE)
+_VAGUE_TIME = re.compile(r"\s*,?\s+(?:at\s+some\s+point(?:\s+soon)?|some\s*time\s+soon|sometime|one\s+of\s+these\s+days|one\s+day"
+                         r"|eventually|when\s+i\s+(?:get|have|find)\s+(?:a\s+|the\s+)?(?:chance|minute|moment|time)"
+                         r"|whenever(?:\s+i\s+(?:can|get\s+(?:a\s+)?(?:chance|round\s+to\s+it)))?)$", re.IGNORECASE)
 _ADDITIVE_TAIL = re.compile(r"(?<=\w)\s+(?:too|as\s+well|also|instead)\s*$", re.IGNORECASE)
 _TOKEN = re.compile(r"[\w#&@/'’.:-]*\w|[&#]")
 _DEADLINE_TAIL = re.compile(r"\b(?:by|before|until|till|til|no\s+later\s+than)\s+(?P<when>(?:[\w'’]+\s*){1,3})$", re.IGNORECASE)
@@ -685,9 +688,11 @@ def _causative(text: str, title: str) -> str:
     at = text.lower().find(title.lower())
     if at < 0:
         return title
-    if re.search(r"\b(?:before|until|till|unless|when|after)\s+\w+\s+\w+$", title, re.IGNORECASE) and (
+    if re.search(r"\b(?:before|b4|until|till|unless|when|after)\s+\w+\s+\w+$", title, re.IGNORECASE) and (
             obj := re.match(r"\s+(?:me|us|him|her|them)\b", text[at + len(title):], re.IGNORECASE)):
         return f"{title}{obj[0]}"  # "... before they charge | me": the clause's object is no command word
+    if obj := re.match(r"\s*(?:&|and)\s+(?:me|us|myself)\b", text[at + len(title):], re.IGNORECASE):
+        return f"{title}{obj[0]}"  # "flights for Ana | & me"
     before = text[:at]
     lead = next((m for m in _CAUSATIVE.finditer(before) if m.end() == len(before)), None)
     if lead is not None:
@@ -960,6 +965,35 @@ def _described(phrase: str | None, text: str) -> str | None:
     return said[0] if said else phrase
 
 
+_SLOT_SENTENCE_WORDS = frozenset({"deadline", "due", "date", "priority", "prio", "please", "pls", "is", "it's", "its", "make",
+                                  "it", "set", "to", "and", "by", "on", "for", "the", "a", "of", "at", "in"})
+
+
+def _slots_of_the_add(readings: list[Reading]) -> list[Reading]:
+    """"Please create a task: Book flights to Lisbon. Deadline Friday. High priority please": a sentence that
+    only says a date or a priority, right after an add, is that add's; a greeting beside a request is no part
+    of it."""
+    if len(readings) < 2:
+        return readings
+    kept = [r for r in readings if r.intent != "greet"] or readings
+    out: list[Reading] = []
+    for reading in kept:
+        words = mood.words(reading.text)
+        slot_only = bool(words) and all(w in _SLOT_SENTENCE_WORDS or w in _TIME_WORDS or w in _PRIORITY_TERMS
+                                        or w in PRIORITY_WORDS or w.isdigit() for w in words)
+        before = out[-1] if out else None
+        if before is not None and before.intent == "add" and len(before.titles) == 1 and slot_only and (
+                reading.date or reading.priority or any(w in PRIORITY_WORDS for w in words)):
+            date_words = reading.date or before.date
+            priority = reading.priority or before.priority or (
+                " ".join(w for w in words if w in PRIORITY_WORDS or w == "priority") or None)
+            out[-1] = replace(before, date=date_words, date_groups=(date_words,) if date_words else (),
+                              item_dates=(date_words,), priority=priority)
+            continue
+        out.append(reading)
+    return out
+
+
 def _same_verb(title: str, before: tuple[int, str] | None) -> str:
     """"and a hotel too" right after adding "book flights to Rome": a thing, with no verb of its own, done
     the same way as the task before it ("book a hotel"). A title with a verb of its own stays as it is."""
@@ -1219,6 +1253,7 @@ class OfflineModel:
                 if len(head) == 1 and head[0].intent == "add" and len(head[0].titles) == 1 and not head[0].note:
                     readings = [replace(head[0], note=_quote_strip(trailing["note"].strip()))]
         readings = _topic_then_comment(readings)
+        readings = _slots_of_the_add(readings)
         readings = _shared_date(readings)
         readings = [part for r in readings for part in _deeds(r, engine)]
         if len(readings) > 1:
@@ -1648,6 +1683,7 @@ class OfflineModel:
         if len(titles) == 1 and _GOES_ON.match(reading.text) and _ADDITIVE_TAIL.search(reading.text):
             titles = [_same_verb(titles[0], self._just_added(turn))]  # "book flights to Rome", "and a hotel too"
         titles = [_ADDITIVE_TAIL.sub("", t) or t for t in titles]  # "oh and add buy brushes too": "too" is no title word
+        titles = [_VAGUE_TIME.sub("", t).rstrip(" ,") or t for t in titles]  # "book a haircut at some point": no date, no title
         # "buy shoes for Leo (size 32)" read up to "(size": a bracket left open is no end of a title
         titles = [t[: t.rindex("(")].rstrip(" ,-") or t if t.count("(") > t.count(")") else t for t in titles]
         if len(titles) == 1 and _NAMED_TASK.search(reading.text):
