@@ -343,6 +343,7 @@ async def test_a_vague_time_is_neither_a_date_nor_the_title(offline_chat: ChatUs
 
 async def test_sentences_that_only_set_a_date_and_a_priority_belong_to_the_add(
         offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
-    await talk(offline_chat, "Hi there! Please add a task: order the cake for Sam & me. Deadline Thursday. High priority.")
+    await talk(offline_chat,
+               "Hi there! Please add a task: order the cake for Sam & me. Deadline Thursday. High priority.")
     added = [(t.title, t.priority.value, t.due_date) for t in await listed(tasks)]
     assert added == [("order the cake for Sam & me", "high", MONDAY + timedelta(days=3))]

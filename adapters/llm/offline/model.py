@@ -979,11 +979,13 @@ def _slots_of_the_add(readings: list[Reading]) -> list[Reading]:
     out: list[Reading] = []
     for reading in kept:
         words = mood.words(reading.text)
-        slot_only = bool(words) and all(w in _SLOT_SENTENCE_WORDS or w in _TIME_WORDS or w in _PRIORITY_TERMS
-                                        or w in PRIORITY_WORDS or w.isdigit() for w in words)
+        slot_only = bool(words) and all(w in _SLOT_SENTENCE_WORDS or w in DATE_WORDS or w in _CALENDAR
+                                        or w in PRIORITY_WORDS or re.fullmatch(r"\d{1,4}(?:st|nd|rd|th)?", w)
+                                        for w in words)
         before = out[-1] if out else None
         if before is not None and before.intent == "add" and len(before.titles) == 1 and slot_only and (
-                reading.date or reading.priority or any(w in PRIORITY_WORDS for w in words)):
+                (reading.date and not before.date) or (not before.priority and (
+                    reading.priority or any(w in PRIORITY_WORDS for w in words)))):
             date_words = reading.date or before.date
             priority = reading.priority or before.priority or (
                 " ".join(w for w in words if w in PRIORITY_WORDS or w == "priority") or None)
