@@ -347,3 +347,10 @@ async def test_sentences_that_only_set_a_date_and_a_priority_belong_to_the_add(
                "Hi there! Please add a task: order the cake for Sam & me. Deadline Thursday. High priority.")
     added = [(t.title, t.priority.value, t.due_date) for t in await listed(tasks)]
     assert added == [("order the cake for Sam & me", "high", MONDAY + timedelta(days=3))]
+
+
+async def test_either_of_two_date_filters_is_listed(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    for title, days in (("late one", -2), ("today's one", 0), ("next week's one", 7)):
+        await tasks.add("alice", NewTask(title, due_date=MONDAY + timedelta(days=days)))
+    reply = await talk(offline_chat, "anything overdue or due today?")
+    assert "late one" in reply and "today's one" in reply and "next week" not in reply

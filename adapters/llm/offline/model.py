@@ -952,6 +952,9 @@ def _without_reason(message: str) -> str:
 
 
 _SAYS = frozenset({"reads", "read", "says", "say", "said", "spell", "spells", "spelled", "spelt", "reading", "saying"})
+# "what's overdue or due today?", "anything due today or tomorrow": two filters, either of which
+_WHEN_FILTER = r"(?:overdue|late|(?:due\s+)?(?:today|tonight|tomorrow|tmrw|this\s+week|next\s+week|this\s+weekend))"
+_EITHER_FILTER = re.compile(r"\b(?P<a>" + _WHEN_FILTER + r")\s+or\s+(?P<b>" + _WHEN_FILTER + r")\b", re.IGNORECASE)
 _WHICH_OF = re.compile(r"^\W*(?:(?:and|so|ok|okay)\W+)*(?:which|what)\s+(?:of\s+)?(?:them|those|these|they)\b", re.IGNORECASE)
 _BARE_THING = re.compile(r"(?:the|that|this)\s+(?:thing|stuff|one|task|errand|reminder|business|job)", re.IGNORECASE)
 
@@ -2172,6 +2175,10 @@ class OfflineModel:
             # "show me task 2", "what's task 2?": that task, not the whole list
             await self._show_numbered(turn, int(one["id"]))
             return
+        either = _EITHER_FILTER.search(reading.text) if reading.intent == "list" else None
+        if either is not None:
+            await self._list_either(turn, either["a"], either["b"])  # "what's overdue or due today?"
+            return
         query = list_filters(reading.text, turn.today)
         label = _label(reading)
         if label:
@@ -2198,6 +2205,23 @@ class OfflineModel:
         if total > len(tasks):
             lines.append(f"…and {total - len(tasks)} more.")
         turn.say("\n".join(lines))
+
+    async def _list_either(self, turn: Turn, first: str, second: str) -> None:
+        """Tasks that meet either of two filters, each asked of the list, shown once, in number order."""
+        found: dict[int, dict[str, Any]] = {}
+        for words in (first, second):
+            call = await turn.call("list_tasks", list_filters(words, turn.today).arguments)
+            if is_error(call):
+                turn.say("Sorry, I couldn't read your tasks just now.")
+                return
+            found.update({int(t["id"]): t for t in call.result["tasks"]})
+        said = f"{first.strip()} or {second.strip()}"
+        if not found:
+            turn.say(f"Nothing to show: no pending task is {said}.")
+            return
+        tasks = [found[i] for i in sorted(found)]
+        turn.say("\n".join([f"Here {'is' if len(tasks) == 1 else 'are'} your task{'' if len(tasks) == 1 else 's'} {said}:",
+                            *(self._line(t, turn.today) for t in tasks)]))
 
     @staticmethod
     def _line(task: dict[str, Any], today: date) -> str:
