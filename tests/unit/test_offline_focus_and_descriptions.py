@@ -354,3 +354,22 @@ async def test_either_of_two_date_filters_is_listed(offline_chat: ChatUseCases, 
         await tasks.add("alice", NewTask(title, due_date=MONDAY + timedelta(days=days)))
     reply = await talk(offline_chat, "anything overdue or due today?")
     assert "late one" in reply and "today's one" in reply and "next week" not in reply
+
+
+async def test_an_addressed_request_with_a_bare_name_acts(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "book the hotel", "water the ferns")
+    await talk(offline_chat, "can u delete hotel pls")
+    assert await state(tasks) == [("water the ferns", False)]
+
+
+async def test_no_longer_needing_to_do_a_task_deletes_it(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "book the hotel", "call the plumber")
+    await talk(offline_chat, "I don't need to call the plumber any more")
+    assert await state(tasks) == [("book the hotel", False)]
+
+
+async def test_coming_up_lists_the_next_week(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    for title, days in (("soon one", 2), ("far one", 30)):
+        await tasks.add("alice", NewTask(title, due_date=MONDAY + timedelta(days=days)))
+    reply = await talk(offline_chat, "what's coming up?")
+    assert "soon one" in reply and "far one" not in reply

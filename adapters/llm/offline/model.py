@@ -533,7 +533,14 @@ def _asked_of_named(text: str, title: str) -> str | None:
         return "complete"
     if _REMOVAL.search(rest) and not re.search(r"\b(?:add|put|create|remind)\b", rest, re.IGNORECASE):
         return "delete"
+    if _NO_LONGER_NEEDED.search(rest) and _ANY_MORE.search(rest):
+        return "delete"  # "I don't need to call the plumber anymore": a statement that asks for a deletion
     return None
+
+
+_NO_LONGER_NEEDED = re.compile(r"\b(?:don'?t|dont|do\s+not|no\s+longer|won'?t|wont)\s+(?:need|have|want|got)\s+to\b"
+                               r"|\bno\s+need\s+to\b", re.IGNORECASE)
+_ANY_MORE = re.compile(r"\b(?:anymore|any\s+more|no\s+more|no\s+longer|after\s+all)\b", re.IGNORECASE)
 
 
 _SAYS_STATE = re.compile(r"\b(?:is|isn'?t|are|aren'?t|was|wasn'?t|were|weren'?t|not|no\s+longer|anymore)\b", re.IGNORECASE)
@@ -955,6 +962,8 @@ _SAYS = frozenset({"reads", "read", "says", "say", "said", "spell", "spells", "s
 # "what's overdue or due today?", "anything due today or tomorrow": two filters, either of which
 _WHEN_FILTER = r"(?:overdue|late|(?:due\s+)?(?:today|tonight|tomorrow|tmrw|this\s+week|next\s+week|this\s+weekend))"
 _EITHER_FILTER = re.compile(r"\b(?P<a>" + _WHEN_FILTER + r")\s+or\s+(?P<b>" + _WHEN_FILTER + r")\b", re.IGNORECASE)
+_ADDRESSED = re.compile(r"^\W*(?:(?:hey|hi|ok|okay|so|please|pls)\W+)*(?:(?:can|could|would|will)\s+(?:you|u)(?:\s+please|\s+pls)?"
+                        r"|would\s+you\s+mind|please|pls|kindly)\s+", re.IGNORECASE)
 _WHICH_OF = re.compile(r"^\W*(?:(?:and|so|ok|okay)\W+)*(?:which|what)\s+(?:of\s+)?(?:them|those|these|they)\b", re.IGNORECASE)
 _BARE_THING = re.compile(r"(?:the|that|this)\s+(?:thing|stuff|one|task|errand|reminder|business|job)", re.IGNORECASE)
 
@@ -1251,6 +1260,13 @@ class OfflineModel:
                                 reference_text=framed_note["ref"], note=_quote_strip(framed_note["note"].strip()))]
         else:
             readings = engine.read(message[:2000])
+            asked_for = mood.requested_intent(message)
+            if (len(readings) == 1 and not readings[0].mutating and readings[0].confidence < ACT_CONFIDENCE
+                    and asked_for in _CHANGING and (bare := _ADDRESSED.sub("", message[:2000], count=1)) != message[:2000]):
+                # "can u delete hotel pls" read as thanks: the request without its address reads plainly
+                again = engine.read(bare)
+                if len(again) == 1 and again[0].intent == asked_for and again[0].confidence >= ACT_CONFIDENCE:
+                    readings = again
             trailing = _TRAILING_NOTE.match(message[:2000])
             if trailing is not None:
                 # "add renew domain name for the blog, low priority, note it's on namecheap": the new task's note

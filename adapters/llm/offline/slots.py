@@ -93,11 +93,12 @@ def list_filters(text: str, today: date) -> ListQuery:
                  r"(?:a\s+|any\s+)?(?:due\s+)?(?:dates?|deadlines?)\b|\b(?:undated|unscheduled)\b", text):
         # "which tasks don't have a due date?"
         return ListQuery({**args, "has_due_date": False}, label, " without a due date")
-    if re.search(r"\b(?:overdue|late|past\s+due|missed|behind)\b", text):
+    if re.search(r"\b(?:overdue|late|past\s+due|missed|behind)\b|\bdid\s+i\s+miss\b", text):
         return ListQuery({"status": "pending", "overdue": True}, "overdue", "")
     window = re.search(r"\b(?:next|coming)\s+" + NUMBER + r"\s+days?\b", text)
-    if window:
-        days = parse_number(window[1]) or 1
+    soon = re.search(r"\b(?:due\s+soon|coming\s+up|upcoming|on\s+the\s+horizon)\b", text)
+    if window or soon:
+        days = (parse_number(window[1]) or 1) if window else 7
         args["due_after"] = (today - timedelta(days=1)).isoformat()
         args["due_before"] = (today + timedelta(days=days + 1)).isoformat()
         when = f" due in the next {days} day{'' if days == 1 else 's'}"
