@@ -373,3 +373,10 @@ async def test_coming_up_lists_the_next_week(offline_chat: ChatUseCases, tasks: 
         await tasks.add("alice", NewTask(title, due_date=MONDAY + timedelta(days=days)))
     reply = await talk(offline_chat, "what's coming up?")
     assert "soon one" in reply and "far one" not in reply
+
+
+async def test_a_task_that_can_wait_till_a_day_is_due_then(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "service the boiler", "water the ferns")
+    await talk(offline_chat, "the boiler can wait until friday")
+    by_title = {t.title: t.due_date for t in await listed(tasks)}
+    assert by_title == {"service the boiler": MONDAY + timedelta(days=4), "water the ferns": None}

@@ -418,7 +418,9 @@ _COPULA = re.compile(
     r"^(?P<subj>[^,;:?]+?)\s*(?:\s(?:(?:got|gets|was|were|is|are|has\s+been|have\s+been|been)\s+(?:moved|pushed(?:\s+back)?"
     r"|rescheduled|postponed|bumped|brought\s+forward|put\s+off|changed)(?:\s+(?:to|till|until|for))?"
     r"|is|are|was|will\s+be|should\s+be|shall\s+be|must\s+be|needs?\s+to\s+be|has\s+to\s+be"
-    r"|have\s+to\s+be|ought\s+to\s+be|can\s+be|could\s+be|would\s+be|becomes?|is\s+now|are\s+now)|['’]s)\s+"
+    r"|have\s+to\s+be|ought\s+to\s+be|can\s+be|could\s+be|would\s+be|becomes?|is\s+now|are\s+now"
+    # "the plumber can wait till monday": it is due then
+    r"|can\s+wait\s+(?:till|until|til|to|for)|can\s+wait|(?:can|could)\s+(?:be\s+)?(?:done|pushed)\s+(?:on|by)?)|['’]s)\s+"
     r"(?P<pred>[^?]+?)\W*$", re.IGNORECASE)
 _NOT_A_SUBJECT = re.compile(
     r"^(?:what|when|where|which|who|why|how|there|here|today|tomorrow|tonight|this|everything|nothing|all|anything"
