@@ -380,3 +380,10 @@ async def test_a_task_that_can_wait_till_a_day_is_due_then(offline_chat: ChatUse
     await talk(offline_chat, "the boiler can wait until friday")
     by_title = {t.title: t.due_date for t in await listed(tasks)}
     assert by_title == {"service the boiler": MONDAY + timedelta(days=4), "water the ferns": None}
+
+
+@pytest.mark.parametrize("message", ["note to self - renew the car tax", "to do: renew the car tax",
+                                     "don't let me forget: renew the car tax"])
+async def test_a_heading_before_a_task_adds_it(offline_chat: ChatUseCases, tasks: TaskUseCases, message: str) -> None:
+    await talk(offline_chat, message)
+    assert await state(tasks) == [("renew the car tax", False)]

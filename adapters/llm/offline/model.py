@@ -966,6 +966,9 @@ _WHEN_FILTER = r"(?:overdue|late|(?:due\s+)?(?:today|tonight|tomorrow|tmrw|this\
 _EITHER_FILTER = re.compile(r"\b(?P<a>" + _WHEN_FILTER + r")\s+or\s+(?P<b>" + _WHEN_FILTER + r")\b", re.IGNORECASE)
 _ADDRESSED = re.compile(r"^\W*(?:(?:hey|hi|ok|okay|so|please|pls)\W+)*(?:(?:can|could|would|will)\s+(?:you|u)(?:\s+please|\s+pls)?"
                         r"|would\s+you\s+mind|please|pls|kindly)\s+", re.IGNORECASE)
+# Headings people put before a new task: "note to self - ...", "to do: ...", "don't let me forget: ...".
+_ADD_HEADING = re.compile(r"^\W*(?:note\s+to\s+(?:self|me|myself)|to\s+do(?!\s+lists?\b)|to-do\s+item|action\s+item"
+                          r"|don'?t\s+let\s+me\s+forget)\s*(?:[-:–—,]+\s*|\s+(?=\w))", re.IGNORECASE)
 _WHICH_OF = re.compile(r"^\W*(?:(?:and|so|ok|okay)\W+)*(?:which|what)\s+(?:of\s+)?(?:them|those|these|they)\b", re.IGNORECASE)
 _BARE_THING = re.compile(r"(?:the|that|this)\s+(?:thing|stuff|one|task|errand|reminder|business|job)", re.IGNORECASE)
 
@@ -1095,6 +1098,8 @@ class OfflineModel:
         elif (again := _SAME_AGAIN.match(message)) and await self._same_again(turn, again["ref"]):
             pass  # "the other one too", "and task 4 as well" right after a change: the same change to it
         else:
+            if (head := _ADD_HEADING.match(turn.message)) is not None and turn.message[head.end():].strip():
+                turn.message = f"add {turn.message[head.end():].strip()}"[:2000]  # "note to self - renew car tax"
             if _asked_what_to_add(request.history) and mood.leading_intent(message) is None \
                     and not _ASKS_TO_SEE.search(message) and not _INJECTION.search(message):
                 turn.message = f"add {message.strip()}"[:2000]  # the answer to "What should I add?"
