@@ -387,3 +387,11 @@ async def test_a_task_that_can_wait_till_a_day_is_due_then(offline_chat: ChatUse
 async def test_a_heading_before_a_task_adds_it(offline_chat: ChatUseCases, tasks: TaskUseCases, message: str) -> None:
     await talk(offline_chat, message)
     assert await state(tasks) == [("renew the car tax", False)]
+
+
+async def test_show_me_the_x_one_shows_that_task_for_it_next(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "book the hotel", "call the plumber")
+    reply = await talk(offline_chat, "show me the plumber one")
+    assert "call the plumber" in reply and "hotel" not in reply
+    await talk(offline_chat, "show me the plumber one", "delete it")
+    assert await state(tasks) == [("book the hotel", False)]

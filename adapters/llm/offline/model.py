@@ -455,7 +455,10 @@ _SEARCH_FRAME = re.compile(
     r"(?:search(?:\s+for)?|find(?:\s+me)?|look\s+(?:up|for)|(?:do\s+i\s+have\s+|is\s+there\s+|are\s+there\s+|got\s+)?"
     r"(?:anything|any\s+tasks?|something|stuff|tasks?|whatever)\s+(?:about|re|regarding|mentioning|with|for|to\s+do\s+with)"
     r"|show\s+(?:me\s+)?(?:everything|anything|all\s+(?:the\s+)?tasks?|tasks?|stuff)\s+(?:about|re|regarding|mentioning|with))"
-    r"\s+(?P<q>[^?]+?)\s*(?:(?:on|in)\s+(?:my|the)\s+list|in\s+there|in\s+(?:it|them|the\s+(?:title|name)))?\s*\??\s*$",
+    r"\s+(?P<q>[^?]+?)\s*(?:(?:on|in)\s+(?:my|the)\s+list|in\s+there|in\s+(?:it|them|the\s+(?:title|name)))?\s*\??\s*$"
+    # "show me the plumber one", "find my dentist stuff": one task described
+    r"|^\W*(?:(?:can\s+you|could\s+you|please|pls)\s+)?(?:show|find|pull\s+up|open)\s+(?:me\s+)?(?:the|my)\s+"
+    r"(?P<q2>[\w'’ -]+?)\s+(?:one|task|thing|item|stuff|reminder)\s*\??\s*$",
     re.IGNORECASE)
 _POINTER_DONE = re.compile(
     r"^\W*(?:(?:oh|ok|okay|so|yeah|yep|yes|btw|actually|and|also|lol|haha)\W+)*(?P<ptr>that|this|it"
@@ -1246,11 +1249,12 @@ class OfflineModel:
             framed_note = None  # "... a note: ask about flea meds, and make it due thursday": two changes, read as such
         pointer_done = _POINTER_DONE.match(message[:2000])
         searched = _SEARCH_FRAME.match(message[:2000])
-        if searched is not None and not _SLOT_WORD.search(searched["q"]) and not re.fullmatch(
+        if searched is not None and not _SLOT_WORD.search(searched["q"] or searched["q2"]) \
+                and not _BY_STATE.search(searched["q"] or searched["q2"]) and not re.fullmatch(
                 r"(?:it|that|this|them|those|everything|anything|all|tasks?|stuff|done|completed|finished|overdue|pending"
-                r"|open|left)\W*", searched["q"], re.IGNORECASE):
+                r"|open|left)\W*", searched["q"] or searched["q2"], re.IGNORECASE):
             # "anything about acme?", "search for call", "find the dentist stuff": a search, never the whole list
-            query = searched["q"].strip(" ?.!")
+            query = (searched["q"] or searched["q2"]).strip(" ?.!")
             readings = [Reading("search", 1.0, message[:2000], reference=query, references=(query,))]
         elif pointer_done is not None:
             # "thats done already lol", "it's finished": the task pointed at is done (never a question of the list)
