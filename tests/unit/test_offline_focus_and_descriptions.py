@@ -395,3 +395,12 @@ async def test_show_me_the_x_one_shows_that_task_for_it_next(offline_chat: ChatU
     assert "call the plumber" in reply and "hotel" not in reply
     await talk(offline_chat, "show me the plumber one", "delete it")
     assert await state(tasks) == [("book the hotel", False)]
+
+
+async def test_terse_clauses_of_a_name_and_a_state_or_a_day(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    for title in ("book the campsite", "ring the garage", "pay the nanny"):
+        await tasks.add("alice", NewTask(title))
+    await talk(offline_chat, "garage friday, campsite done")
+    by_title = {t.title: (t.completed, t.due_date) for t in (await tasks.find("alice", TaskQuery())).items}
+    assert by_title == {"book the campsite": (True, None), "ring the garage": (False, MONDAY + timedelta(days=4)),
+                        "pay the nanny": (False, None)}

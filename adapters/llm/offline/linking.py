@@ -65,6 +65,8 @@ _LEFT_AS_TYPED = re.compile(r"[\"“”:?]|^\W*(?:when|what|what's|whats|which|w
                             r"|were|can|could|should|any|anything)\b", re.IGNORECASE)
 
 
+_DAYS = frozenset({"today", "tonight", "tomorrow", "tmrw", "monday", "tuesday", "wednesday", "thursday", "friday",
+                   "saturday", "sunday", "mon", "tue", "tues", "wed", "thu", "thurs", "fri", "sat", "sun"})
 # What may follow one word of a title for it to be said of that task: "hotel's high priority", "flights done".
 _SAID_OF = frozenset({"is", "r", "are", "was", "isn't", "isnt", "done", "finished", "sorted", "complete", "completed"})
 
@@ -74,6 +76,7 @@ class Link:
     start: int  # character offsets of the name in the message (determiner and "task"/"one" included)
     end: int
     task_id: int
+    day_follows: bool = False  # "plumber tomorrow": the day said of the task is when it is due
 
 
 def _form(word: str) -> str:
@@ -113,15 +116,22 @@ def find_links(message: str, tasks: Sequence[dict[str, Any]]) -> list[Link]:
         before = forms[start - 1] if start > 0 else None
         if before == "to" and start > 1 and forms[start - 2] in _NOTE_WORDS:
             before = "about"  # "add a note to the dentist task: ..."
+        # "hotel done, plumber tomorrow": a clause of a name and a day
+        opens = start == 0 or message[:words[start].start()].rstrip().endswith((",", ";", ".", ":"))
+        closes = end + 1 == len(forms) or (end + 1 < len(forms) and message[words[end].end():words[end + 1].start()]
+                                           .strip() in {",", ";", "."})
+        day_follows = end == i + 1 and opens and closes and end < len(forms) and forms[end] in _DAYS
+        if opens and start > 0:
+            before = None  # after a comma or a full stop a name opens its own clause
         said_of = end == i + 1 and (words[i].group().lower().endswith(("'s", "’s"))
-                                   or (end < len(forms) and forms[end] in _SAID_OF))
+                                   or (end < len(forms) and forms[end] in _SAID_OF) or day_follows)
         named = (whole or tail or said_of or len(_content(forms[i:end])) >= 2
                  or (end == i + 1 and _distinctive(words[i].group(), i)))
         if (named and task_id not in taken and _may_precede(before)
                 and not (rename_at is not None and words[start].start() > rename_at and before == "to")):
             last = words[stop - 1]
             cut = last.end() - 2 if last.group().lower().endswith(("'s", "’s")) else last.end()  # "hotel's": "task 2's"
-            links.append(Link(words[start].start(), cut, task_id))
+            links.append(Link(words[start].start(), cut, task_id, day_follows))
             taken.add(task_id)
             i = stop
         else:
@@ -212,7 +222,11 @@ def linked_copy(message: str, links: Sequence[Link]) -> str:
     out, at = [], 0
     for link in sorted(links, key=lambda k: k.start):
         out.append(message[at:link.start])
-        out.append(f"task {link.task_id}")
+        out.append(f"task {link.task_id}{' due' if link.day_follows else ''}")
         at = link.end
+        if link.day_follows and (comma := re.match(r"\s+\S+?(,)", message[at:])) is not None:
+            # "plumber friday, hotel done": the day ends its clause (a comma would let "done" reach it)
+            out.append(message[at:at + comma.start(1)] + ";")
+            at += comma.end(1)
     out.append(message[at:])
     return "".join(out)
