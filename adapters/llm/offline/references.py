@@ -133,10 +133,15 @@ def match_title(words_text: str, snapshot: Snapshot, *, pending_first: bool = Tr
         scored.append((score, task))
     scored.sort(key=lambda item: item[0], reverse=True)
     good = [(s, t) for s, t in scored if s >= 62]
+    return _pick(good, margin=6, pending_first=pending_first)
+
+
+def _pick(good: list[tuple[float, dict[str, Any]]], *, margin: float, pending_first: bool) -> Resolution:
+    """The best of the scored candidates (best first); those within ``margin`` of it make it ambiguous,
+    unless only one of them is open and open tasks come first."""
     if not good:
         return Resolution()
-    top_score = good[0][0]
-    close = [t for s, t in good if s >= top_score - 6]
+    close = [t for s, t in good if s >= good[0][0] - margin]
     if len(close) > 1 and pending_first:
         pending = [t for t in close if not t["completed"]]
         if len(pending) == 1:
@@ -213,16 +218,7 @@ def match_description(words_text: str, snapshot: Snapshot, *, pending_first: boo
             scored.append((sum(likeness) / len(said), task))
     scored.sort(key=lambda item: item[0], reverse=True)
     good = [(s, t) for s, t in scored if s >= (0.85 if whole else 0.5)]  # whole: every word described
-    if not good:
-        return Resolution()
-    close = [t for s, t in good if s > good[0][0] - 0.3]
-    if len(close) > 1 and pending_first:
-        pending = [t for t in close if not t["completed"]]
-        if len(pending) == 1:
-            return Resolution(ids=(pending[0]["id"],))
-    if len(close) > 1:
-        return Resolution(ambiguous=tuple(close[:4]))
-    return Resolution(ids=(good[0][1]["id"],))
+    return _pick(good, margin=0.29, pending_first=pending_first)
 
 
 def most_named(text: str, tasks: Sequence[dict[str, Any]]) -> int | None:
