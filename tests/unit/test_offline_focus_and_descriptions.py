@@ -404,3 +404,17 @@ async def test_terse_clauses_of_a_name_and_a_state_or_a_day(offline_chat: ChatUs
     by_title = {t.title: (t.completed, t.due_date) for t in (await tasks.find("alice", TaskQuery())).items}
     assert by_title == {"book the campsite": (True, None), "ring the garage": (False, MONDAY + timedelta(days=4)),
                         "pay the nanny": (False, None)}
+
+
+async def test_and_someone_too_same_day_adds_the_same_deed_that_day(
+        offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await talk(offline_chat, "remind me to phone grandma on friday", "and grandpa too, same day")
+    added = [(t.title, t.due_date) for t in await listed(tasks)]
+    assert added == [("phone grandma", MONDAY + timedelta(days=4)), ("phone grandpa", MONDAY + timedelta(days=4))]
+
+
+async def test_and_a_thing_with_its_own_day_after_an_add(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await talk(offline_chat, "add take the kids to football saturday", "and piano lessons sunday")
+    added = [(t.title, t.due_date) for t in await listed(tasks)]
+    assert added == [("take the kids to football", MONDAY + timedelta(days=5)),
+                     ("piano lessons", MONDAY + timedelta(days=6))]

@@ -972,6 +972,8 @@ _ADDRESSED = re.compile(r"^\W*(?:(?:hey|hi|ok|okay|so|please|pls)\W+)*(?:(?:can|
 # Headings people put before a new task: "note to self - ...", "to do: ...", "don't let me forget: ...".
 _ADD_HEADING = re.compile(r"^\W*(?:note\s+to\s+(?:self|me|myself)|to\s+do(?!\s+lists?\b)|to-do\s+item|action\s+item"
                           r"|don'?t\s+let\s+me\s+forget)\s*(?:[-:–—,]+\s*|\s+(?=\w))", re.IGNORECASE)
+_SAME_DAY = re.compile(r"\s*,?\s*\b(?:(?:on\s+)?the\s+same\s+(?:day|date)|same\s+(?:day|date|time)|(?:on\s+)?that\s+day)\b",
+                       re.IGNORECASE)
 _WHICH_OF = re.compile(r"^\W*(?:(?:and|so|ok|okay)\W+)*(?:which|what)\s+(?:of\s+)?(?:them|those|these|they)\b", re.IGNORECASE)
 _BARE_THING = re.compile(r"(?:the|that|this)\s+(?:thing|stuff|one|task|errand|reminder|business|job)", re.IGNORECASE)
 
@@ -1020,15 +1022,21 @@ def _same_verb(title: str, before: tuple[int, str] | None) -> str:
     """"and a hotel too" right after adding "book flights to Rome": a thing, with no verb of its own, done
     the same way as the task before it ("book a hotel"). A title with a verb of its own stays as it is."""
     words = title.split()
-    if before is None or not words or words[0].lower() not in {"a", "an", "the", "some", "my", "our", "new"}:
-        return title
-    earlier = before[1].split()
+    earlier = before[1].split() if before is not None else []
     verb = earlier[0].lower() if len(earlier) > 1 else ""
-    if not verb.isalpha() or verb in _ARTICLES or verb in CLOSED_WORDS - COMMAND_WORDS:
+    if not words or not verb.isalpha() or verb in _ARTICLES or verb in CLOSED_WORDS - COMMAND_WORDS:
         return title
-    return f"{verb} {title}"
+    if words[0].lower() in {"a", "an", "the", "some", "my", "our", "new"}:
+        return f"{verb} {title}"
+    if len(words) == 1 and len(earlier) == 2 and verb in _TASK_VERBS and words[0].lower() not in _TASK_VERBS:
+        return f"{verb} {title}"  # "call mom", then "and dad too": "call dad"
+    return title
 
 
+# Verbs a task's title starts with, for "call mom" then "and dad too" (a bare object done the same way).
+_TASK_VERBS = frozenset(IRREGULAR_PAST.values()) | {w for deed in SAME_DEED for w in deed} | frozenset(
+    {"visit", "text", "email", "ring", "phone", "wash", "clean", "book", "order", "return", "renew", "cancel", "feed",
+     "walk", "water", "pack", "print", "check", "fix", "paint", "read", "watch", "write", "call", "pay", "buy"})
 _WHAT_TO_ADD = "What should I add? Tell me the task and I'll put it on your list."
 # "add a task", "new reminder", "can you add something": an add with nothing to add yet.
 _BARE_ADD = re.compile(r"^\W*(?:(?:please|pls|can\s+you|could\s+you|ok|okay|hey|i\s+want\s+to|i'?d\s+like\s+to)\W+)*"
@@ -1519,6 +1527,33 @@ class OfflineModel:
             reading = replace(reading, intent="add", titles=(more,), item_dates=(), reference=None, references=(),
                               confidence=ACT_CONFIDENCE, unsure=False)
             intent = "add"
+        same_day = _SAME_DAY.search(more) if more else None
+        just = self._just_added(turn) if more and (intent != "add" or same_day) and not several else None
+        if (just is not None and (reading.date or same_day) and not (reading.priority or reading.note or reading.new_title
+                                                                    or reading.repeat)
+                and len(more.split()) <= 8 and not _ACTION.search(more) and not explicit_ids(more)
+                and not any(w in PRONOUNS or w in ORDINAL_WORDS for w in mood.words(more))):
+            # "and dad too, same day" / "and soccer practice sunday" right after an add: one more task, with its day
+            title = _SAME_DAY.sub("", more)
+            when = reading.date
+            if when and not same_day:
+                # "piano lessons sunday" read with "lessons sunday" as the date: the day alone is the date
+                words = when.split()
+                while len(words) > 1 and read_date(" ".join(words[1:]), turn.today) == read_date(when, turn.today):
+                    words = words[1:]
+                when = " ".join(words)
+                title = re.sub(r"\s*\b" + re.escape(when) + r"\b", "", title, flags=re.IGNORECASE)
+            title = _same_verb(re.sub(r"\s+(?:too|as\s+well|also)\b", "", title.strip(" ,.;"), flags=re.IGNORECASE)
+                               .strip(" ,.;"), just)
+            if same_day:
+                earlier = (await turn.tasks()).by_id(just[0])
+                when = str(earlier["due_date"]) if earlier and earlier.get("due_date") else None
+            if discourse.content_words(title) and when:
+                # read as the add it continues: "and grandpa too" is no mention of "phone grandma"
+                reading = replace(reading, intent="add", text=f"add {title}", titles=(title,), item_dates=(when,), date=when,
+                                  date_groups=(when,), reference=None, references=(), confidence=ACT_CONFIDENCE,
+                                  unsure=False, unexplained=())
+                intent = "add"
         if (reading.mutating and intent in {"update", "complete", "delete", "reopen"} and reading.unexplained
                 and (not reading.reference or (reading.reference.lower() in _PRONOUN and not last_touched(turn.history)))):
             # "hedge isnt due till friday": the words the reader left unexplained are the name of the task

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import DamerauLevenshtein
+from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
 
 from adapters.llm.offline.lexicon import SAME_THING
 from adapters.llm.offline.words import NUMBER, base_verb, parse_number, singular
@@ -176,7 +176,10 @@ def word_likeness(said: str, title_word: str) -> float:
     shorter, longer = sorted((said, title_word), key=len)
     if len(shorter) >= 4:
         slips = DamerauLevenshtein.distance(said, title_word)
-        if slips <= 1 or (slips <= 2 and len(shorter) >= 7):
+        # a key left out, doubled or swapped ("dentst", "reprot") is a slip; a key changed is a slip only in a
+        # long word: "grandpa" is not "grandma", nor "Jake" "Jack"
+        changed = len(said) == len(title_word) and Levenshtein.distance(said, title_word) == slips
+        if (slips == 1 and (not changed or len(shorter) >= 8)) or (slips == 2 and len(shorter) >= 8):
             return 0.85
         if longer.startswith(shorter) and len(shorter) >= 0.6 * len(longer):
             return 0.8
