@@ -1542,7 +1542,8 @@ class OfflineModel:
                 while len(words) > 1 and read_date(" ".join(words[1:]), turn.today) == read_date(when, turn.today):
                     words = words[1:]
                 when = " ".join(words)
-                title = re.sub(r"\s*\b" + re.escape(when) + r"\b", "", title, flags=re.IGNORECASE)
+                title = re.sub(r"\s*\b(?:(?:on|by|for|at|due|until|till|before)\s+)*" + re.escape(when) + r"\b", "", title,
+                               flags=re.IGNORECASE)
             title = _same_verb(re.sub(r"\s+(?:too|as\s+well|also)\b", "", title.strip(" ,.;"), flags=re.IGNORECASE)
                                .strip(" ,.;"), just)
             if same_day:
