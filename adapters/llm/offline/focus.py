@@ -183,7 +183,7 @@ def find_focus(message: str, tasks: Sequence[dict[str, Any]]) -> Focus | None:
     if all(kinds) or not any(kinds):
         return None  # "fixed the sink finally, now add paint the fence": the deed is a change of its own
     # a deed's own time is no due date ("finished the notes this morning")
-    parts = [_PAST_TIME.sub("", p) if asks and not is_request(p) else p for p, asks in zip(parts, kinds, strict=True)]
+    parts = [_PAST_TIME.sub("", p) if deed else p for p, deed in zip(parts, deeds, strict=True)]
     context = [p for p, asks in zip(parts, kinds, strict=True) if not asks]
     pending = [t for t in tasks if not t.get("completed")]
     finished = [t for t in tasks if t.get("completed")]
@@ -204,7 +204,7 @@ def find_focus(message: str, tasks: Sequence[dict[str, Any]]) -> Focus | None:
             continue
         done = _POINTER_DONE.match(part) or _POINTER_STATE.match(part)
         if done is not None:
-            pointer = None if done is None else re.search(r"\b(?:it|that)\b", part[done.start("ptr"):], re.IGNORECASE)
+            pointer = re.search(r"\b(?:it|that)\b", part[done.start("ptr"):], re.IGNORECASE)
         if pointer is not None and not _TASK_NUMBER.search(part):
             # the story and the deeds before the request are what it points back at
             told = " ".join(p for p, a, d in zip(parts[:n], kinds[:n], deeds[:n], strict=True) if not a or d)

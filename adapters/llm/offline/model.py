@@ -217,11 +217,11 @@ def _verbs_kept(turn: Turn, intents: tuple[str | None, ...]) -> bool:
     return bool(made) and made <= named
 
 
-def _changes(turn: Turn) -> tuple[set[int], bool]:
-    """The tasks a (rehearsed) turn changed without error, and whether it added one."""
+def _changes(turn: Turn) -> tuple[set[int], int]:
+    """The tasks a (rehearsed) turn changed without error, and how many it added."""
     made = [c for c in turn.calls if c.tool in _MUTATING_TOOLS and not is_error(c)]
     changed = {int(c.result["task_id"]) for c in made if c.tool != "add_task" and "task_id" in c.result}
-    return changed, any(c.tool == "add_task" for c in made)
+    return changed, sum(c.tool == "add_task" for c in made)
 
 
 def _recent_touched(history: Sequence[Message], count: int) -> list[int]:
@@ -1194,16 +1194,14 @@ class OfflineModel:
             return
         trial = await self._read(Turn(request.tools, request.history, request.tools.today, dry=True,
                                       message=found.request[:2000]), request)
-        changed, _ = _changes(trial)
-        added = sum(c.tool == "add_task" and not is_error(c) for c in trial.calls)
+        changed, added = _changes(trial)
         shown = any((c.tool == "list_tasks" and c.arguments.get("limit") != LOOKUP_LIMIT) or c.tool == UNDO_TOOL
                     for c in trial.calls)  # a listing or an undo is something done, too
         if trial.asked or not (changed or added or shown) or (added and "add" not in found.intents):
             return  # "cancel the magazine thing, not renewing": no request asked for a new task
         as_typed = await self._read(Turn(request.tools, request.history, request.tools.today, dry=True,
                                          message=turn.message), request)
-        typed_changed, _ = _changes(as_typed)
-        typed_added = sum(c.tool == "add_task" and not is_error(c) for c in as_typed.calls)
+        typed_changed, typed_added = _changes(as_typed)
         if as_typed.asked or not (typed_changed or typed_added) or typed_added > added \
                 or (typed_changed == changed and typed_added == added and _verbs_kept(trial, found.intents)
                     and not _verbs_kept(as_typed, found.intents)):
@@ -1257,12 +1255,12 @@ class OfflineModel:
             framed_note = None  # "... a note: ask about flea meds, and make it due thursday": two changes, read as such
         pointer_done = _POINTER_DONE.match(message[:2000])
         searched = _SEARCH_FRAME.match(message[:2000])
-        if searched is not None and not _SLOT_WORD.search(searched["q"] or searched["q2"]) \
-                and not _BY_STATE.search(searched["q"] or searched["q2"]) and not re.fullmatch(
+        sought = (searched["q"] or searched["q2"]) if searched is not None else ""
+        if searched is not None and not _SLOT_WORD.search(sought) and not _BY_STATE.search(sought) and not re.fullmatch(
                 r"(?:it|that|this|them|those|everything|anything|all|tasks?|stuff|done|completed|finished|overdue|pending"
-                r"|open|left)\W*", searched["q"] or searched["q2"], re.IGNORECASE):
+                r"|open|left)\W*", sought, re.IGNORECASE):
             # "anything about acme?", "search for call", "find the dentist stuff": a search, never the whole list
-            query = (searched["q"] or searched["q2"]).strip(" ?.!")
+            query = sought.strip(" ?.!")
             readings = [Reading("search", 1.0, message[:2000], reference=query, references=(query,))]
         elif pointer_done is not None:
             # "thats done already lol", "it's finished": the task pointed at is done (never a question of the list)
@@ -2521,15 +2519,14 @@ class OfflineModel:
         old_words, new_words = old.split(), rest.split()
         lower_old = [w.lower() for w in old_words]
         first = new_words[0].lower()
-        if title is not None:
-            pass
-        elif first in _FIX_PREPOSITIONS and first in lower_old[1:]:
+        if title is None and first in _FIX_PREPOSITIONS and first in lower_old[1:]:
             # "no sorry, for Alex" after "buy gift for Sam": the words from that preposition on are swapped
             cut = len(lower_old) - 1 - lower_old[::-1].index(first)
             title = " ".join(old_words[:cut] + new_words)
-        elif len(new_words) > 1 and first == lower_old[0]:
+        elif title is None and len(new_words) > 1 and first == lower_old[0]:
             title = rest  # "sorry I meant call dad" after "call mum": the same verb, the task named again
-        elif len(old_words) > 1 and new_words[-1].lower() == lower_old[-1] and len(new_words) <= 3 and first != lower_old[0]:
+        elif (title is None and len(old_words) > 1 and new_words[-1].lower() == lower_old[-1] and len(new_words) <= 3
+              and first != lower_old[0]):
             title = " ".join(old_words[:-1] + new_words)  # "actually make it oat milk" after "buy milk"
         if title is None or title.lower() == old.lower():
             turn.ask(f"Did you want me to rename task {task_id} ({old}) to \"{rest}\"? I haven't changed anything yet.")
