@@ -27,7 +27,7 @@ SLANG = {
     "tusday": "tuesday", "teusday": "tuesday", "fryday": "friday", "saterday": "saturday", "satuday": "saturday",
     "sundy": "sunday", "mondy": "monday", "tomrrow": "tomorrow", "tommorw": "tomorrow", "tomorro": "tomorrow",
     "2mrw": "tomorrow", "2mro": "tomorrow", "tmoro": "tomorrow", "tonigt": "tonight", "tonihgt": "tonight",
-    "thats": "that's", "rm": "remove", "ls": "list", "p1": "urgent", "addd": "add", "p0": "urgent", "p3": "low", "p4": "low", "unmark": "uncheck", "unmarked": "unchecked", "untick": "untick", "rmd": "remind", "one's": "one", "ones": "ones", "remidn": "remind", "rmind": "remind", "remnd": "remind", "mrk": "mark", "ok": "ok", "k": "ok",
+    "thats": "that's", "rm": "remove", "ls": "list", "p1": "urgent", "addd": "add", "p0": "urgent", "p3": "low", "p4": "low", "unmark": "uncheck", "unmarked": "unchecked", "untick": "untick", "rmd": "remind", "one's": "one", "ones": "ones", "remidn": "remind", "rmind": "remind", "remnd": "remind", "mrk": "mark", "ok": "ok", "k": "ok", "n": "and",
 }
 
 # Words worth correcting when one keystroke away (long enough that a slip is not another word).

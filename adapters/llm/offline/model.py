@@ -9,7 +9,7 @@ the reply says what was understood and asks.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from difflib import SequenceMatcher
@@ -18,6 +18,7 @@ from typing import Any
 from adapters.llm.offline import dates, discourse, edits, focus, linking, mood
 from adapters.llm.offline import scope as quantifier
 from adapters.llm.offline.dates import find_date
+from adapters.llm.offline.described import described_tasks, joined_tasks
 from adapters.llm.offline.engine import Engine, Reading, load, load_second
 from adapters.llm.offline.lexicon import (
     CLOSED_WORDS,
@@ -738,6 +739,16 @@ def _slang(word: str) -> str:
     return SLANG.get(word, word)
 
 
+def _deed_fits(verb: str | None, title: list[str], obj: str) -> bool:
+    """A told deed fits a task when the title says it, in these or other words, or the object covers the
+    whole title ("bought the milk": "milk")."""
+    if verb is None:
+        return True
+    same = {w for deed in SAME_DEED if verb in deed for w in deed}
+    return (verb in title or stem(verb) in title or bool(same & set(title))
+            or any(len(verb) >= 4 and w[:4] == verb[:4] for w in title) or set(title) <= set(normalise(obj)))
+
+
 def _done_statement(reading: Reading) -> tuple[str, str, str | None] | None:
     """(the task as the words name it, the object alone, the deed's verb if one is said) for a statement that a task is done:
     "passport renewal is done" -> ("passport renewal", ...), "fed the cat" -> ("feed the cat", "the cat")."""
@@ -838,8 +849,11 @@ def _quote_strip(text: str) -> str:
 _SHOW_ONE = re.compile(r"^\W*(?:(?:can\s+you|could\s+you|please|pls)\s+)?(?:show(?:\s+me)?|what'?s|what\s+is|what\s+was"
                        r"|open|see|view|display|remind\s+me\s+(?:what|of))"
                        r"\s+(?:task|item|number|no\.?|#)\s*#?(?P<id>\d{1,6})(?:\s+(?:again|is|was))*\W*$", re.IGNORECASE)
-_CHANGE_VERBS = (r"(?:delete|remove|drop|scrap|ditch|bin|cancel|mark|tick|cross|complete|finish|move|push|change|rename"
-                 r"|reopen|unmark|uncheck|untick|make|set|bump|postpone|reschedule|take|get\s+rid)\b")
+# The verbs that ask for a change of a task on the list: the assistant's own action verbs, less those that add
+_CHANGE_VERBS = r"(?:" + "|".join(sorted(
+    (mood.ACTION_VERBS - {"add", "adding", "put", "create", "note", "jot", "write", "remind", "log", "schedule", "save", "stick",
+                          "list", "check", "touch"})
+    | {"cancel", "finish", "unmark", "uncheck", "take", r"get\s+rid", "wipe"}, key=len, reverse=True)) + r")\b"
 _REQUEST_VERBS = r"(?:add\b|put\b|" + _CHANGE_VERBS + ")"
 _NOTE_THEN_REQUEST = re.compile(r"(?:[,;.]\s*|\s+)(?:and\s+|then\s+|also\s+)+(?:please\s+)?" + _REQUEST_VERBS, re.IGNORECASE)
 # "im not going anymore so delete the haircut task": the reason, then the request it leads to
@@ -860,6 +874,15 @@ _REASON_STATES = re.compile(
 _HEDGE = re.compile(r"\b(?:sure|maybe|perhaps|think|know|wait|yet|decided?|if|might|unless)\b", re.IGNORECASE)
 
 
+# A remark's words that make it part of the request after all: more of it ("..., and the dentist", "..., both of
+# them", "..., the milk too") or a turn against its task ("..., not the red one").
+_MORE_TO_DO = re.compile(r"^\W*(?:and|also|plus|both|all|every\w*|them|those|these|(?:but\s+)?not\s+(?:the|that|this|my))\b|\b(?:too|also|as\s+well)\W*$",
+                         re.IGNORECASE)
+# "the Lisbon one", "the overdue thing", "the party stuff": a task named by a description
+_DESCRIBED_TASK = re.compile(r"\b(?:the|that|my)\s+[\w'’ -]+?\s+(?:one|ones|thing|things|stuff|task|tasks|item|reminder)\b",
+                             re.IGNORECASE)
+# "decided to keep it", "decided against it": a decision told is a reason, not a hedge
+_DECIDED = re.compile(r"\bdecided\s+(?:to|against|not)\b", re.IGNORECASE)
 # A request, then a remark after a comma ("scrap the Henderson task, deal fell through").
 _ASIDE = re.compile(r"^(?P<request>\W*(?:(?:please|pls|can\s+you|could\s+you|just|ok|okay|oh|so)\s+)*" + _CHANGE_VERBS
                     + r"[^,;?:]*?)\s*[,;]\s*(?P<aside>[^,;?:]+?)\W*$", re.IGNORECASE)
@@ -885,22 +908,8 @@ _BY_STATE = re.compile(r"\b(?:(?P<state>" + _STATES + r")\s+(?:one|task|thing|it
                        r"|which\s+is\s+|i\s+)?(?P<state2>" + _STATES + r"))\b", re.IGNORECASE)
 
 
-def _state_filter(state: str, today: date) -> Callable[[dict[str, Any]], bool]:
-    state = state.replace("-", " ")
-    if state in {"done", "completed", "finished"}:
-        return lambda t: bool(t["completed"])
-    if state in {"urgent", "high priority", "important"}:
-        return lambda t: not t["completed"] and t.get("priority") == "high"
-    if state in {"low priority", "unimportant"}:
-        return lambda t: not t["completed"] and t.get("priority") == "low"
-    if state.startswith("due"):
-        day = today if state.endswith("today") else today + timedelta(days=1)
-        return lambda t: not t["completed"] and t.get("due_date") == day.isoformat()
-    return lambda t: not t["completed"] and bool(t.get("due_date")) and str(t["due_date"]) < today.isoformat()
-
-
 # "did the grocery run and picked up the meds": two deeds, each told with its own past-tense verb
-_TWO_DEEDS = re.compile(r"^(?P<a>.+?\b(?P<va>[a-z]+ed|" + "|".join(IRREGULAR_PAST) + r")\b.+?)\s*,?\s+(?:and|&|plus)\s+"
+_TWO_DEEDS = re.compile(r"^(?P<a>.+?\b(?P<va>[a-z]+ed|" + "|".join(IRREGULAR_PAST) + r")\b.+?)\s*,?\s+(?:and|n|&|plus)\s+"
                         r"(?:also\s+|then\s+|i\s+|we\s+)*(?P<b>(?P<vb>[a-z]+ed|" + "|".join(IRREGULAR_PAST)
                         + r")\b.+)$", re.IGNORECASE)
 
@@ -966,7 +975,10 @@ def _without_reason(message: str) -> str:
 _SAYS = frozenset({"reads", "read", "says", "say", "said", "spell", "spells", "spelled", "spelt", "reading", "saying"})
 # "what's overdue or due today?", "anything due today or tomorrow": two filters, either of which
 _WHEN_FILTER = r"(?:overdue|late|(?:due\s+)?(?:today|tonight|tomorrow|tmrw|this\s+week|next\s+week|this\s+weekend))"
-_EITHER_FILTER = re.compile(r"\b(?P<a>" + _WHEN_FILTER + r")\s+or\s+(?P<b>" + _WHEN_FILTER + r")\b", re.IGNORECASE)
+# ("whats overdue n whats due today", "due today or already late": the second asked again in its own words)
+_EITHER_FILTER = re.compile(r"\b(?P<a>" + _WHEN_FILTER + r")\s*,?\s+(?:or|and|n|&|plus)\s+(?:(?:what'?s|whats|what\s+is|what"
+                            r"|anything|stuff|things|tasks?)\s+)?(?:(?:that'?s|is|are|already|still)\s+)*(?P<b>"
+                            + _WHEN_FILTER + r")\b", re.IGNORECASE)
 _ADDRESSED = re.compile(r"^\W*(?:(?:hey|hi|ok|okay|so|please|pls)\W+)*(?:(?:can|could|would|will)\s+(?:you|u)(?:\s+please|\s+pls)?"
                         r"|would\s+you\s+mind|please|pls|kindly)\s+", re.IGNORECASE)
 # Headings people put before a new task: "note to self - ...", "to do: ...", "don't let me forget: ...".
@@ -1169,16 +1181,20 @@ class OfflineModel:
                 return
         m = _ASIDE.match(turn.message)
         if m is None or _CORRECTING.search(turn.message) or re.search(_REQUEST_VERBS, m["aside"], re.IGNORECASE) \
-                or _HEDGE.search(m["aside"]) or _sets_a_slot(m["aside"], turn.today) \
-                or re.search(r"\b(?:them|those|these|both|all|every\w*|too|also|as\s+well|and|not|no)\b", m["aside"],
-                             re.IGNORECASE):
+                or _HEDGE.search(_DECIDED.sub(" ", m["aside"])) or _sets_a_slot(m["aside"], turn.today) \
+                or _MORE_TO_DO.search(m["aside"]):
             return
         snapshot = await turn.tasks()
-        if _shares_a_title_word(m["aside"], snapshot.tasks) and not _SELF_TOLD.match(m["aside"]):
-            return  # "delete the gym, the dentist": a list of tasks ("..., ill do it with the mot" is a remark)
         request = m["request"]
+        named = discourse.named_task(request, snapshot.tasks)
+        others = [t for t in snapshot.tasks if t["id"] != named]
+        if _shares_a_title_word(m["aside"], others) and not _SELF_TOLD.match(m["aside"]):
+            # "delete the gym, the dentist": a list of tasks ("..., ill do it with the mot" is a remark, and so is
+            # "cancel the magazine thing, not renewing": its words are the named task's own)
+            return
         if _EXPLICIT_TASK.search(request) or re.search(r"\b(?:it|that|this|them|everything|all)\b", request, re.IGNORECASE) or \
-                discourse.named_task(request, snapshot.tasks) is not None or linking.find_links(request, snapshot.tasks):
+                _DESCRIBED_TASK.search(request) or \
+                named is not None or linking.find_links(request, snapshot.tasks):
             turn.message = request
 
     async def _focus(self, turn: Turn, request: TurnRequest) -> None:
@@ -1624,10 +1640,36 @@ class OfflineModel:
                     return None
         return (found.reference, await _revised_title(turn, found)), found.tail
 
+    @staticmethod
+    async def _mark_done(turn: Turn, task_id: int) -> None:
+        call = await turn.call("complete_task", {"task_id": task_id})
+        if is_error(call):
+            turn.ask(f"I couldn't change task {task_id}: {call.result.get('error')}.")
+        elif call.result.get("status") == "rescheduled" and call.result.get("due_date"):
+            due = date.fromisoformat(str(call.result["due_date"]))
+            turn.say(f"Done; task {task_id} ({call.result['title']}) repeats, next due {dates.describe(due, turn.today)}.")
+        else:
+            turn.say(f"Done! Marked task {task_id}: {call.result['title']}.")
+
     async def _complete_statement(self, turn: Turn, phrase: str, obj: str, verb: str | None) -> None:
         """Complete the one open task a statement names; several ask which, a near miss asks, none says so."""
         snapshot = await turn.tasks()
         pending = Snapshot([t for t in snapshot.tasks if not t["completed"]])
+        described = described_tasks(phrase, pending, turn.today) or joined_tasks(phrase, pending)
+        told = [v for v in [verb, *(base_verb(w) for w in re.findall(r"[a-z]+", phrase.lower()) if base_verb(w) != w)] if v]
+        if described is not None and described.found and told:
+            # "paid both bills", "cleaned the bathroom and did laundry": each task's own deed was told
+            titles = [normalise(str((snapshot.by_id(i) or {}).get("title", ""))) for i in described.ids]
+            if not all(any(_deed_fits(v, t, phrase) for v in told) for t in titles):
+                described = None
+        if described is not None and (described.found or described.ambiguous):
+            # "the overdue one is done", "paid both bills", "cleaned the bathroom and the hall"
+            if described.ambiguous:
+                options = " or ".join(f"task {t['id']} ({t['title']})" for t in described.ambiguous)
+                turn.ask(f"Which one do you mean: {options}? I haven't changed anything yet.")
+            for task_id in described.ids:
+                await self._mark_done(turn, task_id)
+            return
         found = match_title(phrase, pending)
         if not found.found and not found.ambiguous and is_description(phrase):
             found = match_description(phrase, pending)  # "the insurence stuff is done"
@@ -1636,11 +1678,8 @@ class OfflineModel:
             turn.ask(f"Which one do you mean: {options}? I haven't changed anything yet.")
             return
         title = normalise((snapshot.by_id(found.ids[0]) or {}).get("title", "")) if found.found else []
-        # the deed fits when the title says it, or the object covers the whole title ("bought the milk": "milk")
         same = {w for deed in SAME_DEED if verb in deed for w in deed} if verb else set()
-        fits = found.found and (verb is None or verb in title or stem(verb) in title or bool(same & set(title))
-                                or any(len(verb) >= 4 and w[:4] == verb[:4] for w in title)
-                                or set(title) <= set(normalise(obj)))
+        fits = found.found and _deed_fits(verb, title, obj)
         if found.found and not fits:
             # "paid the roofer" beside "ring the roofer": the task fits, the deed does not; ask
             task = snapshot.by_id(found.ids[0]) or {}
@@ -1648,15 +1687,7 @@ class OfflineModel:
                      "I haven't changed anything yet.")
             return
         if found.found:
-            task_id = found.ids[0]
-            call = await turn.call("complete_task", {"task_id": task_id})
-            if is_error(call):
-                turn.ask(f"I couldn't change task {task_id}: {call.result.get('error')}.")
-            elif call.result.get("status") == "rescheduled" and call.result.get("due_date"):
-                due = date.fromisoformat(str(call.result["due_date"]))
-                turn.say(f"Done; task {task_id} ({call.result['title']}) repeats, next due {dates.describe(due, turn.today)}.")
-            else:
-                turn.say(f"Done! Marked task {task_id}: {call.result['title']}.")
+            await self._mark_done(turn, found.ids[0])
             return
         finished = match_title(phrase, Snapshot([t for t in snapshot.tasks if t["completed"]]))
         if finished.found:
@@ -1969,19 +2000,17 @@ class OfflineModel:
                 return Resolution(ids=(others[0],))
             turn.ask("Which task do you mean by the other one? Tell me its number; I haven't changed anything.")
             return None
-        by_state = _BY_STATE.fullmatch(text)
-        if by_state is not None:
-            # "drop the overdue one", "the urgent task": the task its state picks out, if only one has it
-            wanted = _state_filter(by_state["state"] or by_state["state2"], turn.today)
-            hits = [t for t in snapshot.tasks if wanted(t)]
-            if len(hits) == 1:
-                return Resolution(ids=(int(hits[0]["id"]),))
-            if hits:
-                options = " or ".join(f"task {t['id']} ({t['title']})" for t in hits[:4])
+        described = described_tasks(text, snapshot, turn.today) or joined_tasks(text, snapshot)
+        if described is not None:
+            # "drop the overdue one", "the party stuff", "both bills", "dentist and gym": named by what they are like
+            if described.ambiguous:
+                options = " or ".join(f"task {t['id']} ({t['title']})" for t in described.ambiguous)
                 turn.ask(f"Which one do you mean: {options}? I haven't changed anything yet.")
                 return None
-            turn.ask(f"None of your tasks is {by_state['state'] or by_state['state2']}, so nothing changed.")
-            return None
+            if not described.found:
+                turn.ask(f"None of your tasks fits \"{phrase}\", so nothing changed.")
+                return None
+            return described
         found = match_title(text, snapshot)
         if not found.found and not found.ambiguous and is_description(phrase or ""):
             found = match_description(text, snapshot)  # "the tax thing", "the dentst one"

@@ -77,9 +77,11 @@ def list_filters(text: str, today: date) -> ListQuery:
     text = " ".join(text.lower().replace("’", "'").split())
     args: dict[str, Any] = {"status": "pending"}
     label = "pending"
-    if re.search(r"\b(?:all|everything|every\s+task|full\s+list|whole\s+list|entire\s+list)\b", text):
-        args["status"], label = "all", ""
-    done = re.search(r"\b(?:done|complete(?:d)?|finish(?:ed)?|ticked\s+off|achieved|accomplished|did\s+i\s+(?:do|get\s+done))\b", text)
+    if re.search(r"\b(?:all|everything|every\s+task|full\s+list|whole\s+list|entire\s+list)\b", text) and not re.search(
+            r"\b(?:still|left|remaining|pending|open|outstanding|unfinished|(?:need|have|got)\s+to\s+(?:do|get\s+done)"
+            r"|not\s+(?:yet\s+)?(?:done|finished))\b", text):
+        args["status"], label = "all", ""  # "everything I still need to do" is what is open
+    done = re.search(r"\b(?:done|complete(?:d)?|finish(?:ed)?|(?:tick|check|cross|strike|knock)(?:ed|t)?\s+off|crossed\s+out|wrap(?:ped)?\s+up|achieved|accomplished|did\s+i\s+(?:do|get\s+done))\b", text)
     undone = re.sub(r"\bdid\s+i\s+get\s+done\b", "", text)  # "what did i get done so far": done, not "get"-to-do
     if done and not re.search(r"\b(?:not|haven'?t|have\s+not|didn'?t|did\s+not|hasn'?t|yet\s+to\s+be|still\s+to\s+be|left\s+to\s+be|to\s+be|need\s+to\s+be|still|get|got|to\s+do|need\s+to)\b", undone):
         args["status"], label = "completed", "completed"
