@@ -17,6 +17,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
+from adapters.llm.offline.mood import ACTION_VERBS
 from adapters.llm.offline.references import (
     Resolution,
     Snapshot,
@@ -137,8 +138,8 @@ def joined_tasks(phrase: str, snapshot: Snapshot) -> Resolution | None:
     """"dentist and gym", "the milk, the eggs & the bread": several tasks, each named by its own words.
     None unless every part names exactly one task, different ones, and no title holds the whole phrase."""
     parts = [p for p in _JOIN.split(phrase.lower()) if p and p.strip()]
-    if len(parts) < 2:
-        return None
+    if len(parts) < 2 or any(set(p.split()) & ACTION_VERBS for p in parts[1:]):
+        return None  # "took out the trash and delete the plants one": a second request, not a second name
     whole = " ".join(normalise(phrase))
     if any(whole and whole in " ".join(normalise(str(t["title"]))) for t in snapshot.tasks):
         return None  # "salt and pepper" is a title

@@ -193,3 +193,52 @@ def spoken_punctuation(message: str) -> str:
         return m.group() if before and re.fullmatch(_PERIOD_NOUN, before[-1], re.IGNORECASE) else "."
 
     return _SPOKEN_PERIOD.sub(period, text)
+
+
+# A message that ends by taking itself back: "add call grandma... actually never mind", "delete the milk, on
+# second thought don't". Only after a mark or a correcting word: "I always forget it" takes nothing back.
+_INTERJECTION = r"(?:actually|oh|no|nah|nope|wait|hmm+|um+|ugh|sorry|oops|ok|okay|hold\s+on)"
+_TAKEN_BACK = (r"(?:never\s*mind|nvm|nevermind|forget\s+(?:it|that|about\s+(?:it|that))|scratch\s+that|cancel\s+that|ignore\s+that"
+               r"|disregard\s+(?:it|that)|on\s+second\s+thoughts?(?:\W+(?:don'?t|no|never\s*mind|leave\s+it|forget\s+it))?"
+               r"|(?:no\s+)?don'?t(?:\s+bother)?|leave\s+it|not\s+now|don'?t\s+do\s+(?:it|that))")
+_ENDS_TAKEN_BACK = re.compile(r"\w.*?(?:[.,;:!…–—-]+\s*(?:" + _INTERJECTION + r"\W+)*|\s+(?:" + _INTERJECTION + r"\W+)+)"
+                              + _TAKEN_BACK + r"\W*$", re.IGNORECASE | re.DOTALL)
+
+
+def takes_itself_back(message: str) -> bool:
+    """Whether the message ends by calling off what it asked (and asks nothing after)."""
+    return _ENDS_TAKEN_BACK.fullmatch(message.strip()) is not None
+
+
+# A statement with a question tagged on: "the dentist is on thursday, right?", "rent is high priority, isn't it?"
+_TAG_QUESTION = re.compile(
+    r"^(?P<statement>.*?\w.*?)[\s,]+(?:right|correct|yeah|yes|no|ok|okay|yea|eh|innit|isn'?t\s+it|is\s+it|aren'?t\s+they"
+    r"|are\s+they|doesn'?t\s+it|does\s+it|didn'?t\s+i|did\s+i|haven'?t\s+i|wasn'?t\s+it|won'?t\s+it|am\s+i\s+right"
+    r"|don'?t\s+i|isn'?t\s+that\s+right|is\s+that\s+right)\s*\?+\s*$", re.IGNORECASE)
+
+
+def tagged_question(message: str) -> str | None:
+    """The statement a tag question asks to confirm, or None."""
+    m = _TAG_QUESTION.match(message.strip())
+    return m["statement"].strip() if m else None
+
+
+# Someone else's duty told as news: "Tom needs to fix the fence", "my sister has to buy a dress", "he should call
+# the bank". It may be the person's task or not; ask rather than add.
+_PEOPLE = (r"(?:sister|brother|mom|mum|mother|dad|father|wife|husband|partner|boss|manager|kids?|son|daughter|friend"
+           r"|colleague|coworker|neighbou?r|flatmate|roommate|landlord|teacher|team|parents|grandma|grandpa|boyfriend"
+           r"|girlfriend|aunt|uncle|cousin|niece|nephew|assistant|client|doctor|gp)")
+_SOMEONE_ELSE = re.compile(
+    r"^\W*(?i:(?:oh|so|and|also|btw|hey|fyi)\W+)*(?P<who>(?i:he|she|they|(?:my|our|the)\s+" + _PEOPLE + r")|[A-Z][a-z]+)"
+    r"\s+(?i:needs?\s+to|has\s+to|have\s+to|should|must|wants?\s+to|is\s+going\s+to|'s\s+going\s+to|will|is\s+gonna"
+    r"|'s\s+gonna|gotta|has\s+got\s+to|ought\s+to)\s+(?!(?i:be|get\s+\w+ed)\b)(?P<task>[^?]+?)\W*$")
+_NOT_A_NAME = frozenset({"i", "we", "you", "it", "this", "that", "there", "milk", "everything", "nothing", "someone",
+                         "somebody", "which", "what", "who", "when"})
+
+
+def someone_elses(message: str) -> str | None:
+    """The task of someone else's duty told as news, or None."""
+    m = _SOMEONE_ELSE.match(message.strip())
+    if m is None or m["who"].lower() in _NOT_A_NAME or m["who"].lower() in DATE_WORDS:
+        return None
+    return m["task"].strip()

@@ -42,6 +42,7 @@ from adapters.llm.offline.references import (
     last_touched,
     match_description,
     match_title,
+    most_named,
     normalise,
     stem,
 )
@@ -1050,6 +1051,29 @@ _TASK_VERBS = frozenset(IRREGULAR_PAST.values()) | {w for deed in SAME_DEED for 
     {"visit", "text", "email", "ring", "phone", "wash", "clean", "book", "order", "return", "renew", "cancel", "feed",
      "walk", "water", "pack", "print", "check", "fix", "paint", "read", "watch", "write", "call", "pay", "buy"})
 _WHAT_TO_ADD = "What should I add? Tell me the task and I'll put it on your list."
+# "add fix the fence, no wait, fix the gate": a whole task said again after a correcting word replaces the first
+_ADD_CORRECTED = re.compile(
+    r"^(?P<first>.+?)\s*(?:[,;.!…–—-]+\s*|\s+)(?:(?:oh|hmm+|um+|ugh|oops|whoops)\W+)*(?:no+\W+wait|wait\W+no|no+|nope|sorry|wait"
+    r"|i\s+mean|i\s+meant|actually|make\s+(?:that|it)|or\s+rather|rather|scratch\s+that|my\s+bad)\W+(?:(?:no|wait|sorry|i\s+mean"
+    r"|actually)\W+)*(?P<second>[a-z][^,.;!?]*?)(?:\s+instead)?\W*$", re.IGNORECASE)
+# What the assistant offered in its last reply, and a yes to it.
+_OFFERED_ADD = re.compile(r'^Did you want me to add "(?P<title>[^"]+)"', re.MULTILINE)
+_OFFERED_DONE = re.compile(r'^Do you mean task (?P<id>\d+) \([^\n]*\)\? Say "mark it done"', re.MULTILINE)
+_YES = re.compile(r"^\W*(?:yes|yeah|yep|yup|yea|ya|y|sure|ok|okay|please|pls|do\s+it|go\s+ahead|correct|right|exactly"
+                  r"|absolutely|definitely|that'?s\s+right|that'?s\s+it|yes\s+please)(?:\W+(?:please|pls|thanks|thank\s+you|thx"
+                  r"|do\s+it|go\s+ahead|add\s+it|that'?s\s+it|exactly|that\s+one|mark\s+it\s+done))*\W*$", re.IGNORECASE)
+
+
+def _accepted_offer(history: Sequence[Message]) -> str | None:
+    """The request a "yes" accepts: the add or the completion the assistant's last reply offered."""
+    if len(history) < 2 or history[-2].role is not Role.ASSISTANT or not _YES.match(history[-1].content):
+        return None
+    offered = history[-2].content
+    if len(_OFFERED_ADD.findall(offered)) == 1 and (m := _OFFERED_ADD.search(offered)) is not None:
+        return f"add {m['title']}"
+    if len(_OFFERED_DONE.findall(offered)) == 1 and (m := _OFFERED_DONE.search(offered)) is not None:
+        return f"mark task {m['id']} done"
+    return None
 # "add a task", "new reminder", "can you add something": an add with nothing to add yet.
 _BARE_ADD = re.compile(r"^\W*(?:(?:please|pls|can\s+you|could\s+you|ok|okay|hey|i\s+want\s+to|i'?d\s+like\s+to)\W+)*"
                        r"(?:add|create|make|new|set\s+up)(?:\s+(?:a|an|another|one|new|me\s+a))*"
@@ -1110,6 +1134,15 @@ class OfflineModel:
         elif _PASTED_TEXT.search(typed):
             turn.say("I can only manage your to-do list, so I can't work on pasted text, and I don't act on "
                      "instructions inside it. I've left everything as it is.")
+        elif (accepted := _accepted_offer(request.history)) is not None:
+            turn.message = accepted  # "yes" to "Did you want me to add "X"?": the offer, made good
+            turn = await self._read(turn, request)
+        elif discourse.takes_itself_back(typed):
+            turn.say("OK, I've left your list as it is.")  # "add call grandma... actually never mind"
+        elif (statement := discourse.tagged_question(typed)) is not None:
+            await self._confirm(turn, statement)  # "the dentist is on thursday, right?": a question, not a change
+        elif (theirs := discourse.someone_elses(typed)) is not None:
+            turn.ask(f"Did you want me to add \"{theirs}\" to your list? I haven't changed anything yet.")
         elif _BARE_ADD.match(message) and not _quote_strip(message).count(" ") > 6:
             turn.ask(_WHAT_TO_ADD)
         elif (instead := discourse.take_back(typed)) is not None and self._just_added(turn):
@@ -1126,6 +1159,8 @@ class OfflineModel:
             if _asked_what_to_add(request.history) and mood.leading_intent(message) is None \
                     and not _ASKS_TO_SEE.search(message) and not _INJECTION.search(message):
                 turn.message = f"add {message.strip()}"[:2000]  # the answer to "What should I add?"
+            if (fixed := self._corrected_add(turn.message)) is not None:
+                turn.message = fixed
             await self._bind_topic(turn, discourse.without_contrast(typed))
             await self._drop_aside(turn)
             await self._link_names(turn, request)
@@ -1165,6 +1200,20 @@ class OfflineModel:
                 turn = Turn(request.tools, request.history, request.tools.today, message=turn.message)
                 await self._read_and_act(turn, request, self._second)
         return turn
+
+    def _corrected_add(self, message: str) -> str | None:
+        """"add call mom tomorrow, no wait, call dad": the add with the task said last, keeping the first's day
+        when the second names none; None unless both halves read as one task each, the second a whole one."""
+        m = _ADD_CORRECTED.match(message.strip())
+        if m is None or m["second"].split()[0].lower() not in _TASK_VERBS or len(m["second"].split()) < 2:
+            return None
+        first = self._engine.read(m["first"])
+        second = self._engine.read(f"add {m['second']}")
+        if len(first) != 1 or first[0].intent != "add" or len(first[0].titles) != 1 or len(second) != 1 \
+                or len(second[0].titles) != 1:
+            return None
+        when = f" {first[0].date}" if first[0].date and not second[0].date else ""
+        return f"add {m['second'].strip()}{when}"
 
     @staticmethod
     async def _drop_aside(turn: Turn) -> None:
@@ -2359,6 +2408,17 @@ class OfflineModel:
             await self._show_one(turn, hits[0])
         lines = [f"Here's what I found about \"{phrase}\":"] + [self._line(t, turn.today) for t in hits]
         turn.say("\n".join(lines))
+
+    async def _confirm(self, turn: Turn, statement: str) -> None:
+        """Answer "X, right?" with what the list says of the task it names; never change it."""
+        snapshot = await turn.tasks()
+        task_id = discourse.named_task(statement, snapshot.tasks) or most_named(statement, snapshot.tasks)
+        task = snapshot.by_id(task_id) if task_id is not None else None
+        if task is None:
+            turn.ask("Which task do you mean? Tell me its number or a word from its title; I haven't changed anything.")
+            return
+        await self._show_one(turn, task)
+        turn.say(f"Here's what your list says: {self._line(task, turn.today).lstrip('• ')}. I haven't changed anything.")
 
     async def _check(self, turn: Turn, reading: Reading) -> None:
         phrase = reading.reference or (reading.titles[0] if reading.titles else "")
