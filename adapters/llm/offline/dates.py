@@ -242,7 +242,8 @@ def find_date(text: str, today: date) -> DateMatch | None:
 def _looks_like_day(text: str, m: re.Match[str]) -> bool:
     # "sat" / "sun" are also words ("sat down", "sun cream"); accept them only after a date lead,
     # or when they are all the words the tagger read as a date ("return the library books | sat").
-    return bool(re.search(r"(?:on|by|due|next|this|coming|for|till|until|before)\s+$", text[: m.start(1)])) or text.strip() == m[1]
+    return bool(re.search(r"(?:on|by|due|next|this|coming|for|till|until|before)\s+$", text[: m.start(1)])) or text.strip() == m[1] \
+        or bool(re.match(r"\s+(?:morning|afternoon|evening|night|am\b|pm\b|\d{1,2}(?::\d\d)?\s*(?:am|pm)\b)", text[m.end(1):]))
 
 
 def week_bounds(today: date) -> tuple[date, date]:

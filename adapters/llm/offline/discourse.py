@@ -207,19 +207,19 @@ _ENDS_TAKEN_BACK = re.compile(r"\w.*?(?:[.,;:!…–—-]+\s*(?:" + _INTERJECTIO
 
 def takes_itself_back(message: str) -> bool:
     """Whether the message ends by calling off what it asked (and asks nothing after)."""
-    return _ENDS_TAKEN_BACK.fullmatch(message.strip()) is not None
+    return len(message) <= 300 and _ENDS_TAKEN_BACK.fullmatch(message.strip()) is not None
 
 
 # A statement with a question tagged on: "the dentist is on thursday, right?", "rent is high priority, isn't it?"
 _TAG_QUESTION = re.compile(
-    r"^(?P<statement>.*?\w.*?)[\s,]+(?:right|correct|yeah|yes|no|ok|okay|yea|eh|innit|isn'?t\s+it|is\s+it|aren'?t\s+they"
+    r"^(?P<statement>\W*\w[^?]*?)[\s,]+(?:right|correct|yeah|yes|no|ok|okay|yea|eh|innit|isn'?t\s+it|is\s+it|aren'?t\s+they"
     r"|are\s+they|doesn'?t\s+it|does\s+it|didn'?t\s+i|did\s+i|haven'?t\s+i|wasn'?t\s+it|won'?t\s+it|am\s+i\s+right"
     r"|don'?t\s+i|isn'?t\s+that\s+right|is\s+that\s+right)\s*\?+\s*$", re.IGNORECASE)
 
 
 def tagged_question(message: str) -> str | None:
     """The statement a tag question asks to confirm, or None."""
-    m = _TAG_QUESTION.match(message.strip())
+    m = _TAG_QUESTION.match(message.strip()) if len(message) <= 300 else None
     return m["statement"].strip() if m else None
 
 
@@ -238,7 +238,7 @@ _NOT_A_NAME = frozenset({"i", "we", "you", "it", "this", "that", "there", "milk"
 
 def someone_elses(message: str) -> str | None:
     """The task of someone else's duty told as news, or None."""
-    m = _SOMEONE_ELSE.match(message.strip())
+    m = _SOMEONE_ELSE.match(message.strip()) if len(message) <= 300 else None
     if m is None or m["who"].lower() in _NOT_A_NAME or m["who"].lower() in DATE_WORDS:
         return None
     return m["task"].strip()

@@ -47,6 +47,7 @@ _NOTE_LABEL = re.compile(r"(?:details?|notes?|description|desc|comment)\s*:", re
 # A list laid out as bullets or numbers is one list of items, not separate sentences.
 _BULLET = re.compile(r"\s*\n\s*(?:[-*•·]|\d{1,2}[.)])\s+|(?:(?<=\s)|^)\d{1,2}\)\s+")
 BEAM = 1  # tag sequences kept while reading: greedy (a beam of 4 was weighed: no better, docs/language.md)
+_CURRENCY = frozenset({"£", "$", "€", "¥", "₹"})
 MUTATING = frozenset({"add", "complete", "reopen", "delete", "update", "undo"})
 UNEXPLAINED_ASKS = True  # a change whose words the reading cannot explain asks (docs/adr/0012-offline-sequence-decoder.md)
 
@@ -215,7 +216,7 @@ class Engine:
         for (outside the spans a rule already explains: a list's name, a correction)."""
         word = token.norm
         if tag != "C" or not self.known or word in self.known or word in CLOSED_WORDS or word in INTERJECTIONS \
-                or word in _ASIDES or word in DONE_STATE_WORDS:
+                or word in _ASIDES or word in DONE_STATE_WORDS or word in _LABEL_WORDS:
             return False
         return bool(_WORD.fullmatch(word)) and not any(a <= token.start < b for a, b in explained)
 
@@ -229,6 +230,15 @@ class Engine:
         for i in range(len(tags) - 2, -1, -1):
             if tags[i + 1] in "TRX" and self._odd(tokens[i], tags[i], explained):
                 tags[i] = tags[i + 1]
+        for i in range(2, len(tags)):
+            # "buy a new charger | for my | Kindle": the same across a link of a few small words
+            if not self._odd(tokens[i], tags[i], explained):
+                continue
+            j = i - 1
+            while j > 0 and i - j <= 3 and tags[j] == "C" and tokens[j].norm in CLOSED_WORDS and tokens[j].norm.isalpha():
+                j -= 1
+            if j < i - 1 and tags[j] in "TRX" and tokens[j + 1].norm in _TITLE_LINKS:
+                tags[j + 1 : i + 1] = [tags[j]] * (i - j)
         return tags
 
     def _unexplained(self, tokens: list[Token], tags: list[str], explained: list[tuple[int, int]], *,
@@ -325,6 +335,11 @@ def _repair(sentence: str, tokens: list[Token], tags: list[str]) -> list[str]:
     for i, token in enumerate(tokens):
         if tags[i] == "L" and token.norm.isdigit() and (i + 1 >= len(tokens) or tokens[i + 1].norm not in {")", "."}):
             tags[i] = "T" if i and tags[i - 1] == "T" else tags[i]
+    _tagged_list(tokens, tags)
+    # "pay Jess back £20 tmr": money is never a date
+    for i, token in enumerate(tokens[:-1]):
+        if token.norm in _CURRENCY and tags[i] == "D" and tokens[i + 1].norm[:1].isdigit():
+            tags[i] = tags[i + 1] = "T" if i and tags[i - 1] == "T" else tags[i]
     # "today" / "tonight" / "tomorrow" are never command words: "tonight i have to finish the lab report".
     for i, token in enumerate(tokens):
         if tags[i] == "C" and token.norm in {"today", "tonight", "tomorrow"}:
@@ -336,6 +351,10 @@ def _repair(sentence: str, tokens: list[Token], tags: list[str]) -> list[str]:
         if tokens[start].norm in _PARTICLES:
             tags[start] = "T"
             continue
+        said = sentence[tokens[start].start : tokens[end - 1].end].lower()
+        whole_date = find_date(said, _REFERENCE_DAY)
+        if whole_date is not None and whole_date.start == 0 and whole_date.end == len(said):
+            continue  # "first thing tomorrow": the date reader reads every word of it
         open_words = [i for i in range(start, end) if _lex_open(tokens[i].norm) and not any(c.isdigit() for c in tokens[i].norm)
                       and tokens[i].norm not in _PARTICLES]
         if open_words and open_words[-1] < end - 1:
@@ -394,6 +413,11 @@ def _repair(sentence: str, tokens: list[Token], tags: list[str]) -> list[str]:
             if tags[i] == "C" and tokens[i].norm in _TITLE_LINKS and tags[i - 1] == "T" and (
                     tags[i + 1] == "T" or (i + 2 < len(tags) and tokens[i + 1].norm in _TITLE_LINKS and tags[i + 2] == "T")):
                 tags[i] = "T"
+        # "ring the GP surgery | first thing tomorrow | to | get my results": the title goes on after its date
+        for start, end in _groups(tokens, tags, "D"):
+            if start and tags[start - 1] == "T" and end + 1 < len(tags) and tags[end] == "C" \
+                    and tokens[end].norm in _TITLE_LINKS and tags[end + 1] == "T":
+                tags[end] = "T"
         # "email the landlord about the | lease": a title never ends on an article or a preposition
         for i in range(1, len(tags)):
             if tags[i] == "C" and tags[i - 1] == "T" and tokens[i - 1].norm in _OPEN_ENDS and _lex_open(tokens[i].norm) \
@@ -427,6 +451,31 @@ _RENAME_VERBS = frozenset({"rename", "retitle", "call", "name", "relabel", "rewo
 
 
 _HOLE_BREAKS = frozenset({",", ".", ":", ";", "!", "?", "(", ")", "and", "&", "please", "pls", "plz"})
+
+
+_LABEL_LINKS = frozenset({"it", "as", "this", "that", "with", ":", "under"})
+_LABEL_TAIL = frozenset({"please", "thanks", "too"})
+
+
+def _tagged_list(tokens: list[Token], tags: list[str]) -> None:
+    """"..., tagged shopping", "label it work": the one word after a label word, at the end, names a list."""
+    for i, token in enumerate(tokens[:-1]):
+        after_a_mark = i > 0 and not tokens[i - 1].norm.isalnum()
+        if token.norm in {"tagged", "labelled", "labeled"}:
+            if tags[i] != "C" and not after_a_mark:
+                continue
+        elif token.norm not in {"label", "tag"} or tags[i] != "C":
+            continue
+        k = i + 1
+        while k < len(tokens) and tokens[k].norm in _LABEL_LINKS:
+            k += 1
+        last = k + 1 == len(tokens) or (k + 1 < len(tokens) and (not tokens[k + 1].norm.isalnum()
+                                                                  or tokens[k + 1].norm in _LABEL_TAIL))
+        if k < len(tokens) and last and tokens[k].norm.isalpha() and tokens[k].norm not in CLOSED_WORDS:
+            tags[i:k] = ["C"] * (k - i)
+            tags[k] = "B"
+            if after_a_mark:
+                tags[i - 1] = "C"
 
 
 def _fill_title_holes(tokens: list[Token], tags: list[str]) -> list[str]:

@@ -960,6 +960,25 @@ def _shared_date(readings: list[Reading]) -> list[Reading]:
     return [*shared, replace(last, titles=(title,))]
 
 
+# "add call the bank because my card got blocked", "it's high priority because finance closes early": why a
+# request is made is no part of it (a reason that names a day or a priority may be what the person means: kept)
+_BECAUSE = re.compile(r"(?:\s*,\s*|\s+|\s*[-–—]\s*)(?:(?:because|'?cause|cuz|cos|coz)\s+(?!of\b)|(?:since|bc|seeing\s+as)\s+"
+                      r"(?=(?:i|i'm|im|i've|ive|i'll|we|we're|we've|it|it's|its|they|they're|he|she|my|our|the|his|her"
+                      r"|their|there|that|this|otherwise)\b))(?P<why>[^.!?;]*)", re.IGNORECASE)
+_ITS = re.compile(r"^(?:it'?s|its|it\s+is|that'?s|this\s+is|they'?re|they\s+are)\s+", re.IGNORECASE)
+
+
+def _without_because(message: str, today: date) -> str:
+    def drop(m: re.Match[str]) -> str:
+        if not _sets_a_slot(m["why"], today):
+            return ""
+        # "because it's on saturday", "cos it's urgent": the day or the priority is what is meant
+        return f", {_ITS.sub('', m['why'])}" if _ITS.match(m["why"]) else m.group()
+
+    kept = _BECAUSE.sub(drop, message)
+    return kept if kept.strip(" ,.!?;") else message
+
+
 def _without_reason(message: str) -> str:
     """The request of a message that also gives its reason ("... so delete it", "delete it, we're not going"):
     a reason is no task and no change of its own, and its "not" is no negation of the request."""
@@ -1127,7 +1146,7 @@ class OfflineModel:
 
     async def run_turn(self, request: TurnRequest) -> TurnResult:
         typed = discourse.spoken_punctuation(request.history[-1].content if request.history else "")
-        message = _without_reason(discourse.without_contrast(typed))
+        message = _without_reason(_without_because(discourse.without_contrast(typed), request.tools.today))
         turn = Turn(request.tools, request.history, request.tools.today, message=message[:2000])
         if _INJECTION.search(typed):
             turn.say("I can only see and change your own tasks, so I've left everything as it is.")
