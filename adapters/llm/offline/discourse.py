@@ -201,13 +201,18 @@ _INTERJECTION = r"(?:actually|oh|no|nah|nope|wait|hmm+|um+|ugh|sorry|oops|ok|oka
 _TAKEN_BACK = (r"(?:never\s*mind|nvm|nevermind|forget\s+(?:it|that|about\s+(?:it|that))|scratch\s+that|cancel\s+that|ignore\s+that"
                r"|disregard\s+(?:it|that)|on\s+second\s+thoughts?(?:\W+(?:don'?t|no|never\s*mind|leave\s+it|forget\s+it))?"
                r"|(?:no\s+)?don'?t(?:\s+bother)?|leave\s+it|not\s+now|don'?t\s+do\s+(?:it|that))")
-_ENDS_TAKEN_BACK = re.compile(r"\w.*?(?:[.,;:!…–—-]+\s*(?:" + _INTERJECTION + r"\W+)*|\s+(?:" + _INTERJECTION + r"\W+)+)"
+_ENDS_TAKEN_BACK = re.compile(r"(?P<before>\w.*?)(?:[.,;:!…–—-]+\s*(?:" + _INTERJECTION + r"\W+)*|\s+(?:" + _INTERJECTION + r"\W+)+)"
                               + _TAKEN_BACK + r"\W*$", re.IGNORECASE | re.DOTALL)
 
 
 def takes_itself_back(message: str) -> bool:
     """Whether the message ends by calling off what it asked (and asks nothing after)."""
-    return len(message) <= 300 and _ENDS_TAKEN_BACK.fullmatch(message.strip()) is not None
+    m = _ENDS_TAKEN_BACK.fullmatch(message.strip()) if len(message) <= 300 else None
+    # "ugh no wait, forget that" takes back the last turn, not anything of its own
+    if m is None:
+        return False
+    rest = re.sub(_INTERJECTION, " ", m["before"].lower())
+    return any(w not in INTERJECTIONS for w in re.findall(r"[a-z']+", rest))
 
 
 # A statement with a question tagged on: "the dentist is on thursday, right?", "rent is high priority, isn't it?"
@@ -242,3 +247,15 @@ def someone_elses(message: str) -> str | None:
     if m is None or m["who"].lower() in _NOT_A_NAME or m["who"].lower() in DATE_WORDS:
         return None
     return m["task"].strip()
+
+
+# Someone else's deed told as news: "my mom called earlier", "the plumber came round", "Sam paid" - the task it
+# sounds like may be done, or not; ask.
+_SOMEONE_ELSES_DEED = re.compile(
+    r"^\W*(?i:(?:oh|so|and|also|btw|hey|fyi|guess\s+what)\W+)*(?P<who>(?i:he|she|they|(?:my|our|the)\s+" + _PEOPLE + r")"
+    r"|[A-Z][a-z]+)\s+(?i:(?:just|already|finally)\s+)?(?P<verb>[a-z]+ed|rang|came|paid|sent|took|brought|gave|went|called)\b")
+
+
+def someone_elses_deed(message: str) -> bool:
+    m = _SOMEONE_ELSES_DEED.match(message.strip()) if len(message) <= 300 else None
+    return m is not None and m["who"].lower() not in _NOT_A_NAME and m["who"].lower() not in DATE_WORDS

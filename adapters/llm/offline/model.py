@@ -24,6 +24,7 @@ from adapters.llm.offline.lexicon import (
     CLOSED_WORDS,
     COMMAND_WORDS,
     DATE_WORDS,
+    DONE_STATE_WORDS,
     INTERJECTIONS,
     ORDINAL_WORDS,
     PRIORITY_WORDS,
@@ -738,6 +739,20 @@ def _statement_text(reading: Reading) -> str:
 
 def _slang(word: str) -> str:
     return SLANG.get(word, word)
+
+
+# What tells that something is done: a past form ("paid", "washed"), a word for done, a request to mark it, a tick.
+_COMPLETION_WORDS = DONE_STATE_WORDS | frozenset({
+    "mark", "marked", "tick", "ticked", "check", "checked", "cross", "crossed", "complete", "finish", "close", "closed",
+    "knock", "wrap", "nail", "strike", "clear", "done", "did", "got", "out", "off", "taken", "gone", "seen", "written",
+    "given", "eaten", "sent", "over", "through", "ready", "up", "✅", "✔", "☑", "✓", "✔️", "dun", "fin", "finito"})
+
+
+def _no_completion_told(text: str) -> bool:
+    """Whether a completion's words say nothing that tells the task is done."""
+    words = [normalise_word(w) for w in re.findall(r"[\w'’]+|[✅✔☑✓]", text)]
+    return bool(words) and not any(w in _COMPLETION_WORDS or w in IRREGULAR_PAST or (w.endswith("ed") and base_verb(w) != w)
+                                   for w in words)
 
 
 def _deed_fits(verb: str | None, title: list[str], obj: str) -> bool:
@@ -1659,6 +1674,11 @@ class OfflineModel:
             await self._reopen(turn, reading)
             if turn.asked:
                 return
+        if intent in {"complete", "complete_all"} and (_no_completion_told(reading.text)
+                                                        or discourse.someone_elses_deed(reading.text)):
+            # "I hate paying rent", "my mom called earlier": a task talked about, but nothing says the person did it
+            turn.ask(f"{self._best_guess(reading)} I haven't changed anything yet.")
+            return
         if intent in {"complete", "complete_all", "delete", "delete_all"} and (left_out := _EXCEPT.search(reading.text)):
             await self._all_except(turn, reading, left_out["rest"])
             return
