@@ -40,6 +40,9 @@ _NOT_A_TOPIC = re.compile(
     r"\?|\b(?:if|when|whenever|once|unless|until|till|before|after|in\s+case|whether|maybe|perhaps|might|not\s+sure"
     r"|don'?t\s+know|wonder|should\s+i|do\s+i|did\s+i|what|which|who|how|why|where|add|create|remind|new\s+task)\b",
     re.IGNORECASE)
+# A topic that says a new due date or priority of its own ("... need doing by tomorrow", "... is due friday").
+_SAYS_A_CHANGE = re.compile(r"\b(?:due|needs?\s+(?:doing|done|to\s+be\s+(?:done|finished))|should\s+be|has\s+to\s+be|is\s+now)\b"
+                            r"[^,;]*\b(?:" + "|".join(sorted(DATE_WORDS)) + r"|tmrw|high|low|urgent|\d+)\b", re.IGNORECASE)
 # Verbs that need a value ("change it" to what?), and the values a request may carry by itself.
 _NEEDS_VALUE = re.compile(r"(?:do|move|push|shift|make|set|change|bump|reschedule|postpone|delay)$", re.IGNORECASE)
 _VALUE = re.compile(r"\b(?:" + "|".join(sorted(DATE_WORDS)) + r"|tmrw|high|low|medium|urgent|asap|\d+)\b", re.IGNORECASE)
@@ -72,6 +75,8 @@ def split_topic(message: str) -> TopicRequest | None:
         topic, request = text[: boundary.start()].strip(), text[boundary.end():].strip()
         if not topic or _NOT_A_TOPIC.search(topic) or _IMPERATIVE.match(topic) or _REQUEST_INSIDE.search(topic) or (not content_words(topic) and not _TASK_NUMBER.search(topic)):
             continue
+        if _SAYS_A_CHANGE.search(topic):
+            return None  # "the flights need doing by tomorrow, and bump it to high": the topic is a change too
         if (m := _POINTER.match(request)) is not None:
             if _NEEDS_VALUE.match(m["verb"]) and not content_words(request[m.end():]) and not _VALUE.search(request[m.end():]):
                 return None  # "vet is on monday, can you change it": the topic says the change, not only the task

@@ -31,6 +31,7 @@ from adapters.llm.offline.lexicon import (
     PRIORITY_WORDS,
     REPEAT_WORDS,
 )
+from adapters.llm.offline.mood import leading_intent
 from adapters.llm.offline.perceptron import AveragedPerceptron, GreedyTagger, StructuredTagger
 from adapters.llm.offline.slots import read_date
 from adapters.llm.offline.text import Token, intent_features, token_features, tokenize, transition_keys
@@ -43,7 +44,8 @@ _ABBREVIATION = re.compile(r"(?:^|\s)(?:dr|mr|mrs|ms|st|prof|jr|sr|vs|etc|e\.g|i
                            r"|esp|appt|dept|min|max|tel|ref)\.?$",
                            re.IGNORECASE)
 _QUOTED = re.compile(r"(?:(?<=^)|(?<=[\s(:]))[\"“‘'](?P<q>(?:[^\"“”‘’']|['’](?=\w))+?)[\"”’'](?=$|[\s,.!?;:)])")
-_NOTE_LABEL = re.compile(r"(?:details?|notes?|description|desc|comment)\s*:", re.IGNORECASE)
+_NOTE_LABEL = re.compile(r"(?:details?|notes?|description|desc|comment)\s*:"
+                         r"|\bwith\s+(?:a|the)\s+(?:note|description|comment)\s+(?:that|saying)\b", re.IGNORECASE)
 # A list laid out as bullets or numbers is one list of items, not separate sentences.
 _BULLET = re.compile(r"\s*\n\s*(?:[-*•·]|\d{1,2}[.)])\s+|(?:(?<=\s)|^)\d{1,2}\)\s+")
 BEAM = 1  # tag sequences kept while reading: greedy (a beam of 4 was weighed: no better, docs/language.md)
@@ -100,8 +102,17 @@ class Engine:
             if not tokens:
                 continue
             tags = _repair(sentence, tokens, self._tag(tokens))
-            for clause_tokens, clause_tags in _clauses(tokens, tags):
-                readings.append(self._reading(sentence, clause_tokens, clause_tags))
+            clauses = _clauses(tokens, tags)
+            for clause_tokens, clause_tags in clauses:
+                reading = self._reading(sentence, clause_tokens, clause_tags)
+                if len(clauses) > 1 and (said := leading_intent(reading.text)) in {"add", "delete", "complete"} \
+                        and reading.intent != said:
+                    # "scrap the gym task and | add go for a run tomorrow": a clause whose own verb says what it
+                    # is, misread beside its neighbour, is read again by itself
+                    alone = self.read(reading.text)
+                    if len(alone) == 1 and alone[0].intent == said:
+                        reading = alone[0]
+                readings.append(reading)
         return readings
 
     def tags(self, text: str) -> list[tuple[str, str]]:

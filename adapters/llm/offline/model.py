@@ -983,6 +983,12 @@ _BECAUSE = re.compile(r"(?:\s*,\s*|\s+|\s*[-–—]\s*)(?:(?:because|'?cause|cuz
 _ITS = re.compile(r"^(?:it'?s|its|it\s+is|that'?s|this\s+is|they'?re|they\s+are)\s+", re.IGNORECASE)
 
 
+# "whenever I get round to it", "when I get a chance": no day, and no hurry
+_SOME_DAY = re.compile(r"(?:\s*,\s*|\s+)(?:whenever|when)\s+(?:i|we)\s+(?:get\s+(?:a\s+)?(?:round|around)\s+to\s+it"
+                       r"|get\s+(?:a|the)\s+(?:chance|minute|moment)|(?:have|find|got)\s+(?:the\s+|some\s+)?time|can)\b",
+                       re.IGNORECASE)
+
+
 def _without_because(message: str, today: date) -> str:
     def drop(m: re.Match[str]) -> str:
         if not _sets_a_slot(m["why"], today):
@@ -990,7 +996,7 @@ def _without_because(message: str, today: date) -> str:
         # "because it's on saturday", "cos it's urgent": the day or the priority is what is meant
         return f", {_ITS.sub('', m['why'])}" if _ITS.match(m["why"]) else m.group()
 
-    kept = _BECAUSE.sub(drop, message)
+    kept = _SOME_DAY.sub(", whenever", _BECAUSE.sub(drop, message))
     return kept if kept.strip(" ,.!?;") else message
 
 
@@ -1115,6 +1121,18 @@ _BARE_ADD = re.compile(r"^\W*(?:(?:please|pls|can\s+you|could\s+you|ok|okay|hey|
                        r"|to\s+(?:my|the)\s+list))*\W*$", re.IGNORECASE)
 
 
+def _after_bare_add(message: str) -> str:
+    """"Could you add something for me? I need to call the school.": the first sentence only announces an add;
+    the rest is what to add."""
+    parts = re.split(r"(?<=[.?!])\s+", message.strip(), maxsplit=1)
+    if len(parts) < 2 or not _BARE_ADD.match(parts[0]) or not parts[1].strip():
+        return message
+    rest = parts[1].strip()
+    if mood.leading_intent(rest) is None and not _SELF_TOLD.match(rest) and not _ASKS_TO_SEE.search(rest):
+        rest = f"add {rest}"
+    return rest
+
+
 def _asked_what_to_add(history: Sequence[Message]) -> bool:
     """Whether the reply before the message asked what to add."""
     earlier = [m for m in history[:-1] if m.role is Role.ASSISTANT]
@@ -1162,6 +1180,7 @@ class OfflineModel:
     async def run_turn(self, request: TurnRequest) -> TurnResult:
         typed = discourse.spoken_punctuation(request.history[-1].content if request.history else "")
         message = _without_reason(_without_because(discourse.without_contrast(typed), request.tools.today))
+        message = _after_bare_add(message)
         turn = Turn(request.tools, request.history, request.tools.today, message=message[:2000])
         if _INJECTION.search(typed):
             turn.say("I can only see and change your own tasks, so I've left everything as it is.")
@@ -2005,6 +2024,7 @@ class OfflineModel:
         """The ids a phrase means; on failure say so (nothing changes) and return None."""
         text = " ".join((phrase or "").lower().replace("’", "'").split()).strip(" .,!?:;\"'")
         text = re.sub(r"^(?:the|my)\s+", "", text)
+        text = re.sub(r"^(?:it'?s|it\s+is|that'?s|thats)(?:\s+not)?$", "it", text)  # "its not done": it
         if not text or text in _PRONOUN:
             ids = turn.touched[-1:] or last_touched(turn.history)[-1:]
             if ids or not default_last:
