@@ -745,13 +745,15 @@ def _slang(word: str) -> str:
 _COMPLETION_WORDS = DONE_STATE_WORDS | frozenset({
     "mark", "marked", "tick", "ticked", "check", "checked", "cross", "crossed", "complete", "finish", "close", "closed",
     "knock", "wrap", "nail", "strike", "clear", "done", "did", "got", "out", "off", "taken", "gone", "seen", "written",
-    "given", "eaten", "sent", "over", "through", "ready", "up", "✅", "✔", "☑", "✓", "✔️", "dun", "fin", "finito"})
+    "given", "eaten", "sent", "over", "through", "ready", "up", "already", "✅", "✔", "☑", "✓", "✔️", "dun", "fin", "finito"})
 
 
 def _no_completion_told(text: str) -> bool:
-    """Whether a completion's words say nothing that tells the task is done."""
+    """Whether a completion the person tells of themselves ("I hate paying rent") says nothing that tells the
+    task is done. A bare reference ("the dentist one", "and the second one") is an answer or a continuation,
+    whose verb the conversation gave."""
     words = [normalise_word(w) for w in re.findall(r"[\w'’]+|[✅✔☑✓]", text)]
-    return bool(words) and not any(w in _COMPLETION_WORDS or w in IRREGULAR_PAST or (w.endswith("ed") and base_verb(w) != w)
+    return bool(words) and words[0] in {"i", "we", "i'm", "im", "we're"} and not any(w in _COMPLETION_WORDS or w in IRREGULAR_PAST or (w.endswith("ed") and base_verb(w) != w)
                                    for w in words)
 
 
