@@ -172,3 +172,35 @@ async def test_a_tagged_add_goes_on_that_list(offline_chat: ChatUseCases, tasks:
 async def test_money_in_an_add_stays_in_the_title(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
     await talk(offline_chat, "remind me to pay Omar back $15 tomorrow")
     assert [(t.title, t.due_date) for t in await listed(tasks)] == [("pay Omar back $15", MONDAY + timedelta(days=1))]
+
+
+# -- a verb that reads the list; a what-if; the priority after its word; "they're due ..." ---------
+
+@pytest.mark.parametrize("message", ["show all my tasks", "list all my tasks", "can you show me all my tasks please"])
+async def test_a_verb_that_reads_the_list_never_changes_it(
+        offline_chat: ChatUseCases, tasks: TaskUseCases, message: str) -> None:
+    await setup(tasks, "water the ferns", "call the vet")
+    reply = await talk(offline_chat, message)
+    assert await state(tasks) == [("water the ferns", False), ("call the vet", False)]
+    assert "water the ferns" in reply and "call the vet" in reply
+
+
+@pytest.mark.parametrize("message", ["what would you say if I asked you to delete everything?",
+                                     "what if I marked the vet one done", "delete the vet task - no wait, keep it"])
+async def test_a_what_if_or_a_kept_task_changes_nothing(
+        offline_chat: ChatUseCases, tasks: TaskUseCases, message: str) -> None:
+    await setup(tasks, "water the ferns", "call the vet")
+    await talk(offline_chat, message)
+    assert await state(tasks) == [("water the ferns", False), ("call the vet", False)]
+
+
+async def test_the_level_after_the_word_priority_is_set(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await setup(tasks, "water the ferns")
+    await talk(offline_chat, "task 1: set priority low and due tomorrow")
+    assert [(t.priority, t.due_date) for t in await listed(tasks)] == [(Priority.LOW, MONDAY + timedelta(days=1))]
+
+
+async def test_a_pronoun_that_says_the_date_is_no_title_word(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await talk(offline_chat, "add return the drill to Sam, it's due in 3 days")
+    added = [(t.title, t.due_date) for t in await listed(tasks)]
+    assert added == [("return the drill to Sam", MONDAY + timedelta(days=3))]

@@ -205,7 +205,7 @@ def spoken_punctuation(message: str) -> str:
 _INTERJECTION = r"(?:actually|oh|no|nah|nope|wait|hmm+|um+|ugh|sorry|oops|ok|okay|hold\s+on)"
 _TAKEN_BACK = (r"(?:never\s*mind|nvm|nevermind|forget\s+(?:it|that|about\s+(?:it|that))|scratch\s+that|cancel\s+that|ignore\s+that"
                r"|disregard\s+(?:it|that)|on\s+second\s+thoughts?(?:\W+(?:don'?t|no|never\s*mind|leave\s+it|forget\s+it))?"
-               r"|(?:no\s+)?don'?t(?:\s+bother)?|leave\s+it|not\s+now|don'?t\s+do\s+(?:it|that))")
+               r"|(?:no\s+)?don'?t(?:\s+bother)?|leave\s+it|not\s+now|don'?t\s+do\s+(?:it|that)|keep\s+(?:it|that|them|those))")
 _ENDS_TAKEN_BACK = re.compile(r"(?P<before>\w.*?)(?:[.,;:!…–—-]+\s*(?:" + _INTERJECTION + r"\W+)*|\s+(?:" + _INTERJECTION + r"\W+)+)"
                               + _TAKEN_BACK + r"\W*$", re.IGNORECASE | re.DOTALL)
 
@@ -264,3 +264,13 @@ _SOMEONE_ELSES_DEED = re.compile(
 def someone_elses_deed(message: str) -> bool:
     m = _SOMEONE_ELSES_DEED.match(message.strip()) if len(message) <= 300 else None
     return m is not None and m["who"].lower() not in _NOT_A_NAME and m["who"].lower() not in DATE_WORDS
+
+
+# "what would you say if I asked you to mark everything done?", "what if I deleted the gym task?": a what-if
+_WHAT_IF = re.compile(r"^\W*(?:(?:what|how)\s+(?:would|will|do|does|might)\s+(?:you|happen|it)\b.*\bif\b|what\s+happens\s+if"
+                      r"|what\s+if\b|hypothetically\b|suppose\b|imagine\b|let'?s\s+say\b|would\s+you\b.*\bif\b)",
+                      re.IGNORECASE | re.DOTALL)
+
+
+def what_if(message: str) -> bool:
+    return len(message) <= 300 and _WHAT_IF.match(message.strip()) is not None

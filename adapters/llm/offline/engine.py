@@ -227,7 +227,7 @@ class Engine:
         for (outside the spans a rule already explains: a list's name, a correction)."""
         word = token.norm
         if tag != "C" or not self.known or word in self.known or word in CLOSED_WORDS or word in INTERJECTIONS \
-                or word in _ASIDES or word in DONE_STATE_WORDS or word in _LABEL_WORDS:
+                or word in _ASIDES or word in DONE_STATE_WORDS or word in _LABEL_WORDS or word in _IT_IS:
             return False
         return bool(_WORD.fullmatch(word)) and not any(a <= token.start < b for a, b in explained)
 
@@ -347,6 +347,8 @@ def _repair(sentence: str, tokens: list[Token], tags: list[str]) -> list[str]:
         if tags[i] == "L" and token.norm.isdigit() and (i + 1 >= len(tokens) or tokens[i + 1].norm not in {")", "."}):
             tags[i] = "T" if i and tags[i - 1] == "T" else tags[i]
     _tagged_list(tokens, tags)
+    _said_priority(tokens, tags)
+    _said_due(tokens, tags)
     # "pay Jess back £20 tmr": money is never a date
     for i, token in enumerate(tokens[:-1]):
         if token.norm in _CURRENCY and tags[i] == "D" and tokens[i + 1].norm[:1].isdigit():
@@ -466,6 +468,34 @@ _HOLE_BREAKS = frozenset({",", ".", ":", ";", "!", "?", "(", ")", "and", "&", "p
 
 _LABEL_LINKS = frozenset({"it", "as", "this", "that", "with", ":", "under"})
 _LABEL_TAIL = frozenset({"please", "thanks", "too"})
+
+
+_LEVELS = frozenset({"low", "high", "medium", "normal", "urgent", "top"})
+_IT_IS = frozenset({"it's", "its", "they're", "theyre", "that's", "thats", "it", "they", "is", "are"})
+
+
+def _said_priority(tokens: list[Token], tags: list[str]) -> None:
+    """"set priority low", "priority: high", "priority to urgent": the level after the word is the priority."""
+    for i, token in enumerate(tokens[:-1]):
+        if token.norm != "priority":
+            continue
+        k = i + 1
+        while k < len(tokens) - 1 and tokens[k].norm in {":", "=", "to", "as", "-", "is"}:
+            k += 1
+        if tokens[k].norm in _LEVELS and tags[k] != "T":
+            tags[i] = tags[k] = "P"
+
+
+def _said_due(tokens: list[Token], tags: list[str]) -> None:
+    """"return the library books, they're due in 5 days": the pronoun that says a date is no title word."""
+    for start, _ in _groups(tokens, tags, "D"):
+        if tokens[start].norm != "due" or start < 2:
+            continue
+        k = start - 1
+        while k > 0 and tokens[k].norm in _IT_IS and tags[k] in "TLC":
+            k -= 1
+        if k < start - 1 and not tokens[k].norm.isalnum():
+            tags[k : start] = ["C"] * (start - k)
 
 
 def _tagged_list(tokens: list[Token], tags: list[str]) -> None:

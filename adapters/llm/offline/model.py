@@ -1194,6 +1194,8 @@ class OfflineModel:
             turn = await self._read(turn, request)
         elif discourse.takes_itself_back(typed):
             turn.say("OK, I've left your list as it is.")  # "add call grandma... actually never mind"
+        elif discourse.what_if(typed):
+            turn.say("That sounds like a what-if, so I haven't changed anything. Tell me plainly what to do and I'll do it.")
         elif (statement := discourse.tagged_question(typed)) is not None:
             await self._confirm(turn, statement)  # "the dentist is on thursday, right?": a question, not a change
         elif (theirs := discourse.someone_elses(typed)) is not None:
@@ -1474,6 +1476,11 @@ class OfflineModel:
             # "change the garage task so it reads '...'": the verb that introduces the new wording explains itself
             reading = replace(reading, unexplained=(), unsure=False)
         intent = reading.intent
+        if intent in _BULK and mood.asks_to_see(reading.text):
+            # "show all my tasks", "list all my tasks": a verb that reads the list never changes it, however
+            # much the rest of the words sound like "all my tasks" done or gone
+            intent = "list"
+            reading = replace(reading, intent=intent, reference=None, references=())
         if intent == "check" and (reading.reference or "").lower() in _PLURAL | {"they"} and _WHICH_OF.match(reading.text):
             intent = "list"  # "which of those are high priority?": a filter of the list, not a yes/no check
             reading = replace(reading, intent=intent, reference=None, references=())

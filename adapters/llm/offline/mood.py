@@ -215,6 +215,22 @@ def has_condition(clause: str) -> bool:
     return _condition(" ".join(words(clause))) is not None
 
 
+# Verbs that ask to see the list: a clause they open reads it, whatever else its words suggest.
+READ_VERBS = frozenset({"show", "list", "display", "view", "see", "ls", "lemme", "gimme", "what", "what's", "whats",
+                        "which", "how"})
+
+
+def asks_to_see(clause: str) -> bool:
+    """Whether the clause opens with a verb that reads the list ("show all my tasks", "can you list everything")."""
+    ws = _strip_lead(words(clause))
+    m = _ADDRESS.match(" ".join(ws))
+    verb = m["verb"] if m else (ws[0] if ws else "")
+    if verb in {"give", "tell"}:
+        rest = ws[ws.index(verb) + 1:] if verb in ws else []
+        return rest[:1] == ["me"] and not any(w in VERB_INTENT for w in rest[:4])  # "give me a rundown", "tell me what's due"
+    return verb in READ_VERBS
+
+
 def leading_intent(clause: str) -> str | None:
     """The intent the clause's first verb names ("finish everything due today": complete)."""
     ws = _strip_lead(words(clause))

@@ -81,7 +81,7 @@ def list_filters(text: str, today: date) -> ListQuery:
             r"\b(?:still|left|remaining|pending|open|outstanding|unfinished|(?:need|have|got)\s+to\s+(?:do|get\s+done)"
             r"|not\s+(?:yet\s+)?(?:done|finished))\b", text):
         args["status"], label = "all", ""  # "everything I still need to do" is what is open
-    done = re.search(r"\b(?:done|complete(?:d)?|finish(?:ed)?|(?:tick|check|cross|strike|knock)(?:ed|t)?\s+off|crossed\s+out|wrap(?:ped)?\s+up|achieved|accomplished|did\s+i\s+(?:do|get\s+done))\b", text)
+    done = re.search(r"\b(?:done|complete(?:d)?|finish(?:ed)?|(?:tick|check|cross|strike|knock)(?:ed|t)?\s+off|crossed\s+out|wrap(?:ped)?\s+up|achieved|accomplished|did\s+i\s+(?:already\s+|actually\s+|even\s+)?(?:do|get\s+done|finish|complete|manage))\b", text)
     undone = re.sub(r"\bdid\s+i\s+get\s+done\b", "", text)  # "what did i get done so far": done, not "get"-to-do
     if done and not re.search(r"\b(?:not|haven'?t|have\s+not|didn'?t|did\s+not|hasn'?t|yet\s+to\s+be|still\s+to\s+be|left\s+to\s+be|to\s+be|need\s+to\s+be|still|get|got|to\s+do|need\s+to)\b", undone):
         args["status"], label = "completed", "completed"
