@@ -204,3 +204,8 @@ async def test_a_pronoun_that_says_the_date_is_no_title_word(offline_chat: ChatU
     await talk(offline_chat, "add return the drill to Sam, it's due in 3 days")
     added = [(t.title, t.due_date) for t in await listed(tasks)]
     assert added == [("return the drill to Sam", MONDAY + timedelta(days=3))]
+
+
+async def test_two_adds_with_the_same_verb_are_two_tasks(offline_chat: ChatUseCases, tasks: TaskUseCases) -> None:
+    await talk(offline_chat, "add email the school and email the coach")
+    assert await state(tasks) == [("email the school", False), ("email the coach", False)]

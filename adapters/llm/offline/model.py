@@ -599,6 +599,22 @@ def _near_day(word: str) -> str | None:
     return None
 
 
+def _alignment_gap(text: list[str], words: list[str], allowed: set[str], start: int) -> list[str] | None:
+    """The words no slot reads between a title's words, read in the message from ``start`` on ([] if none;
+    None when a word is not found after it: a word the reader normalised, or no alignment from there)."""
+    at = start
+    for word in words[1:]:
+        try:
+            found = text.index(word, at + 1)
+        except ValueError:
+            return None
+        gap = [w for w in text[at + 1:found] if w not in allowed]
+        if gap:
+            return gap
+        at = found
+    return []
+
+
 def _title_doubt(reading: Reading, titles: list[str], today: date) -> str | None:
     """Why the titles of an add may not be what was meant, in words to ask with; None when they read clean.
     A title glued from pieces around words no slot reads ("send invoice #7 | to | ACME" without "to", "book
@@ -617,17 +633,11 @@ def _title_doubt(reading: Reading, titles: list[str], today: date) -> str | None
         head, colon, tail = reading.text.partition(":")
         if colon and ":" not in title and _tokens(title)[:1] and _tokens(title)[0] in _tokens(head) and _tokens(title)[-1] in _tokens(tail):
             return f"I wasn't sure whether \"{head.split()[-1]}\" belongs in \"{title}\"."  # "add 2 jobs: sweep ..."
-        words = _tokens(title)
-        at = -1
-        for word in words:
-            try:
-                found = text.index(word, at + 1)
-            except ValueError:
-                break  # a word the reader normalised: the alignment says nothing
-            gap = [w for w in text[at + 1:found] if w not in allowed] if at >= 0 else []
-            if gap:
-                return f"I wasn't sure whether \"{' '.join(gap)}\" belongs in \"{title}\"."
-            at = found
+        gaps = [_alignment_gap(text, _tokens(title), allowed, start) for start, w in enumerate(text)
+                if _tokens(title)[:1] == [w]]
+        # "add call mom and call dad": "call dad" is read from its own "call", not from the first one
+        if gaps and gaps[0] is not None and all(gap is None or gap for gap in gaps):
+            return f"I wasn't sure whether \"{' '.join(gaps[0])}\" belongs in \"{title}\"."
         if reading.date and read_date(reading.date, today) is not None:
             continue
         deadline = _DEADLINE_TAIL.search(title)
