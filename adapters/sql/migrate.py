@@ -13,13 +13,14 @@ import contextlib
 import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 import migrations
@@ -85,6 +86,42 @@ async def _one_at_a_time() -> AsyncIterator[None]:
         _IN_PROCESS.release()
 
 
+def _sqlite_file(url: str) -> Path | None:
+    """The database file of a SQLite URL (None for Postgres or an in-memory SQLite)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def _lock_file(database: Path) -> IO[str]:
+    return open(database.with_name(database.name + ".migrate-lock"), "a", encoding="utf-8")
+
+
+@contextlib.asynccontextmanager
+async def _one_process_at_a_time(url: str) -> AsyncIterator[None]:
+    # Postgres serialises replicas with an advisory lock; SQLite has none, and two processes that both read
+    # "no revision yet" would both create the tables. An exclusive lock on a file beside the database
+    # serialises them (polled, like the in-process lock, so a cancelled waiter holds nothing).
+    path = _sqlite_file(url)
+    if path is None or not path.parent.exists():
+        yield
+        return
+    import fcntl  # POSIX only; the service runs on Linux
+
+    with _lock_file(path) as handle:
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                await asyncio.sleep(0.01)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 async def _run(url: str, action: str, revision: str) -> str | None:
     config = alembic_config(url)
     engine = create_engine(url, _SETTINGS)
@@ -95,7 +132,7 @@ async def _run(url: str, action: str, revision: str) -> str | None:
         return _current(sync_connection)
 
     try:
-        async with _one_at_a_time():
+        async with _one_at_a_time(), _one_process_at_a_time(url):
             with translated():
                 async with engine.connect() as connection:
                     await _lock(connection)
