@@ -238,9 +238,13 @@ def tagged_question(message: str) -> str | None:
 _PEOPLE = (r"(?:sister|brother|mom|mum|mother|dad|father|wife|husband|partner|boss|manager|kids?|son|daughter|friend"
            r"|colleague|coworker|neighbou?r|flatmate|roommate|landlord|teacher|team|parents|grandma|grandpa|boyfriend"
            r"|girlfriend|aunt|uncle|cousin|niece|nephew|assistant|client|doctor|gp)")
+def _other_subject(leads: str) -> str:
+    """Who else a sentence may be about: "he", "my sister", "the plumber", a name, after any of ``leads``."""
+    return r"^\W*(?i:(?:" + leads + r")\W+)*(?P<who>(?i:he|she|they|(?:my|our|the)\s+" + _PEOPLE + r")|[A-Z][a-z]+)"
+
+
 _SOMEONE_ELSE = re.compile(
-    r"^\W*(?i:(?:oh|so|and|also|btw|hey|fyi)\W+)*(?P<who>(?i:he|she|they|(?:my|our|the)\s+" + _PEOPLE + r")|[A-Z][a-z]+)"
-    r"\s+(?i:needs?\s+to|has\s+to|have\s+to|should|must|wants?\s+to|is\s+going\s+to|'s\s+going\s+to|will|is\s+gonna"
+    _other_subject(r"oh|so|and|also|btw|hey|fyi") + r"\s+(?i:needs?\s+to|has\s+to|have\s+to|should|must|wants?\s+to|is\s+going\s+to|'s\s+going\s+to|will|is\s+gonna"
     r"|'s\s+gonna|gotta|has\s+got\s+to|ought\s+to)\s+(?!(?i:be|get\s+\w+ed)\b)(?P<task>[^?]+?)\W*$")
 _NOT_A_NAME = frozenset({"i", "we", "you", "it", "this", "that", "there", "milk", "everything", "nothing", "someone",
                          "somebody", "which", "what", "who", "when"})
@@ -257,8 +261,7 @@ def someone_elses(message: str) -> str | None:
 # Someone else's deed told as news: "my mom called earlier", "the plumber came round", "Sam paid" - the task it
 # sounds like may be done, or not; ask.
 _SOMEONE_ELSES_DEED = re.compile(
-    r"^\W*(?i:(?:oh|so|and|also|btw|hey|fyi|guess\s+what)\W+)*(?P<who>(?i:he|she|they|(?:my|our|the)\s+" + _PEOPLE + r")"
-    r"|[A-Z][a-z]+)\s+(?i:(?:just|already|finally)\s+)?(?P<verb>[a-z]+ed|rang|came|paid|sent|took|brought|gave|went|called)\b")
+    _other_subject(r"oh|so|and|also|btw|hey|fyi|guess\s+what") + r"\s+(?i:(?:just|already|finally)\s+)?(?P<verb>[a-z]+ed|rang|came|paid|sent|took|brought|gave|went|called)\b")
 
 
 def someone_elses_deed(message: str) -> bool:

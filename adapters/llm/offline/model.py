@@ -767,12 +767,17 @@ def _no_completion_told(text: str) -> bool:
                                    for w in words)
 
 
+def _same_deeds(verb: str) -> set[str]:
+    """The verbs that name the same deed as ``verb`` ("rang" / "call" / "phone")."""
+    return {w for deed in SAME_DEED if verb in deed for w in deed}
+
+
 def _deed_fits(verb: str | None, title: list[str], obj: str) -> bool:
     """A told deed fits a task when the title says it, in these or other words, or the object covers the
     whole title ("bought the milk": "milk")."""
     if verb is None:
         return True
-    same = {w for deed in SAME_DEED if verb in deed for w in deed}
+    same = _same_deeds(verb)
     return (verb in title or stem(verb) in title or bool(same & set(title))
             or any(len(verb) >= 4 and w[:4] == verb[:4] for w in title) or set(title) <= set(normalise(obj)))
 
@@ -1804,7 +1809,7 @@ class OfflineModel:
             turn.ask(f"Which one do you mean: {options}? I haven't changed anything yet.")
             return
         title = normalise((snapshot.by_id(found.ids[0]) or {}).get("title", "")) if found.found else []
-        same = {w for deed in SAME_DEED if verb in deed for w in deed} if verb else set()
+        same = _same_deeds(verb) if verb else set()
         fits = found.found and _deed_fits(verb, title, obj)
         if found.found and not fits:
             # "paid the roofer" beside "ring the roofer": the task fits, the deed does not; ask
